@@ -1,0 +1,169 @@
+package io.fleetwatch.schemas;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.message.SchemaStore;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Kafka serde for generated Avro classes using the Avro single-object encoding ({@code C3 01}, 8-byte
+ * CRC-64-AVRO fingerprint of the writer schema, binary body), so any Avro library can read the bytes with the
+ * {@code .avsc} files and no schema-registry server is needed.
+ *
+ * <p>Records written with an earlier released version of a schema are resolved against the current one: the
+ * released schemas are kept as snapshots under {@code io/fleetwatch/schemas/history/} and registered with the
+ * decoder. Bytes with a bad header or an unknown fingerprint raise a {@link SerializationException} that names
+ * the type and the fingerprint, which the callers route to the dead-letter topic.
+ */
+public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
+
+  private final Class<T> type;
+  private final Schema schema;
+  private final BinaryMessageEncoder<T> encoder;
+  private final BinaryMessageDecoder<T> decoder;
+
+  private AvroSerde(Class<T> type) {
+    this.type = type;
+    SpecificData model = SpecificData.getForClass(type);
+    this.schema = model.getSchema(type);
+    SchemaStore.Cache store = new SchemaStore.Cache();
+    for (Schema released : SchemaHistory.released(schema.getName())) {
+      store.addSchema(released);
+    }
+    this.encoder = new BinaryMessageEncoder<>(model, schema);
+    this.decoder = new BinaryMessageDecoder<>(model, schema, store);
+  }
+
+  /** A serde for one generated Avro class. */
+  public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type) {
+    return new AvroSerde<>(Objects.requireNonNull(type, "type"));
+  }
+
+  public Schema schema() {
+    return schema;
+  }
+
+  public Class<T> type() {
+    return type;
+  }
+
+  @Override
+  public byte[] serialize(String topic, T data) {
+    if (data == null) {
+      return null; // tombstone
+    }
+    try {
+      ByteBuffer buffer = encoder.encode(data);
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.get(bytes);
+      return bytes;
+    } catch (IOException | AvroRuntimeException | NullPointerException | ClassCastException e) {
+      throw new SerializationException(
+          "cannot encode " + schema.getName() + " for topic " + topic + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public T deserialize(String topic, byte[] data) {
+    if (data == null) {
+      return null; // tombstone
+    }
+    try {
+      return decoder.decode(data);
+    } catch (MissingSchemaException e) {
+      throw new SerializationException("cannot decode " + schema.getName() + " from topic " + topic
+          + ": unknown writer schema fingerprint " + fingerprintOf(data)
+          + " (written by a newer or foreign schema version)", e);
+    } catch (BadHeaderException e) {
+      throw new SerializationException("cannot decode " + schema.getName() + " from topic " + topic
+          + ": not Avro single-object encoding (" + e.getMessage() + ")", e);
+    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | IllegalArgumentException e) {
+      throw new SerializationException("cannot decode " + schema.getName() + " from topic " + topic
+          + ": corrupt body (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static String fingerprintOf(byte[] data) {
+    if (data.length < 10) {
+      return "<truncated>";
+    }
+    StringBuilder hex = new StringBuilder("0x");
+    for (int i = 9; i >= 2; i--) { // little-endian on the wire
+      hex.append(String.format("%02x", data[i]));
+    }
+    return hex.toString();
+  }
+
+  /** The CRC-64-AVRO fingerprint that prefixes every encoded value of this type. */
+  public long fingerprint() {
+    return SchemaNormalization.parsingFingerprint64(schema);
+  }
+
+  @Override
+  public Serializer<T> serializer() {
+    return this;
+  }
+
+  @Override
+  public Deserializer<T> deserializer() {
+    return this;
+  }
+
+  @Override
+  public void configure(java.util.Map<String, ?> configs, boolean isKey) {
+    // nothing to configure: the schema comes from the generated class
+  }
+
+  @Override
+  public void close() {
+    // stateless
+  }
+
+  /** Released schema snapshots shipped as resources. */
+  static final class SchemaHistory {
+    private static final String ROOT = "/io/fleetwatch/schemas/history/";
+
+    private SchemaHistory() {}
+
+    static List<Schema> released(String recordName) {
+      List<Schema> schemas = new ArrayList<>();
+      try (InputStream index = AvroSerde.class.getResourceAsStream(ROOT + "index.txt")) {
+        if (index == null) {
+          return schemas;
+        }
+        for (String line : new String(index.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+          String entry = line.strip();
+          if (entry.isEmpty() || entry.startsWith("#") || !entry.startsWith(recordName + "/")) {
+            continue;
+          }
+          try (InputStream in = AvroSerde.class.getResourceAsStream(ROOT + entry)) {
+            if (in == null) {
+              throw new IllegalStateException("schema snapshot listed but missing: " + entry);
+            }
+            schemas.add(new Schema.Parser().parse(in));
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read schema snapshots", e);
+      }
+      return schemas;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package io.fleetwatch.schemas;
+
+import io.fleetwatch.avro.Asset;
+import io.fleetwatch.avro.DeadLetter;
+import io.fleetwatch.avro.DeviceEvent;
+import io.fleetwatch.avro.DeviceState;
+import io.fleetwatch.avro.Incident;
+import io.fleetwatch.avro.Telemetry;
+import io.fleetwatch.avro.Violation;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The topic catalogue of fleetwatch, built from a configurable prefix ({@code fleet.} by default). Keys are
+ * device ids unless a topic says otherwise.
+ */
+public final class Topics {
+  public static final String DEFAULT_PREFIX = "fleet.";
+  private static final Pattern LEGAL_PREFIX = Pattern.compile("[A-Za-z0-9._-]{0,200}");
+
+  private final String prefix;
+  private final Topic<String, Telemetry> telemetry;
+  private final Topic<String, DeviceEvent> events;
+  private final Topic<String, DeviceState> state;
+  private final Topic<String, DeadLetter> deadLetter;
+  private final Topic<String, Asset> assets;
+  private final Topic<String, Violation> violations;
+  private final Topic<String, Incident> incidents;
+
+  public Topics(String prefix) {
+    if (prefix == null || !LEGAL_PREFIX.matcher(prefix).matches()) {
+      throw new IllegalArgumentException(
+          "topic prefix must match [A-Za-z0-9._-]{0,200}, got '" + prefix + "'");
+    }
+    this.prefix = prefix;
+    Serde<String> key = Serdes.String();
+    this.telemetry = new Topic<>(prefix + "telemetry", key, AvroSerde.of(Telemetry.class), false);
+    this.events = new Topic<>(prefix + "events", key, AvroSerde.of(DeviceEvent.class), false);
+    this.state = new Topic<>(prefix + "state", key, AvroSerde.of(DeviceState.class), false);
+    this.deadLetter = new Topic<>(prefix + "deadletter", key, AvroSerde.of(DeadLetter.class), false);
+    this.assets = new Topic<>(prefix + "assets", key, AvroSerde.of(Asset.class), true);
+    this.violations = new Topic<>(prefix + "violations", key, AvroSerde.of(Violation.class), false);
+    this.incidents = new Topic<>(prefix + "incidents", key, AvroSerde.of(Incident.class), true);
+  }
+
+  public static Topics withDefaultPrefix() {
+    return new Topics(DEFAULT_PREFIX);
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  /** Measurements, key device id. */
+  public Topic<String, Telemetry> telemetry() {
+    return telemetry;
+  }
+
+  /** Device events, key device id. */
+  public Topic<String, DeviceEvent> events() {
+    return events;
+  }
+
+  /** Reported state and inventory, key device id. */
+  public Topic<String, DeviceState> state() {
+    return state;
+  }
+
+  /** Rejected input with its reason, key MQTT topic or source topic. */
+  public Topic<String, DeadLetter> deadLetter() {
+    return deadLetter;
+  }
+
+  /** Asset registry, compacted, key device id. */
+  public Topic<String, Asset> assets() {
+    return assets;
+  }
+
+  /** Raised and cleared policy checks, key device id. */
+  public Topic<String, Violation> violations() {
+    return violations;
+  }
+
+  /** Current state of each incident, compacted, key incident id. */
+  public Topic<String, Incident> incidents() {
+    return incidents;
+  }
+
+  /** Every topic of the catalogue, for creation at start-up. */
+  public List<Topic<String, ?>> all() {
+    return List.of(telemetry, events, state, deadLetter, assets, violations, incidents);
+  }
+}
