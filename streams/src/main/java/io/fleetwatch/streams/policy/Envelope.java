@@ -1,0 +1,174 @@
+package io.fleetwatch.streams.policy;
+
+import io.fleetwatch.avro.CheckState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Safe operating envelope of one metric (YAML {@code type: envelope}): the check raises when the value stays
+ * outside {@code [min, max]} for the {@code raise} trigger and clears when it stays inside the clearing band
+ * {@code [min + hysteresis, max - hysteresis]} for the {@code clear} trigger. Either bound may be absent,
+ * not both.
+ *
+ * <p>Event time only: an observation whose event time is older than the last one applied to this check is
+ * ignored (outcome {@link Outcome#NONE}, state unchanged, nothing logged), so a late or replayed reading can
+ * neither extend nor break a run. Equal event times are applied. An observation without the metric is not
+ * applicable and leaves the state unchanged.
+ *
+ * @param metric the metric name, e.g. {@code supply_temp_c}
+ * @param min lower bound (inclusive), or {@code null}
+ * @param max upper bound (inclusive), or {@code null}
+ * @param raise when a breach run raises the check
+ * @param clear when a run back inside the clearing band clears it
+ * @param hysteresis margin inside the bounds a value must reach to count towards clearing ({@code >= 0})
+ */
+public record Envelope(String metric, Double min, Double max, Trigger raise, Trigger clear, double hysteresis)
+    implements Rule {
+
+  public static final String TYPE = "envelope";
+
+  public Envelope {
+    Objects.requireNonNull(metric, "metric");
+    Objects.requireNonNull(raise, "raise");
+    Objects.requireNonNull(clear, "clear");
+    if (metric.isBlank()) {
+      throw new IllegalArgumentException("metric must not be blank");
+    }
+    if (min == null && max == null) {
+      throw new IllegalArgumentException("an envelope needs min and/or max");
+    }
+    if ((min != null && !Double.isFinite(min)) || (max != null && !Double.isFinite(max))) {
+      throw new IllegalArgumentException("min and max must be finite numbers");
+    }
+    if (!(hysteresis >= 0) || !Double.isFinite(hysteresis)) {
+      throw new IllegalArgumentException("hysteresis must be a finite number >= 0, got " + hysteresis);
+    }
+    if (min != null && max != null && min > max) {
+      throw new IllegalArgumentException("min " + min + " is above max " + max);
+    }
+    if (min != null && max != null && min + hysteresis > max - hysteresis) {
+      throw new IllegalArgumentException("hysteresis " + hysteresis + " leaves an empty clearing band inside ["
+          + min + ", " + max + "]; the check could never clear");
+    }
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public Set<String> metrics() {
+    return Set.of(metric);
+  }
+
+  /** Whether {@code value} lies outside the envelope. */
+  public boolean breaches(double value) {
+    return (min != null && value < min) || (max != null && value > max);
+  }
+
+  /** Whether {@code value} lies inside the clearing band (the envelope narrowed by the hysteresis). */
+  public boolean insideClearingBand(double value) {
+    return (min == null || value >= min + hysteresis) && (max == null || value <= max - hysteresis);
+  }
+
+  @Override
+  public Evaluation evaluate(CheckState previous, Observation observation) {
+    Instant at = observation.eventTime();
+    if (previous != null && at.isBefore(previous.getLastEventTime())) {
+      return Evaluation.unchanged(previous); // out of order: documented above, deliberately log-free
+    }
+    Optional<Double> reading = observation.metric(metric);
+    if (reading.isEmpty() || reading.get().isNaN()) {
+      return Evaluation.unchanged(previous);
+    }
+    double value = reading.get();
+    CheckState state = previous == null ? initialState(at) : CheckState.newBuilder(previous).build();
+    state.setLastEventTime(at);
+    return state.getActive() ? whileRaised(state, value, at) : whileClear(state, value, at);
+  }
+
+  private Evaluation whileClear(CheckState state, double value, Instant at) {
+    state.setOkCount(0);
+    state.setOkSince(null);
+    if (!breaches(value)) {
+      state.setBreachCount(0);
+      state.setBreachSince(null);
+      return new Evaluation(state, Outcome.NONE, value, "");
+    }
+    int count = state.getBreachCount() + 1;
+    Instant since = state.getBreachSince() == null ? at : state.getBreachSince();
+    Duration elapsed = Duration.between(since, at);
+    if (raise.isMet(count, elapsed)) {
+      state.setActive(true);
+      state.setBreachCount(0);
+      state.setBreachSince(null);
+      return new Evaluation(state, Outcome.RAISED, value,
+          metric + " " + format(value) + " " + breachText() + " " + runText(count, elapsed));
+    }
+    state.setBreachCount(count);
+    state.setBreachSince(since);
+    return new Evaluation(state, Outcome.PENDING, value,
+        metric + " " + format(value) + " " + breachText() + ", " + count + " reading(s) so far");
+  }
+
+  private Evaluation whileRaised(CheckState state, double value, Instant at) {
+    state.setBreachCount(0);
+    state.setBreachSince(null);
+    if (!insideClearingBand(value)) {
+      state.setOkCount(0);
+      state.setOkSince(null);
+      return new Evaluation(state, Outcome.HOLD, value, metric + " " + format(value) + " " + breachText());
+    }
+    int count = state.getOkCount() + 1;
+    Instant since = state.getOkSince() == null ? at : state.getOkSince();
+    Duration elapsed = Duration.between(since, at);
+    if (clear.isMet(count, elapsed)) {
+      state.setActive(false);
+      state.setOkCount(0);
+      state.setOkSince(null);
+      return new Evaluation(state, Outcome.CLEARED, value,
+          metric + " " + format(value) + " back inside " + bandText() + " " + runText(count, elapsed));
+    }
+    state.setOkCount(count);
+    state.setOkSince(since);
+    return new Evaluation(state, Outcome.HOLD, value,
+        metric + " " + format(value) + " inside " + bandText() + ", " + count + " reading(s) so far");
+  }
+
+  private static CheckState initialState(Instant at) {
+    return CheckState.newBuilder()
+        .setActive(false)
+        .setBreachCount(0)
+        .setBreachSince(null)
+        .setOkCount(0)
+        .setOkSince(null)
+        .setLastEventTime(at)
+        .build();
+  }
+
+  private String breachText() {
+    if (min != null && max != null) {
+      return "outside [" + format(min) + ", " + format(max) + "]";
+    }
+    return min != null ? "below minimum " + format(min) : "above maximum " + format(max);
+  }
+
+  private String bandText() {
+    String low = min == null ? "-inf" : format(min + hysteresis);
+    String high = max == null ? "+inf" : format(max - hysteresis);
+    return "[" + low + ", " + high + "]";
+  }
+
+  private static String runText(int count, Duration elapsed) {
+    String readings = count == 1 ? "1 reading" : count + " consecutive readings";
+    return elapsed.isZero() ? "for " + readings : "for " + readings + " over " + elapsed.toMillis() / 1000.0 + "s";
+  }
+
+  private static String format(double value) {
+    return String.valueOf(value);
+  }
+}

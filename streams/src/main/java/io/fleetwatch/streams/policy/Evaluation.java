@@ -1,0 +1,25 @@
+package io.fleetwatch.streams.policy;
+
+import io.fleetwatch.avro.CheckState;
+import java.util.Objects;
+
+/**
+ * The result of evaluating one check against one observation.
+ *
+ * @param state the check state to keep (the previous one, unchanged, when the observation was ignored;
+ *     {@code null} only when there was no previous state and the observation was not applicable)
+ * @param outcome what the evaluation means for the check's lifecycle
+ * @param observed the observed value that was evaluated, or {@code null} when none was
+ * @param detail a human-readable explanation (empty when the outcome is {@link Outcome#NONE})
+ */
+public record Evaluation(CheckState state, Outcome outcome, Double observed, String detail) {
+  public Evaluation {
+    Objects.requireNonNull(outcome, "outcome");
+    Objects.requireNonNull(detail, "detail");
+  }
+
+  /** Nothing to do: keep {@code state} as it is. */
+  public static Evaluation unchanged(CheckState state) {
+    return new Evaluation(state, Outcome.NONE, null, "");
+  }
+}

@@ -1,0 +1,50 @@
+package io.fleetwatch.streams.policy;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * When a condition counts as established: after {@code consecutive} observations in a row, and/or after it
+ * has held for {@code duration} of event time (first to last observation of the run). When both are given,
+ * whichever is reached first fires (the domain's "for at least N samples or at least t seconds").
+ *
+ * @param consecutive number of consecutive observations, or {@code null}
+ * @param duration event-time span of the run, or {@code null}
+ */
+public record Trigger(Integer consecutive, Duration duration) {
+  public Trigger {
+    if (consecutive == null && duration == null) {
+      throw new IllegalArgumentException("a trigger needs consecutive and/or duration");
+    }
+    if (consecutive != null && consecutive < 1) {
+      throw new IllegalArgumentException("consecutive must be at least 1, got " + consecutive);
+    }
+    if (duration != null && duration.isNegative()) {
+      throw new IllegalArgumentException("duration must not be negative, got " + duration);
+    }
+  }
+
+  public static Trigger afterConsecutive(int n) {
+    return new Trigger(n, null);
+  }
+
+  public static Trigger afterDuration(Duration duration) {
+    return new Trigger(null, Objects.requireNonNull(duration, "duration"));
+  }
+
+  /**
+   * Whether a run of {@code count} observations spanning {@code elapsed} of event time fires the trigger.
+   * A duration-only trigger needs at least two observations unless the duration is zero.
+   */
+  public boolean isMet(int count, Duration elapsed) {
+    if (consecutive != null && count >= consecutive) {
+      return true;
+    }
+    return duration != null && elapsed.compareTo(duration) >= 0;
+  }
+
+  public OptionalInt consecutiveCount() {
+    return consecutive == null ? OptionalInt.empty() : OptionalInt.of(consecutive);
+  }
+}

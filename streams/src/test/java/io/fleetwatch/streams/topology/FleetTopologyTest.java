@@ -1,0 +1,246 @@
+package io.fleetwatch.streams.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fleetwatch.avro.Asset;
+import io.fleetwatch.avro.DeadLetter;
+import io.fleetwatch.avro.DeadLetterReason;
+import io.fleetwatch.avro.DeviceTwin;
+import io.fleetwatch.avro.Incident;
+import io.fleetwatch.avro.IncidentStatus;
+import io.fleetwatch.avro.Telemetry;
+import io.fleetwatch.avro.Violation;
+import io.fleetwatch.avro.ViolationStatus;
+import io.fleetwatch.schemas.Topics;
+import io.fleetwatch.streams.policy.PolicyCatalogue;
+import io.fleetwatch.streams.policy.PolicyLoader;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class FleetTopologyTest {
+  private static final Instant T0 = Instant.parse("2025-11-25T10:00:00Z");
+  private static final Instant DETECTED = Instant.parse("2025-11-25T10:00:30Z");
+
+  private final Topics topics = Topics.withDefaultPrefix();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, Telemetry> telemetry;
+  private TestInputTopic<String, Asset> assets;
+  private TestOutputTopic<String, Violation> violations;
+  private TestOutputTopic<String, Incident> incidents;
+  private TestOutputTopic<String, DeadLetter> deadLetters;
+
+  @BeforeEach
+  void startDriver() {
+    PolicyCatalogue catalogue = new PolicyLoader().loadCatalogue(Path.of("../policies"));
+    FleetTopology topology =
+        new FleetTopology(topics, catalogue, Clock.fixed(DETECTED, ZoneOffset.UTC), registry);
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "fleetwatch-streams-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterDeserializationHandler.class.getName());
+    props.put(DeadLetterDeserializationHandler.DEAD_LETTER_TOPIC_CONFIG, topics.deadLetter().name());
+    driver = new TopologyTestDriver(topology.build(), props);
+    telemetry = driver.createInputTopic(topics.telemetry().name(),
+        topics.telemetry().keySerde().serializer(), topics.telemetry().valueSerde().serializer());
+    assets = driver.createInputTopic(topics.assets().name(),
+        topics.assets().keySerde().serializer(), topics.assets().valueSerde().serializer());
+    violations = driver.createOutputTopic(topics.violations().name(),
+        topics.violations().keySerde().deserializer(), topics.violations().valueSerde().deserializer());
+    incidents = driver.createOutputTopic(topics.incidents().name(),
+        topics.incidents().keySerde().deserializer(), topics.incidents().valueSerde().deserializer());
+    deadLetters = driver.createOutputTopic(topics.deadLetter().name(),
+        topics.deadLetter().keySerde().deserializer(), topics.deadLetter().valueSerde().deserializer());
+  }
+
+  @AfterEach
+  void closeDriver() {
+    driver.close();
+  }
+
+  @Test
+  void opensIncidentAfterThreeConsecutiveReadingsAboveEnvelope() {
+    // Given chiller-01 registered at site hq as a chiller
+    registerChiller("chiller-01");
+
+    // When two readings of 15.0 arrive, then a third
+    readSupplyTemp("chiller-01", 0, 15.0);
+    readSupplyTemp("chiller-01", 10, 15.0);
+    assertTrue(incidents.isEmpty(), "two readings must not open an incident yet");
+    readSupplyTemp("chiller-01", 20, 15.0);
+
+    // Then one RAISED violation and one OPEN incident, with the deterministic id and the evidence
+    Violation raised = violations.readValue();
+    assertEquals(ViolationStatus.RAISED, raised.getStatus());
+    assertEquals("SAF-01", raised.getPolicyId());
+    assertEquals("chiller-supply-temp", raised.getCheckId());
+    assertTrue(raised.getRegistered());
+    assertEquals("chiller", raised.getAssetClass());
+    assertEquals(15.0, raised.getObserved());
+    assertEquals("supply_temp_c 15.0 outside [4.0, 12.0] for 3 consecutive readings over 20.0s",
+        raised.getDetail());
+    assertEquals(topics.telemetry().name(), raised.getEvidence().getTopic());
+    assertEquals(2L, raised.getEvidence().getOffset());
+    assertFalse(raised.getReferences().isEmpty());
+    assertTrue(violations.isEmpty());
+
+    Incident opened = incidents.readValue();
+    assertEquals(IncidentStatus.OPEN, opened.getStatus());
+    assertEquals("SAF-01.chiller-01." + T0.plusSeconds(20).toEpochMilli(), opened.getId());
+    assertEquals(T0.plusSeconds(20), opened.getOpenedAt());
+    assertEquals(DETECTED, opened.getDetectedAt());
+    assertEquals("hq", opened.getSite());
+    assertEquals(List.of("chiller-supply-temp"), opened.getActiveChecks());
+    assertEquals(1, opened.getHistory().size());
+    assertEquals(1.0, registry.get(PipelineMetrics.INCIDENTS_OPENED)
+        .tags("policy", "SAF-01", "severity", "high").counter().count());
+  }
+
+  @Test
+  void keepsSingleOpenIncidentWhileReadingsStayHighAndResolvesAfterThreeNormalReadings() {
+    // Given an open incident on chiller-01
+    registerChiller("chiller-01");
+    for (int i = 0; i < 3; i++) {
+      readSupplyTemp("chiller-01", i * 10, 15.0);
+    }
+    String id = incidents.readValue().getId();
+    violations.readValuesToList();
+
+    // When more high readings arrive
+    for (int i = 3; i < 8; i++) {
+      readSupplyTemp("chiller-01", i * 10, 15.0);
+    }
+
+    // Then nothing new is raised and no second incident appears
+    assertTrue(violations.isEmpty(), "no repeated RAISED while the check holds");
+    assertTrue(incidents.isEmpty(), "no duplicate incident");
+    KeyValueStore<String, Incident> open = driver.getKeyValueStore(FleetTopology.INCIDENTS_BY_DEDUP_STORE);
+    assertEquals(id, open.get("SAF-01|chiller-01").getId());
+
+    // When three readings of 8.0 arrive
+    readSupplyTemp("chiller-01", 80, 8.0);
+    readSupplyTemp("chiller-01", 90, 8.0);
+    assertTrue(incidents.isEmpty(), "two normal readings must not resolve yet");
+    readSupplyTemp("chiller-01", 100, 8.0);
+
+    // Then the check clears and the same incident resolves at the event time of the third reading
+    Violation cleared = violations.readValue();
+    assertEquals(ViolationStatus.CLEARED, cleared.getStatus());
+    Incident resolved = incidents.readValue();
+    assertEquals(id, resolved.getId());
+    assertEquals(IncidentStatus.RESOLVED, resolved.getStatus());
+    assertEquals(T0.plusSeconds(100), resolved.getResolvedAt());
+    assertTrue(resolved.getActiveChecks().isEmpty());
+    assertEquals(List.of(IncidentStatus.OPEN, IncidentStatus.RESOLVED),
+        resolved.getHistory().stream().map(t -> t.getStatus()).toList());
+    assertNull(open.get("SAF-01|chiller-01"), "the dedup entry is removed on resolution");
+    KeyValueStore<String, Incident> global = driver.getKeyValueStore(FleetTopology.INCIDENTS_STORE);
+    assertEquals(IncidentStatus.RESOLVED, global.get(id).getStatus());
+  }
+
+  @Test
+  void unregisteredDeviceIsEvaluatedOnlyByUnscopedChecks() {
+    // Given a device that is not in the asset registry
+    // When it reports a supply temperature and a device temperature far out of range, three times
+    for (int i = 0; i < 3; i++) {
+      telemetry.pipeInput("ghost-7", reading("ghost-7", "hq", i * 10,
+          Map.of("supply_temp_c", 40.0, "device_temp_c", 99.0)), T0.plusSeconds(i * 10L));
+    }
+
+    // Then only the unscoped device-overheat check raises, flagged as unregistered
+    List<Violation> raised = violations.readValuesToList();
+    assertEquals(1, raised.size());
+    assertEquals("device-overheat", raised.get(0).getCheckId());
+    assertFalse(raised.get(0).getRegistered());
+    assertNull(raised.get(0).getAssetClass());
+    Incident incident = incidents.readValue();
+    assertEquals("hq", incident.getSite());
+    assertNull(incident.getAssetClass());
+  }
+
+  @Test
+  void deadLettersUndecodableTelemetryAndKeepsProcessing() {
+    // Given a registered chiller and one reading in breach
+    registerChiller("chiller-01");
+    readSupplyTemp("chiller-01", 0, 15.0);
+
+    // When a record that is not Avro arrives on the telemetry topic
+    byte[] garbage = "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8);
+    driver.createInputTopic(topics.telemetry().name(), new StringSerializer(), new ByteArraySerializer())
+        .pipeInput("chiller-01", garbage, T0.plusSeconds(5));
+    // and two more readings in breach follow
+    readSupplyTemp("chiller-01", 10, 15.0);
+    readSupplyTemp("chiller-01", 20, 15.0);
+
+    // Then the bad record is dead-lettered with its source position and raw bytes
+    DeadLetter letter = deadLetters.readValue();
+    assertEquals(DeadLetterReason.UNDECODABLE_RECORD, letter.getReason());
+    assertEquals("streams", letter.getComponent());
+    assertEquals(topics.telemetry().name(), letter.getSource().getTopic());
+    assertEquals(1L, letter.getSource().getOffset());
+    assertEquals(garbage.length, letter.getPayloadSize());
+    byte[] payload = new byte[letter.getPayload().remaining()];
+    letter.getPayload().get(payload);
+    assertEquals(new String(garbage, StandardCharsets.UTF_8), new String(payload, StandardCharsets.UTF_8));
+    // and the good records around it still count: the third good reading opens the incident
+    assertEquals(IncidentStatus.OPEN, incidents.readValue().getStatus());
+  }
+
+  @Test
+  void keepsTheDeviceTwinWithLatestValues() {
+    // Given a registered chiller
+    registerChiller("chiller-01");
+
+    // When a reading arrives and then a late one with an older timestamp
+    readSupplyTemp("chiller-01", 10, 7.0);
+    readSupplyTemp("chiller-01", 0, 9.0);
+
+    // Then the twin counts both but keeps the newer value
+    KeyValueStore<String, DeviceTwin> twins = driver.getKeyValueStore(FleetTopology.DEVICE_TWINS_STORE);
+    DeviceTwin twin = twins.get("chiller-01");
+    assertNotNull(twin);
+    assertEquals(2L, twin.getMessages());
+    assertEquals(7.0, twin.getMetrics().get("supply_temp_c"));
+    assertEquals(T0.plusSeconds(10), twin.getLastSeenAt());
+  }
+
+  private void registerChiller(String deviceId) {
+    assets.pipeInput(deviceId, Asset.newBuilder()
+        .setDeviceId(deviceId).setSite("hq").setAssetClass("chiller").setSafetyFunction(false)
+        .setServices(List.of("cooling")).build(), T0.minusSeconds(60));
+  }
+
+  private void readSupplyTemp(String deviceId, int second, double value) {
+    telemetry.pipeInput(deviceId, reading(deviceId, "hq", second, Map.of("supply_temp_c", value)),
+        T0.plusSeconds(second));
+  }
+
+  private static Telemetry reading(String deviceId, String site, int second, Map<String, Double> metrics) {
+    Instant ts = T0.plusSeconds(second);
+    return Telemetry.newBuilder()
+        .setDeviceId(deviceId).setSite(site).setTs(ts).setReceivedAt(ts.plusMillis(50)).setSeq(null)
+        .setMetrics(metrics).build();
+  }
+}
