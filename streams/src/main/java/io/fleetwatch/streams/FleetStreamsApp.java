@@ -1,0 +1,89 @@
+package io.fleetwatch.streams;
+
+import io.fleetwatch.schemas.Topics;
+import io.fleetwatch.streams.api.IncidentQueries;
+import io.fleetwatch.streams.api.KafkaStreamsIncidentQueries;
+import io.fleetwatch.streams.policy.PolicyCatalogue;
+import io.fleetwatch.streams.topology.FleetTopology;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The streams app: {@link FleetTopology} on a {@link KafkaStreams} instance configured by
+ * {@link StreamsConfigFactory}, with Kafka Streams client metrics bound to Micrometer. Inputs and outputs
+ * are those of {@link FleetTopology}. An unexpected exception in a stream thread shuts the client down
+ * (state becomes ERROR, {@code /health} turns 503) rather than replaying the same record forever.
+ */
+public final class FleetStreamsApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FleetStreamsApp.class);
+
+  private final KafkaStreams streams;
+  private final KafkaStreamsMetrics streamsMetrics;
+  private final Topology topology;
+
+  /**
+   * @param config validated configuration
+   * @param catalogue policies to evaluate
+   * @param registry where domain and Kafka Streams metrics go
+   * @param clock wall clock for {@code detectedAt}
+   */
+  public FleetStreamsApp(StreamsAppConfig config, PolicyCatalogue catalogue, MeterRegistry registry, Clock clock) {
+    Objects.requireNonNull(config, "config");
+    Topics topics = new Topics(config.topicPrefix());
+    this.topology = new FleetTopology(topics, catalogue, clock, registry).build();
+    Properties props = StreamsConfigFactory.properties(config, topics);
+    LOG.info("Starting streams app with {} ({} policies)", config.redacted(), catalogue.policyIds().size());
+    this.streams = new KafkaStreams(topology, props);
+    this.streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("Stream thread failed; shutting the streams client down", e);
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    this.streams.setStateListener((next, previous) ->
+        LOG.info("Streams state {} -> {}", previous, next));
+    this.streamsMetrics = new KafkaStreamsMetrics(streams);
+    this.streamsMetrics.bindTo(registry);
+  }
+
+  public void start() {
+    streams.start();
+  }
+
+  /** Whether the client is processing (RUNNING, or REBALANCING which is part of normal operation). */
+  public boolean isRunning() {
+    return streams.state().isRunningOrRebalancing();
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  public Topology topology() {
+    return topology;
+  }
+
+  /** Read access to the {@code incidents} global store, for the HTTP API. */
+  public IncidentQueries incidentQueries() {
+    return new KafkaStreamsIncidentQueries(streams);
+  }
+
+  /** Stops processing, waiting at most {@code timeout}; returns whether it stopped in time. */
+  public boolean close(Duration timeout) {
+    boolean stopped = streams.close(timeout);
+    streamsMetrics.close();
+    return stopped;
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
+  }
+}

@@ -1,0 +1,242 @@
+package io.fleetwatch.streams;
+
+import io.fleetwatch.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Typed, validated configuration of the streams app, read once at start-up.
+ *
+ * <table>
+ * <caption>Keys (environment variables), defaults</caption>
+ * <tr><td>{@value #BOOTSTRAP}</td><td>Kafka bootstrap servers</td><td>127.0.0.1:9092</td></tr>
+ * <tr><td>{@value #APPLICATION_ID}</td><td>Kafka Streams application id (consumer group, store and changelog
+ * prefix)</td><td>fleetwatch-streams</td></tr>
+ * <tr><td>{@value #TOPIC_PREFIX}</td><td>topic name prefix</td><td>fleet.</td></tr>
+ * <tr><td>{@value #STATE_DIR}</td><td>local state directory</td><td>data/streams</td></tr>
+ * <tr><td>{@value #REPLICATION_FACTOR}</td><td>replication factor of changelog topics</td><td>1</td></tr>
+ * <tr><td>{@value #COMMIT_INTERVAL_MS}</td><td>commit interval (bounds end-to-end latency under
+ * exactly-once)</td><td>100</td></tr>
+ * <tr><td>{@value #STREAM_THREADS}</td><td>stream threads</td><td>1</td></tr>
+ * <tr><td>{@value #HTTP_HOST}</td><td>HTTP API bind address</td><td>127.0.0.1</td></tr>
+ * <tr><td>{@value #HTTP_PORT}</td><td>HTTP API port (0 = any free port)</td><td>8080</td></tr>
+ * <tr><td>{@value #POLICIES}</td><td>policy file or directory</td><td>policies</td></tr>
+ * <tr><td>{@code kafka.<client key>}</td><td>passed to the Kafka clients as {@code <client key>}, last, so it
+ * can override anything above (e.g. {@code kafka.security.protocol=SASL_SSL})</td><td></td></tr>
+ * </table>
+ *
+ * @param kafka client overrides without the {@code kafka.} prefix
+ */
+public record StreamsAppConfig(String applicationId, String bootstrapServers, String topicPrefix, Path stateDir,
+    int replicationFactor, Duration commitInterval, int streamThreads, String httpHost, int httpPort,
+    Path policies, Map<String, String> kafka) {
+
+  public static final String BOOTSTRAP = "FLEETWATCH_KAFKA_BOOTSTRAP";
+  public static final String APPLICATION_ID = "FLEETWATCH_STREAMS_APPLICATION_ID";
+  public static final String TOPIC_PREFIX = "FLEETWATCH_TOPIC_PREFIX";
+  public static final String STATE_DIR = "FLEETWATCH_STREAMS_STATE_DIR";
+  public static final String REPLICATION_FACTOR = "FLEETWATCH_STREAMS_REPLICATION_FACTOR";
+  public static final String COMMIT_INTERVAL_MS = "FLEETWATCH_STREAMS_COMMIT_INTERVAL_MS";
+  public static final String STREAM_THREADS = "FLEETWATCH_STREAMS_THREADS";
+  public static final String HTTP_HOST = "FLEETWATCH_HTTP_HOST";
+  public static final String HTTP_PORT = "FLEETWATCH_HTTP_PORT";
+  public static final String POLICIES = "FLEETWATCH_POLICIES";
+  public static final String KAFKA_PREFIX = "kafka.";
+
+  public static final String DEFAULT_APPLICATION_ID = "fleetwatch-streams";
+  public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
+  private static final Pattern APPLICATION_ID_PATTERN = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+  private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|secret|jaas|token|credential|key\\.pem|keystore\\.key).*");
+
+  public StreamsAppConfig {
+    if (applicationId == null || !APPLICATION_ID_PATTERN.matcher(applicationId).matches()) {
+      throw new StreamsConfigException(APPLICATION_ID, "expected [A-Za-z0-9._-]{1,200}, got '" + applicationId + "'");
+    }
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      throw new StreamsConfigException(BOOTSTRAP, "must not be empty (host:port[,host:port...])");
+    }
+    try {
+      new Topics(topicPrefix);
+    } catch (IllegalArgumentException e) {
+      throw new StreamsConfigException(TOPIC_PREFIX, e.getMessage());
+    }
+    if (stateDir == null) {
+      throw new StreamsConfigException(STATE_DIR, "must not be empty");
+    }
+    if (replicationFactor < 1 && replicationFactor != -1) {
+      throw new StreamsConfigException(REPLICATION_FACTOR, "expected >= 1 (or -1 for the broker default), got "
+          + replicationFactor);
+    }
+    if (commitInterval == null || commitInterval.isNegative() || commitInterval.isZero()) {
+      throw new StreamsConfigException(COMMIT_INTERVAL_MS, "expected a positive number of milliseconds, got "
+          + (commitInterval == null ? null : commitInterval.toMillis()));
+    }
+    if (streamThreads < 1) {
+      throw new StreamsConfigException(STREAM_THREADS, "expected >= 1, got " + streamThreads);
+    }
+    if (httpHost == null || httpHost.isBlank()) {
+      throw new StreamsConfigException(HTTP_HOST, "must not be empty");
+    }
+    if (httpPort < 0 || httpPort > 65535) {
+      throw new StreamsConfigException(HTTP_PORT, "expected 0..65535, got " + httpPort);
+    }
+    if (policies == null) {
+      throw new StreamsConfigException(POLICIES, "must not be empty");
+    }
+    kafka = Map.copyOf(Objects.requireNonNull(kafka, "kafka"));
+    for (Map.Entry<String, String> e : kafka.entrySet()) {
+      if (e.getKey().isBlank() || e.getValue() == null) {
+        throw new StreamsConfigException(KAFKA_PREFIX + e.getKey(), "empty key or value");
+      }
+    }
+  }
+
+  /**
+   * Reads the configuration from a map of settings, e.g. {@code System.getenv()} merged with a properties
+   * file: the keys above and any {@code kafka.*} key. Unknown {@code FLEETWATCH_} keys are ignored (they
+   * belong to other components).
+   */
+  public static StreamsAppConfig from(Map<String, String> settings) {
+    Builder b = builder();
+    value(settings, BOOTSTRAP).ifPresent(b::bootstrapServers);
+    value(settings, APPLICATION_ID).ifPresent(b::applicationId);
+    value(settings, TOPIC_PREFIX).ifPresent(b::topicPrefix);
+    value(settings, STATE_DIR).ifPresent(v -> b.stateDir(Path.of(v)));
+    value(settings, REPLICATION_FACTOR).ifPresent(v -> b.replicationFactor(integer(REPLICATION_FACTOR, v)));
+    value(settings, COMMIT_INTERVAL_MS).ifPresent(
+        v -> b.commitInterval(Duration.ofMillis(integer(COMMIT_INTERVAL_MS, v))));
+    value(settings, STREAM_THREADS).ifPresent(v -> b.streamThreads(integer(STREAM_THREADS, v)));
+    value(settings, HTTP_HOST).ifPresent(b::httpHost);
+    value(settings, HTTP_PORT).ifPresent(v -> b.httpPort(integer(HTTP_PORT, v)));
+    value(settings, POLICIES).ifPresent(v -> b.policies(Path.of(v)));
+    settings.forEach((k, v) -> {
+      if (k.startsWith(KAFKA_PREFIX)) {
+        b.kafka(k.substring(KAFKA_PREFIX.length()), v);
+      }
+    });
+    return b.build();
+  }
+
+  private static java.util.Optional<String> value(Map<String, String> settings, String key) {
+    String v = settings.get(key);
+    return v == null || v.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(v.strip());
+  }
+
+  private static int integer(String key, String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new StreamsConfigException(key, "expected an integer, got '" + text + "'");
+    }
+  }
+
+  /** The configuration as text for logs, with secret-looking client overrides redacted. */
+  public String redacted() {
+    Map<String, String> clients = new TreeMap<>();
+    kafka.forEach((k, v) -> clients.put(k, SECRET_KEY.matcher(k).matches() ? "[redacted]" : v));
+    Map<String, Object> shown = new LinkedHashMap<>();
+    shown.put("applicationId", applicationId);
+    shown.put("bootstrapServers", bootstrapServers);
+    shown.put("topicPrefix", topicPrefix);
+    shown.put("stateDir", stateDir);
+    shown.put("replicationFactor", replicationFactor);
+    shown.put("commitIntervalMs", commitInterval.toMillis());
+    shown.put("streamThreads", streamThreads);
+    shown.put("http", httpHost + ":" + httpPort);
+    shown.put("policies", policies);
+    shown.put("kafka", clients);
+    return shown.toString();
+  }
+
+  @Override
+  public String toString() {
+    return "StreamsAppConfig" + redacted();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Programmatic construction with the documented defaults. */
+  public static final class Builder {
+    private String applicationId = DEFAULT_APPLICATION_ID;
+    private String bootstrapServers = DEFAULT_BOOTSTRAP;
+    private String topicPrefix = Topics.DEFAULT_PREFIX;
+    private Path stateDir = Path.of("data", "streams");
+    private int replicationFactor = 1;
+    private Duration commitInterval = Duration.ofMillis(100);
+    private int streamThreads = 1;
+    private String httpHost = "127.0.0.1";
+    private int httpPort = 8080;
+    private Path policies = Path.of("policies");
+    private final Map<String, String> kafka = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    public Builder applicationId(String value) {
+      this.applicationId = value;
+      return this;
+    }
+
+    public Builder bootstrapServers(String value) {
+      this.bootstrapServers = value;
+      return this;
+    }
+
+    public Builder topicPrefix(String value) {
+      this.topicPrefix = value;
+      return this;
+    }
+
+    public Builder stateDir(Path value) {
+      this.stateDir = value;
+      return this;
+    }
+
+    public Builder replicationFactor(int value) {
+      this.replicationFactor = value;
+      return this;
+    }
+
+    public Builder commitInterval(Duration value) {
+      this.commitInterval = value;
+      return this;
+    }
+
+    public Builder streamThreads(int value) {
+      this.streamThreads = value;
+      return this;
+    }
+
+    public Builder httpHost(String value) {
+      this.httpHost = value;
+      return this;
+    }
+
+    public Builder httpPort(int value) {
+      this.httpPort = value;
+      return this;
+    }
+
+    public Builder policies(Path value) {
+      this.policies = value;
+      return this;
+    }
+
+    /** A Kafka client setting, key without the {@code kafka.} prefix. */
+    public Builder kafka(String key, String value) {
+      this.kafka.put(key, value);
+      return this;
+    }
+
+    public StreamsAppConfig build() {
+      return new StreamsAppConfig(applicationId, bootstrapServers, topicPrefix, stateDir, replicationFactor,
+          commitInterval, streamThreads, httpHost, httpPort, policies, kafka);
+    }
+  }
+}

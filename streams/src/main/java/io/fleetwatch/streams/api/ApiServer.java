@@ -1,0 +1,282 @@
+package io.fleetwatch.streams.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.fleetwatch.avro.Incident;
+import io.fleetwatch.avro.IncidentStatus;
+import io.fleetwatch.avro.Severity;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Read-only HTTP API of the streams app on the JDK HTTP server.
+ *
+ * <ul>
+ *   <li>{@code GET /api/incidents?status=open|acknowledged|resolved&site=..&severity=info|low|medium|high|critical}
+ *       → JSON array, newest ({@code openedAt}) first</li>
+ *   <li>{@code GET /api/incidents/{id}} → the incident, or 404</li>
+ *   <li>{@code GET /health} → 200 {@code {"status":"UP"}} while Kafka Streams is RUNNING or REBALANCING,
+ *       else 503 {@code {"status":"DOWN"}}</li>
+ *   <li>{@code GET /metrics} → Prometheus text format</li>
+ * </ul>
+ * Bad query parameters → 400, unknown paths → 404, other methods → 405, store not queryable yet → 503;
+ * every error body is {@code {"error": "..."}}.
+ */
+public final class ApiServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  private static final String JSON = "application/json; charset=utf-8";
+  private static final String INCIDENTS = "/api/incidents";
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern INCIDENT_ID = Pattern.compile("[A-Za-z0-9._|-]{1,256}");
+  private static final Set<String> FILTERS = Set.of("status", "site", "severity");
+  private static final Map<String, IncidentStatus> STATUSES = Map.of("open", IncidentStatus.OPEN,
+      "acknowledged", IncidentStatus.ACKNOWLEDGED, "resolved", IncidentStatus.RESOLVED);
+  private static final Map<String, Severity> SEVERITIES = Map.of("info", Severity.INFO, "low", Severity.LOW,
+      "medium", Severity.MEDIUM, "high", Severity.HIGH, "critical", Severity.CRITICAL);
+  private static final Comparator<Incident> NEWEST_FIRST = Comparator
+      .comparing(Incident::getOpenedAt).reversed()
+      .thenComparing(Incident::getId);
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final IncidentQueries incidents;
+  private final Supplier<KafkaStreams.State> state;
+  private final PrometheusMeterRegistry prometheus;
+  private final ObjectMapper mapper = new ObjectMapper();
+  private final IncidentJson incidentJson = new IncidentJson(mapper);
+
+  /**
+   * Binds the server (not started yet).
+   *
+   * @param bind address and port; port 0 picks a free port (see {@link #port()})
+   * @param incidents incident reads
+   * @param state current Kafka Streams state, for {@code /health}
+   * @param prometheus registry scraped by {@code /metrics}
+   */
+  public ApiServer(InetSocketAddress bind, IncidentQueries incidents, Supplier<KafkaStreams.State> state,
+      PrometheusMeterRegistry prometheus) throws IOException {
+    this.incidents = Objects.requireNonNull(incidents, "incidents");
+    this.state = Objects.requireNonNull(state, "state");
+    this.prometheus = Objects.requireNonNull(prometheus, "prometheus");
+    this.server = HttpServer.create(Objects.requireNonNull(bind, "bind"), 0);
+    AtomicInteger threads = new AtomicInteger();
+    this.executor = Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "fleetwatch-api-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+  }
+
+  public void start() {
+    server.start();
+    LOG.info("HTTP API listening on {}", server.getAddress());
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      URI uri = exchange.getRequestURI();
+      String path = uri.getPath();
+      try {
+        Route route = route(path);
+        if (route == Route.NOT_FOUND) {
+          sendError(exchange, 404, "no such resource: " + path);
+          return;
+        }
+        if (!"GET".equals(exchange.getRequestMethod())) {
+          exchange.getResponseHeaders().add("Allow", "GET");
+          sendError(exchange, 405, "method " + exchange.getRequestMethod() + " not allowed on " + path);
+          return;
+        }
+        switch (route) {
+          case HEALTH -> health(exchange);
+          case METRICS -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
+              prometheus.scrape().getBytes(StandardCharsets.UTF_8));
+          case INCIDENT_LIST -> list(exchange, query(uri.getRawQuery()));
+          case INCIDENT -> one(exchange, path.substring(INCIDENTS.length() + 1));
+          default -> sendError(exchange, 404, "no such resource: " + path);
+        }
+      } catch (BadRequest e) {
+        sendError(exchange, 400, e.getMessage());
+      } catch (InvalidStateStoreException e) {
+        LOG.debug("Incident store not queryable: {}", e.getMessage());
+        exchange.getResponseHeaders().add("Retry-After", "1");
+        sendError(exchange, 503, "incident store not ready (" + state.get() + "), retry shortly");
+      } catch (RuntimeException e) {
+        LOG.error("HTTP {} {} failed", exchange.getRequestMethod(), path, e);
+        sendError(exchange, 500, "internal error");
+      }
+    }
+  }
+
+  private enum Route { HEALTH, METRICS, INCIDENT_LIST, INCIDENT, NOT_FOUND }
+
+  private static Route route(String path) {
+    if ("/health".equals(path)) {
+      return Route.HEALTH;
+    }
+    if ("/metrics".equals(path)) {
+      return Route.METRICS;
+    }
+    if (INCIDENTS.equals(path) || (INCIDENTS + "/").equals(path)) {
+      return Route.INCIDENT_LIST;
+    }
+    if (path.startsWith(INCIDENTS + "/") && path.indexOf('/', INCIDENTS.length() + 1) < 0) {
+      return Route.INCIDENT;
+    }
+    return Route.NOT_FOUND;
+  }
+
+  private void health(HttpExchange exchange) throws IOException {
+    KafkaStreams.State current = state.get();
+    boolean up = current != null && current.isRunningOrRebalancing();
+    ObjectNode body = mapper.createObjectNode();
+    body.put("status", up ? "UP" : "DOWN");
+    body.put("streams", String.valueOf(current));
+    sendJson(exchange, up ? 200 : 503, body);
+  }
+
+  private void list(HttpExchange exchange, Map<String, String> query) throws IOException {
+    for (String name : query.keySet()) {
+      if (!FILTERS.contains(name)) {
+        throw new BadRequest("unknown query parameter '" + name + "', expected one of " + sorted(FILTERS));
+      }
+    }
+    IncidentStatus status = choice(query, "status", STATUSES);
+    Severity severity = choice(query, "severity", SEVERITIES);
+    String site = query.get("site");
+    if (site != null && !IDENTIFIER.matcher(site).matches()) {
+      throw new BadRequest("site must match [A-Za-z0-9._-]{1,64}, got '" + site + "'");
+    }
+    List<Incident> matching = incidents.all().stream()
+        .filter(i -> status == null || i.getStatus() == status)
+        .filter(i -> severity == null || i.getSeverity() == severity)
+        .filter(i -> site == null || site.equals(i.getSite()))
+        .sorted(NEWEST_FIRST)
+        .toList();
+    ArrayNode body = mapper.createArrayNode();
+    matching.forEach(i -> body.add(incidentJson.write(i)));
+    sendJson(exchange, 200, body);
+  }
+
+  private void one(HttpExchange exchange, String id) throws IOException {
+    if (!INCIDENT_ID.matcher(id).matches()) {
+      throw new BadRequest("malformed incident id '" + id + "'");
+    }
+    Optional<Incident> incident = incidents.byId(id);
+    if (incident.isEmpty()) {
+      sendError(exchange, 404, "no incident with id " + id);
+      return;
+    }
+    sendJson(exchange, 200, incidentJson.write(incident.get()));
+  }
+
+  private static <T> T choice(Map<String, String> query, String name, Map<String, T> accepted) {
+    String value = query.get(name);
+    if (value == null) {
+      return null;
+    }
+    T result = accepted.get(value.toLowerCase(Locale.ROOT));
+    if (result == null) {
+      throw new BadRequest(name + " must be one of " + sorted(accepted.keySet()) + ", got '" + value + "'");
+    }
+    return result;
+  }
+
+  private static Map<String, String> query(String rawQuery) {
+    Map<String, String> result = new LinkedHashMap<>();
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return result;
+    }
+    for (String pair : rawQuery.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name;
+      String value;
+      try {
+        name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new BadRequest("malformed query string");
+      }
+      if (result.put(name, value) != null) {
+        throw new BadRequest("query parameter '" + name + "' given more than once");
+      }
+    }
+    return result;
+  }
+
+  private static String sorted(Set<String> values) {
+    return values.stream().sorted().toList().toString();
+  }
+
+  private void sendError(HttpExchange exchange, int status, String message) throws IOException {
+    ObjectNode body = mapper.createObjectNode();
+    body.put("error", message);
+    body.put("status", status);
+    sendJson(exchange, status, body);
+  }
+
+  private void sendJson(HttpExchange exchange, int status, JsonNode body) throws IOException {
+    send(exchange, status, JSON, mapper.writeValueAsBytes(body));
+  }
+
+  private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    if (body.length > 0) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  /** A client error answered with 400. */
+  private static final class BadRequest extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BadRequest(String message) {
+      super(message);
+    }
+  }
+}

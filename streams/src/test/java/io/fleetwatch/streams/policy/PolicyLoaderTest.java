@@ -1,0 +1,173 @@
+package io.fleetwatch.streams.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fleetwatch.avro.PolicyKind;
+import io.fleetwatch.avro.Severity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PolicyLoaderTest {
+  private static final String VALID = """
+      apiVersion: fleetwatch.io/v1
+      kind: Policy
+      id: SAF-99
+      version: 2
+      title: Test envelope
+      policyKind: safety-security
+      severity: medium
+      references:
+        - framework: iso-27400
+          provision: safety
+      remediation: Look at it.
+      checks:
+        - id: boiler-pressure
+          scope:
+            assetClasses: [boiler]
+            sites: [hq]
+          rule:
+            type: envelope
+            metric: pressure_kpa
+            min: 50
+            max: 300.5
+            raise: {consecutive: 2, duration: PT30S}
+            clear: {duration: PT1M}
+            hysteresis: 10
+      """;
+
+  private final PolicyLoader loader = new PolicyLoader();
+
+  @Test
+  void parsesAValidPolicyIntoRecords() {
+    Policy policy = loader.parse("p.yaml", VALID).get(0);
+    assertEquals("SAF-99", policy.id());
+    assertEquals(2, policy.version());
+    assertEquals(PolicyKind.SAFETY_SECURITY, policy.kind());
+    assertEquals(Severity.MEDIUM, policy.severity());
+    assertEquals(List.of(new FrameworkReference("iso-27400", "safety")), policy.references());
+    Check check = policy.checks().get(0);
+    assertEquals(Set.of("boiler"), check.scope().assetClasses());
+    assertEquals(Set.of("hq"), check.scope().sites());
+    assertEquals(new Envelope("pressure_kpa", 50.0, 300.5, new Trigger(2, Duration.ofSeconds(30)),
+        Trigger.afterDuration(Duration.ofMinutes(1)), 10.0), check.rule());
+  }
+
+  @Test
+  void loadsTheShippedCatalogue() {
+    PolicyCatalogue catalogue = loader.loadCatalogue(Path.of("../policies"));
+    Policy saf01 = catalogue.policy("SAF-01").orElseThrow();
+    assertEquals(Severity.HIGH, saf01.severity());
+    assertEquals(PolicyKind.SAFETY, saf01.kind());
+    Check chiller = saf01.checks().stream().filter(c -> c.id().equals("chiller-supply-temp")).findFirst()
+        .orElseThrow();
+    assertEquals(new Envelope("supply_temp_c", 4.0, 12.0, Trigger.afterConsecutive(3),
+        Trigger.afterConsecutive(3), 0.0), chiller.rule());
+    assertEquals(Set.of("chiller"), chiller.scope().assetClasses());
+  }
+
+  @Test
+  void reportsMissingFieldWithFileLineAndField() {
+    String text = VALID.lines().filter(line -> !line.contains("metric:"))
+        .collect(java.util.stream.Collectors.joining("\n"));
+    PolicyFormatException e = assertThrows(PolicyFormatException.class, () -> loader.parse("boiler.yaml", text));
+    // the rule mapping starts on line 18 ("type: envelope"), the field is missing from it
+    assertEquals("boiler.yaml:18: checks[0].rule.metric: missing required field", e.getMessage());
+  }
+
+  @Test
+  void reportsWrongTypeOnTheLineOfTheField() {
+    String text = VALID.replace("min: 50", "min: fifty");
+    PolicyFormatException e = assertThrows(PolicyFormatException.class, () -> loader.parse("boiler.yaml", text));
+    assertEquals("boiler.yaml:20: checks[0].rule.min: expected a number, got 'fifty'", e.getMessage());
+  }
+
+  @Test
+  void reportsNonIntegerVersion() {
+    String text = VALID.replace("version: 2", "version: two");
+    PolicyFormatException e = assertThrows(PolicyFormatException.class, () -> loader.parse("v.yaml", text));
+    assertEquals("v.yaml:4: version: expected an integer, got 'two'", e.getMessage());
+  }
+
+  @Test
+  void reportsUnknownRuleType() {
+    String text = VALID.replace("type: envelope", "type: rate-of-change");
+    PolicyFormatException e = assertThrows(PolicyFormatException.class, () -> loader.parse("roc.yaml", text));
+    assertEquals("roc.yaml:18: checks[0].rule.type: unknown rule type 'rate-of-change', expected one of [envelope]",
+        e.getMessage());
+  }
+
+  @Test
+  void reportsBadSeverity() {
+    String text = VALID.replace("severity: medium", "severity: severe");
+    PolicyFormatException e = assertThrows(PolicyFormatException.class, () -> loader.parse("sev.yaml", text));
+    assertEquals("sev.yaml:7: severity: 'severe' is not one of [critical, high, info, low, medium]",
+        e.getMessage());
+  }
+
+  @Test
+  void reportsUnknownFieldsSoTyposDoNotPassSilently() {
+    String text = VALID.replace("hysteresis: 10", "hysterisis: 10");
+    PolicyFormatException e = assertThrows(PolicyFormatException.class, () -> loader.parse("typo.yaml", text));
+    assertTrue(e.getMessage().startsWith("typo.yaml:24: checks[0].rule.hysterisis: unknown field"),
+        e.getMessage());
+  }
+
+  @Test
+  void reportsTriggerWithoutCountOrDuration() {
+    String text = VALID.replace("clear: {duration: PT1M}", "clear: {}");
+    PolicyFormatException e = assertThrows(PolicyFormatException.class, () -> loader.parse("t.yaml", text));
+    assertEquals("t.yaml:23: checks[0].rule.clear: needs consecutive and/or duration", e.getMessage());
+  }
+
+  @Test
+  void reportsBadDuration() {
+    String text = VALID.replace("duration: PT30S", "duration: 30 seconds");
+    PolicyFormatException e = assertThrows(PolicyFormatException.class, () -> loader.parse("d.yaml", text));
+    assertEquals("d.yaml:22: checks[0].rule.raise.duration: expected an ISO-8601 duration such as PT30S, "
+        + "got '30 seconds'", e.getMessage());
+  }
+
+  @Test
+  void reportsUnsupportedApiVersion() {
+    String text = VALID.replace("fleetwatch.io/v1", "fleetwatch.io/v2");
+    PolicyFormatException e = assertThrows(PolicyFormatException.class, () -> loader.parse("a.yaml", text));
+    assertEquals("a.yaml:1: apiVersion: unsupported apiVersion 'fleetwatch.io/v2', expected fleetwatch.io/v1",
+        e.getMessage());
+  }
+
+  @Test
+  void reportsInvalidYamlWithItsLine() {
+    String text = VALID.replace("title: Test envelope", "title: [unclosed");
+    PolicyFormatException e = assertThrows(PolicyFormatException.class, () -> loader.parse("y.yaml", text));
+    assertTrue(e.getMessage().startsWith("y.yaml:"), e.getMessage());
+    assertTrue(e.line() >= 5, "line " + e.line());
+  }
+
+  @Test
+  void namesTheFileWhenLoadingADirectory(@TempDir Path dir) throws IOException {
+    // Given a directory with one good and one bad file
+    Files.writeString(dir.resolve("a-good.yaml"), VALID);
+    Files.writeString(dir.resolve("b-bad.yaml"), VALID.replace("SAF-99", "SAF-98").replace("severity: medium",
+        "severity: 3"));
+    Files.writeString(dir.resolve("notes.txt"), "not a policy");
+    // When the directory is loaded, Then the error names the bad file, the line and the field
+    PolicyFormatException e = assertThrows(PolicyFormatException.class, () -> loader.load(dir));
+    assertEquals("b-bad.yaml:7: severity: expected a string, got number 3", e.getMessage());
+  }
+
+  @Test
+  void rejectsTheSamePolicyIdInTwoFiles(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("one.yaml"), VALID);
+    Files.writeString(dir.resolve("two.yaml"), VALID);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loader.loadCatalogue(dir));
+    assertTrue(e.getMessage().contains("one.yaml") && e.getMessage().contains("two.yaml"), e.getMessage());
+  }
+}
