@@ -1,0 +1,61 @@
+package io.fleetwatch.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fleetwatch.schemas.Topics;
+import io.fleetwatch.streams.topology.DeadLetterDeserializationHandler;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class StreamsAppConfigTest {
+
+  @Test
+  void readsSettingsAndPassesKafkaOverridesThrough() {
+    StreamsAppConfig config = StreamsAppConfig.from(Map.of(
+        StreamsAppConfig.BOOTSTRAP, "kafka-1:9093",
+        StreamsAppConfig.COMMIT_INTERVAL_MS, "150",
+        StreamsAppConfig.REPLICATION_FACTOR, "3",
+        "kafka.security.protocol", "SASL_SSL",
+        "kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"s3cret\";"));
+    assertEquals("kafka-1:9093", config.bootstrapServers());
+    assertEquals(Duration.ofMillis(150), config.commitInterval());
+    assertEquals(StreamsAppConfig.DEFAULT_APPLICATION_ID, config.applicationId());
+
+    Properties props = StreamsConfigFactory.properties(config, Topics.withDefaultPrefix());
+    assertEquals(StreamsConfig.EXACTLY_ONCE_V2, props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+    assertEquals(3, props.get(StreamsConfig.REPLICATION_FACTOR_CONFIG));
+    assertEquals(150L, props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+    assertEquals("SASL_SSL", props.get("security.protocol"));
+    assertEquals(DeadLetterDeserializationHandler.class.getName(),
+        props.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG));
+    assertEquals("fleet.deadletter", props.get(DeadLetterDeserializationHandler.DEAD_LETTER_TOPIC_CONFIG));
+  }
+
+  @Test
+  void redactsSecretsInItsTextForm() {
+    StreamsAppConfig config = StreamsAppConfig.builder()
+        .kafka("sasl.jaas.config", "password=\"s3cret\"").kafka("ssl.truststore.password", "hunter2").build();
+    assertFalse(config.toString().contains("s3cret"), config.toString());
+    assertFalse(config.toString().contains("hunter2"), config.toString());
+    assertTrue(config.toString().contains("[redacted]"));
+  }
+
+  @Test
+  void namesTheBadKey() {
+    StreamsConfigException port = assertThrows(StreamsConfigException.class,
+        () -> StreamsAppConfig.from(Map.of(StreamsAppConfig.HTTP_PORT, "eighty")));
+    assertEquals("FLEETWATCH_HTTP_PORT: expected an integer, got 'eighty'", port.getMessage());
+    StreamsConfigException rf = assertThrows(StreamsConfigException.class,
+        () -> StreamsAppConfig.from(Map.of(StreamsAppConfig.REPLICATION_FACTOR, "0")));
+    assertEquals(StreamsAppConfig.REPLICATION_FACTOR, rf.key());
+    StreamsConfigException prefix = assertThrows(StreamsConfigException.class,
+        () -> StreamsAppConfig.from(Map.of(StreamsAppConfig.TOPIC_PREFIX, "bad prefix/")));
+    assertEquals(StreamsAppConfig.TOPIC_PREFIX, prefix.key());
+  }
+}
