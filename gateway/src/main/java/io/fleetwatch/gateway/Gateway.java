@@ -1,0 +1,179 @@
+package io.fleetwatch.gateway;
+
+import io.fleetwatch.gateway.kafka.GatewayRecords;
+import io.fleetwatch.gateway.kafka.KafkaForwarder;
+import io.fleetwatch.gateway.kafka.ProducerSettings;
+import io.fleetwatch.gateway.mapping.MqttTopicParser;
+import io.fleetwatch.gateway.mqtt.InboundMessageHandler;
+import io.fleetwatch.gateway.mqtt.MqttConnection;
+import io.fleetwatch.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MQTT → Kafka bridge.
+ *
+ * <p>Input: device messages on {@code {root}/{site}/{deviceId}/{telemetry|event|state}} from the MQTT broker
+ * (QoS 1, persistent session, optionally a shared subscription). Output: Avro records on
+ * {@code <prefix>telemetry}, {@code <prefix>events}, {@code <prefix>state} keyed by device id, and rejected input
+ * on {@code <prefix>deadletter} keyed by MQTT topic with the reason. A QoS 1 message is acknowledged to the broker
+ * only after Kafka acknowledged its record ({@code acks=all}, idempotent producer), in arrival order; while Kafka is
+ * slow or down at most {@link GatewayConfig#receiveMaximum()} messages wait, then the broker holds the rest.
+ *
+ * <p>Use: {@code new Gateway(config, registry)}, {@link #start()} (returns at once; connects in the background),
+ * {@link #isReady()}, {@link #close()}. Topics must exist (the gateway does not create them).
+ */
+public final class Gateway implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
+
+  private final GatewayConfig config;
+  private final GatewayMetrics metrics;
+  private final KafkaForwarder forwarder;
+  private final MqttConnection mqtt;
+  private final InboundMessageHandler handler;
+  private final LogThrottle retryLog = new LogThrottle(5, Duration.ofSeconds(10));
+  private volatile boolean started;
+  private volatile boolean closed;
+
+  /** A gateway with a Kafka producer built from the configuration. */
+  public Gateway(GatewayConfig config, MeterRegistry registry) {
+    this(config, registry, null, Clock.systemUTC());
+  }
+
+  /**
+   * A gateway writing through the given producer (e.g. a {@code MockProducer}) and reading time from
+   * {@code clock}.
+   *
+   * @param producer producer to use and close, or {@code null} to build one from the configuration
+   */
+  public Gateway(GatewayConfig config, MeterRegistry registry, Producer<String, byte[]> producer, Clock clock) {
+    this.config = Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(clock, "clock");
+    LOG.info("gateway configuration: {}", config);
+    this.metrics = new GatewayMetrics(registry);
+    Topics topics = config.topics();
+    Producer<String, byte[]> kafka = producer != null ? producer
+        : new KafkaProducer<>(ProducerSettings.forGateway(config.kafkaBootstrapServers(),
+            config.mqttClientId() + "-producer", config.kafkaOverrides()),
+            new StringSerializer(), new ByteArraySerializer());
+    this.forwarder = new KafkaForwarder(kafka, new SendObserver(), Duration.ofMillis(200), Duration.ofSeconds(30),
+        List.of(topics.telemetry().name(), topics.events().name(), topics.state().name(),
+            topics.deadLetter().name()));
+    metrics.inflightFrom(forwarder::inFlight);
+    try {
+      this.mqtt = new MqttConnection(config, metrics);
+    } catch (RuntimeException e) {
+      forwarder.close(Duration.ZERO);
+      throw e;
+    }
+    this.handler = new InboundMessageHandler(new MqttTopicParser(config.topicRoot()), config.payloadParser(),
+        new GatewayRecords(topics, config.maxPayloadBytes()), forwarder, mqtt.acks(), metrics, clock,
+        config.receiveMaximum());
+  }
+
+  /** Starts the Kafka sender and connects to the broker in the background (retrying with backoff); returns at once. */
+  public synchronized void start() {
+    if (closed) {
+      throw new IllegalStateException("gateway is closed");
+    }
+    if (started) {
+      return;
+    }
+    started = true;
+    forwarder.start();
+    mqtt.start(handler);
+    LOG.info("gateway started: {} -> Kafka {} topics {}*", config.subscriptionFilter(),
+        config.kafkaBootstrapServers(), config.topicPrefix());
+  }
+
+  /** Connected and subscribed to the broker, and Kafka reachable with no failing sends. */
+  public boolean isReady() {
+    return started && !closed && mqtt.ready() && forwarder.healthy();
+  }
+
+  /** Waits up to {@code timeout} for {@link #isReady()}; returns whether it became ready. */
+  public boolean awaitReady(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (this) {
+      while (!isReady()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || closed) {
+          return false;
+        }
+        try {
+          wait(Math.max(1, Math.min(50, Duration.ofNanos(left).toMillis())));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Records handed to Kafka and not yet acknowledged. */
+  public int inFlight() {
+    return forwarder.inFlight();
+  }
+
+  public GatewayConfig config() {
+    return config;
+  }
+
+  /**
+   * Stops taking messages, waits briefly for in-flight records so their acknowledgements go out, disconnects from
+   * the broker (the session stays for the configured expiry) and closes the producer. Takes a few seconds at most;
+   * messages still unacknowledged are redelivered by the broker to the next session.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    handler.stopAccepting();
+    if (started && !forwarder.awaitIdle(DRAIN_TIMEOUT)) {
+      LOG.warn("closing with {} records not yet acknowledged by Kafka; the broker will redeliver them",
+          forwarder.inFlight());
+    }
+    mqtt.close(CLOSE_TIMEOUT);
+    forwarder.close(CLOSE_TIMEOUT);
+    LOG.info("gateway stopped");
+  }
+
+  private final class SendObserver implements KafkaForwarder.Observer {
+    @Override
+    public void sent(ProducerRecord<String, byte[]> record, long nanos) {
+      metrics.kafkaSend(nanos, true);
+    }
+
+    @Override
+    public void failed(ProducerRecord<String, byte[]> record, Exception error, int attempt, Duration retryIn,
+        long nanos) {
+      metrics.kafkaSend(nanos, false);
+      long skipped = retryLog.tryAcquire();
+      if (skipped >= 0) {
+        LOG.warn("Kafka send to {} (key {}) failed on attempt {}: {}; retrying in {} ms ({} similar warnings skipped)",
+            record.topic(), record.key(), attempt, error.toString(), retryIn.toMillis(), skipped);
+      }
+    }
+
+    @Override
+    public void abandoned(ProducerRecord<String, byte[]> record) {
+      LOG.debug("stopped retrying {} (key {}): the broker redelivers its message", record.topic(), record.key());
+    }
+  }
+}

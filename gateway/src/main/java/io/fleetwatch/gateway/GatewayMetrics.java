@@ -1,0 +1,124 @@
+package io.fleetwatch.gateway;
+
+import io.fleetwatch.avro.DeadLetterReason;
+import io.fleetwatch.gateway.mapping.Channel;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+
+/**
+ * The gateway's Micrometer meters. Tags come from closed sets only: {@code channel} (telemetry, event, state,
+ * unknown), {@code reason} (the {@link DeadLetterReason} in lower case, or {@code qos0_overflow}), {@code outcome}
+ * (success, failure). Never a device id or topic.
+ *
+ * <table>
+ *   <caption>Meters</caption>
+ *   <tr><th>name</th><th>type</th><th>tags</th><th>meaning</th></tr>
+ *   <tr><td>fleetwatch.gateway.messages.received</td><td>counter</td><td>channel</td><td>MQTT messages taken</td></tr>
+ *   <tr><td>fleetwatch.gateway.messages.forwarded</td><td>counter</td><td>channel</td><td>valid messages acknowledged by Kafka</td></tr>
+ *   <tr><td>fleetwatch.gateway.messages.rejected</td><td>counter</td><td>reason</td><td>messages routed to the dead-letter topic</td></tr>
+ *   <tr><td>fleetwatch.gateway.messages.dropped</td><td>counter</td><td>reason</td><td>QoS 0 messages dropped while too many were in flight</td></tr>
+ *   <tr><td>fleetwatch.gateway.payload.size</td><td>summary (bytes)</td><td></td><td>payload sizes</td></tr>
+ *   <tr><td>fleetwatch.gateway.kafka.send</td><td>timer</td><td>outcome</td><td>send to Kafka acknowledgement</td></tr>
+ *   <tr><td>fleetwatch.gateway.inflight</td><td>gauge</td><td></td><td>records handed to Kafka and not yet acknowledged</td></tr>
+ *   <tr><td>fleetwatch.gateway.mqtt.connected</td><td>gauge</td><td></td><td>1 while connected to the broker</td></tr>
+ *   <tr><td>fleetwatch.gateway.mqtt.connection.lost</td><td>counter</td><td></td><td>connections lost</td></tr>
+ * </table>
+ */
+public final class GatewayMetrics {
+  public static final String RECEIVED = "fleetwatch.gateway.messages.received";
+  public static final String FORWARDED = "fleetwatch.gateway.messages.forwarded";
+  public static final String REJECTED = "fleetwatch.gateway.messages.rejected";
+  public static final String DROPPED = "fleetwatch.gateway.messages.dropped";
+  public static final String PAYLOAD_SIZE = "fleetwatch.gateway.payload.size";
+  public static final String KAFKA_SEND = "fleetwatch.gateway.kafka.send";
+  public static final String INFLIGHT = "fleetwatch.gateway.inflight";
+  public static final String MQTT_CONNECTED = "fleetwatch.gateway.mqtt.connected";
+  public static final String MQTT_CONNECTION_LOST = "fleetwatch.gateway.mqtt.connection.lost";
+  /** Reason tag of {@link #DROPPED}. */
+  public static final String QOS0_OVERFLOW = "qos0_overflow";
+
+  private final Map<Channel, Counter> received = new EnumMap<>(Channel.class);
+  private final Counter receivedUnknown;
+  private final Map<Channel, Counter> forwarded = new EnumMap<>(Channel.class);
+  private final Map<DeadLetterReason, Counter> rejected = new EnumMap<>(DeadLetterReason.class);
+  private final Counter dropped;
+  private final DistributionSummary payloadSize;
+  private final Timer sendSuccess;
+  private final Timer sendFailure;
+  private final Counter connectionLost;
+  private final AtomicInteger connected = new AtomicInteger();
+  private volatile IntSupplier inflight = () -> 0;
+
+  public GatewayMetrics(MeterRegistry registry) {
+    for (Channel c : Channel.values()) {
+      received.put(c, Counter.builder(RECEIVED).tag("channel", c.tag())
+          .description("MQTT messages taken by the gateway").register(registry));
+      forwarded.put(c, Counter.builder(FORWARDED).tag("channel", c.tag())
+          .description("Valid messages acknowledged by Kafka").register(registry));
+    }
+    receivedUnknown = Counter.builder(RECEIVED).tag("channel", Channel.UNKNOWN_TAG)
+        .description("MQTT messages taken by the gateway").register(registry);
+    for (DeadLetterReason r : DeadLetterReason.values()) {
+      rejected.put(r, Counter.builder(REJECTED).tag("reason", r.name().toLowerCase(Locale.ROOT))
+          .description("Messages routed to the dead-letter topic").register(registry));
+    }
+    dropped = Counter.builder(DROPPED).tag("reason", QOS0_OVERFLOW)
+        .description("QoS 0 messages dropped because too many were in flight").register(registry);
+    payloadSize = DistributionSummary.builder(PAYLOAD_SIZE).baseUnit("bytes")
+        .description("MQTT payload sizes").register(registry);
+    sendSuccess = Timer.builder(KAFKA_SEND).tag("outcome", "success")
+        .description("Time from send to Kafka acknowledgement").register(registry);
+    sendFailure = Timer.builder(KAFKA_SEND).tag("outcome", "failure")
+        .description("Time from send to Kafka acknowledgement").register(registry);
+    connectionLost = Counter.builder(MQTT_CONNECTION_LOST)
+        .description("MQTT connections lost").register(registry);
+    Gauge.builder(INFLIGHT, this, m -> m.inflight.getAsInt())
+        .description("Records handed to Kafka and not yet acknowledged").register(registry);
+    Gauge.builder(MQTT_CONNECTED, connected, AtomicInteger::get)
+        .description("1 while connected to the MQTT broker").register(registry);
+  }
+
+  /** Where the in-flight gauge reads from. */
+  public void inflightFrom(IntSupplier source) {
+    this.inflight = source;
+  }
+
+  /** A message arrived on a channel, or {@code null} when its topic names none. */
+  public void received(Channel channel, int payloadBytes) {
+    (channel == null ? receivedUnknown : received.get(channel)).increment();
+    payloadSize.record(payloadBytes);
+  }
+
+  public void forwarded(Channel channel) {
+    forwarded.get(channel).increment();
+  }
+
+  public void rejected(DeadLetterReason reason) {
+    rejected.get(reason).increment();
+  }
+
+  public void droppedQos0() {
+    dropped.increment();
+  }
+
+  public void kafkaSend(long nanos, boolean success) {
+    (success ? sendSuccess : sendFailure).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void mqttConnected(boolean up) {
+    connected.set(up ? 1 : 0);
+  }
+
+  public void mqttConnectionLost() {
+    connectionLost.increment();
+  }
+}

@@ -1,0 +1,43 @@
+package io.fleetwatch.gateway.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * Kafka producer settings of the gateway. Input: bootstrap servers, client id and the operator's pass-through
+ * overrides. Output: the client configuration map. The delivery guarantees are fixed last so no override can
+ * weaken them: idempotent producer, {@code acks=all}, at most 5 requests in flight per connection.
+ */
+public final class ProducerSettings {
+  /** Linger: a few milliseconds of batching. */
+  public static final int LINGER_MS = 5;
+
+  private ProducerSettings() {}
+
+  /**
+   * @param bootstrapServers Kafka bootstrap servers
+   * @param clientId producer client id (shows up in broker logs and quotas)
+   * @param overrides further client settings ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}, ...)
+   */
+  public static Map<String, Object> forGateway(String bootstrapServers, String clientId, Map<String, String> overrides) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    // send() runs on the gateway's sender thread, never on the MQTT callback thread; failures are retried there.
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    if (overrides != null) {
+      props.putAll(overrides);
+    }
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    Object inFlight = props.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
+    if (inFlight == null) {
+      props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+    }
+    return props;
+  }
+}

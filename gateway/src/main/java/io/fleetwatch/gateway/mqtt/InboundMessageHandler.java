@@ -1,0 +1,169 @@
+package io.fleetwatch.gateway.mqtt;
+
+import io.fleetwatch.avro.DeadLetterReason;
+import io.fleetwatch.gateway.GatewayMetrics;
+import io.fleetwatch.gateway.LogThrottle;
+import io.fleetwatch.gateway.kafka.GatewayRecords;
+import io.fleetwatch.gateway.kafka.KafkaForwarder;
+import io.fleetwatch.gateway.mapping.Channel;
+import io.fleetwatch.gateway.mapping.MqttTopic;
+import io.fleetwatch.gateway.mapping.MqttTopicParser;
+import io.fleetwatch.gateway.mapping.ParseResult;
+import io.fleetwatch.gateway.mapping.PayloadParser;
+import io.fleetwatch.gateway.mapping.TopicParseResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the gateway does with one MQTT message, independent of the MQTT client library.
+ *
+ * <p>Input: topic, payload, packet id and QoS of a message, on the MQTT callback thread. Output: one Kafka record
+ * (data topic when valid, dead-letter topic with the reason otherwise) handed to the {@link KafkaForwarder}; for
+ * QoS 1 an {@link AckSequencer} ticket that acknowledges the message, in arrival order, once Kafka acknowledged the
+ * record. Never throws and never blocks. QoS 0 messages carry no delivery guarantee: when more than the QoS 0
+ * limit are in flight (Kafka far behind) new ones are dropped and counted rather than buffered without bound.
+ * QoS 2 messages are not expected (the subscription grants QoS 1); Paho 1.2.5 completes their handshake itself, so
+ * they are forwarded without a manual acknowledgement.
+ */
+public final class InboundMessageHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(InboundMessageHandler.class);
+
+  private final MqttTopicParser topics;
+  private final PayloadParser payloads;
+  private final GatewayRecords records;
+  private final KafkaForwarder forwarder;
+  private final AckSequencer acks;
+  private final GatewayMetrics metrics;
+  private final Clock clock;
+  private final int qos0Limit;
+  private final AtomicInteger qos0InFlight = new AtomicInteger();
+  private final LogThrottle rejectLog = new LogThrottle(10, Duration.ofSeconds(10));
+  private final LogThrottle dropLog = new LogThrottle(1, Duration.ofSeconds(10));
+  private volatile boolean accepting = true;
+
+  /**
+   * @param topics topic parser
+   * @param payloads payload parser
+   * @param records record factory
+   * @param forwarder Kafka sender
+   * @param acks in-order acknowledgements of the current MQTT connection
+   * @param metrics meters
+   * @param clock receive-time source
+   * @param qos0Limit QoS 0 messages allowed in flight at once
+   */
+  public InboundMessageHandler(MqttTopicParser topics, PayloadParser payloads, GatewayRecords records,
+      KafkaForwarder forwarder, AckSequencer acks, GatewayMetrics metrics, Clock clock, int qos0Limit) {
+    this.topics = Objects.requireNonNull(topics, "topics");
+    this.payloads = Objects.requireNonNull(payloads, "payloads");
+    this.records = Objects.requireNonNull(records, "records");
+    this.forwarder = Objects.requireNonNull(forwarder, "forwarder");
+    this.acks = Objects.requireNonNull(acks, "acks");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    if (qos0Limit < 1) {
+      throw new IllegalArgumentException("qos0Limit must be >= 1");
+    }
+    this.qos0Limit = qos0Limit;
+  }
+
+  /** Messages arriving from now on are left unacknowledged, for the broker to redeliver to the next session. */
+  public void stopAccepting() {
+    accepting = false;
+  }
+
+  /** Handles one message; never throws. */
+  public void handle(String topic, byte[] payload, int messageId, int qos) {
+    try {
+      handleOrThrow(topic, payload, messageId, qos);
+    } catch (RuntimeException e) {
+      // Left unacknowledged: the broker redelivers it with the session.
+      LOG.error("cannot handle MQTT message {} on topic {} (qos {})", messageId, topic, qos, e);
+    }
+  }
+
+  private void handleOrThrow(String topic, byte[] payload, int messageId, int qos) {
+    if (!accepting) {
+      return;
+    }
+    long receivedAt = clock.millis();
+    int size = payload == null ? 0 : payload.length;
+    TopicParseResult parsedTopic = topics.parse(topic);
+    Channel channel = parsedTopic instanceof MqttTopic ? ((MqttTopic) parsedTopic).channel() : null;
+    metrics.received(channel, size);
+    if (qos == 0 && qos0InFlight.get() >= qos0Limit) {
+      metrics.droppedQos0();
+      long skipped = dropLog.tryAcquire();
+      if (skipped >= 0) {
+        LOG.warn("dropping QoS 0 message on {}: {} QoS 0 messages already wait for Kafka ({} more dropped before)",
+            topic, qos0Limit, skipped);
+      }
+      return;
+    }
+    ParseResult result = parsedTopic instanceof MqttTopic
+        ? payloads.parse((MqttTopic) parsedTopic, payload, receivedAt)
+        : (ParseResult.Rejected) parsedTopic;
+    ProducerRecord<String, byte[]> record = null;
+    Channel forwardedChannel = null;
+    if (result instanceof ParseResult.Accepted) {
+      ParseResult.Accepted accepted = (ParseResult.Accepted) result;
+      try {
+        record = records.data(accepted);
+        forwardedChannel = accepted.channel();
+      } catch (RuntimeException e) {
+        result = new ParseResult.Rejected(DeadLetterReason.UNKNOWN,
+            "the valid " + accepted.channel().tag() + " value could not be encoded: " + e.getMessage());
+      }
+    }
+    if (record == null) {
+      ParseResult.Rejected rejected = (ParseResult.Rejected) result;
+      metrics.rejected(rejected.reason());
+      long skipped = rejectLog.tryAcquire();
+      if (skipped >= 0) {
+        LOG.warn("rejected MQTT message on {} (device {}): {} {} ({} similar warnings skipped)", topic,
+            parsedTopic instanceof MqttTopic ? ((MqttTopic) parsedTopic).deviceId() : "?", rejected.reason(),
+            rejected.detail(), skipped);
+      }
+      record = records.deadLetter(topic, payload, rejected, receivedAt);
+    }
+    submit(record, forwardedChannel, messageId, qos);
+  }
+
+  private void submit(ProducerRecord<String, byte[]> record, Channel forwardedChannel, int messageId, int qos) {
+    if (qos == 1) {
+      AckSequencer.Ticket ticket = acks.register(messageId, qos);
+      forwarder.submit(record, new KafkaForwarder.Completion() {
+        @Override
+        public void acked(RecordMetadata metadata) {
+          if (forwardedChannel != null) {
+            metrics.forwarded(forwardedChannel);
+          }
+          acks.complete(ticket);
+        }
+
+        @Override
+        public boolean wanted() {
+          return !ticket.abandoned();
+        }
+      });
+      return;
+    }
+    if (qos == 0) {
+      qos0InFlight.incrementAndGet();
+    }
+    boolean counted = qos == 0;
+    forwarder.submit(record, metadata -> {
+      if (counted) {
+        qos0InFlight.decrementAndGet();
+      }
+      if (forwardedChannel != null) {
+        metrics.forwarded(forwardedChannel);
+      }
+    });
+  }
+}
