@@ -46,7 +46,7 @@ import java.util.function.Function;
  * @param maxFutureSkew how far a device {@code ts} may be ahead of the gateway clock
  *     ({@code gateway.max.future.skew.seconds})
  * @param eventTypes accepted event types ({@code gateway.event.types}, comma-separated)
- * @param kafkaBootstrapServers Kafka bootstrap servers ({@code kafka.bootstrap.servers})
+ * @param kafkaBootstrapServers Kafka bootstrap servers ({@code kafka.bootstrap.servers}, alias {@code kafka.bootstrap})
  * @param topicPrefix Kafka topic name prefix ({@code topic.prefix})
  * @param kafkaOverrides further Kafka producer settings, by client key ({@code kafka.*})
  */
@@ -97,6 +97,8 @@ public record GatewayConfig(
   public static final String MAX_FUTURE_SKEW_SECONDS = "gateway.max.future.skew.seconds";
   public static final String EVENT_TYPES = "gateway.event.types";
   public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+  /** Shorter alias of {@link #KAFKA_BOOTSTRAP_SERVERS}, the key the streams app reads ({@code FLEETWATCH_KAFKA_BOOTSTRAP}). */
+  public static final String KAFKA_BOOTSTRAP_ALIAS = "kafka.bootstrap";
   public static final String TOPIC_PREFIX = "topic.prefix";
   /** Prefix of Kafka client pass-through properties. */
   public static final String KAFKA_PREFIX = "kafka.";
@@ -232,12 +234,13 @@ public record GatewayConfig(
     };
     Map<String, String> overrides = new TreeMap<>();
     for (String key : props.stringPropertyNames()) {
-      if (key.startsWith(KAFKA_PREFIX) && !key.equals(KAFKA_BOOTSTRAP_SERVERS)) {
+      if (key.startsWith(KAFKA_PREFIX) && !key.equals(KAFKA_BOOTSTRAP_SERVERS) && !key.equals(KAFKA_BOOTSTRAP_ALIAS)) {
         overrides.put(key.substring(KAFKA_PREFIX.length()), props.getProperty(key));
       }
     }
     for (Map.Entry<String, String> e : env0.entrySet()) {
-      if (e.getKey().startsWith(KAFKA_ENV_PREFIX) && !e.getKey().equals(envName(KAFKA_BOOTSTRAP_SERVERS))) {
+      if (e.getKey().startsWith(KAFKA_ENV_PREFIX) && !e.getKey().equals(envName(KAFKA_BOOTSTRAP_SERVERS))
+          && !e.getKey().equals(envName(KAFKA_BOOTSTRAP_ALIAS))) {
         String clientKey = e.getKey().substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
         overrides.put(clientKey, e.getValue());
       }
@@ -273,7 +276,12 @@ public record GatewayConfig(
       }
       b.eventTypes(types);
     });
-    ifSet(get, KAFKA_BOOTSTRAP_SERVERS, b::kafkaBootstrapServers);
+    String envBootstrap = firstNonBlank(env0.get(envName(KAFKA_BOOTSTRAP_SERVERS)), env0.get(envName(KAFKA_BOOTSTRAP_ALIAS)));
+    String bootstrap = envBootstrap != null ? envBootstrap
+        : firstNonBlank(props.getProperty(KAFKA_BOOTSTRAP_SERVERS), props.getProperty(KAFKA_BOOTSTRAP_ALIAS));
+    if (bootstrap != null) {
+      b.kafkaBootstrapServers(bootstrap.strip());
+    }
     String prefix = get.apply(TOPIC_PREFIX);
     if (prefix != null) {
       b.topicPrefix(prefix.strip());
@@ -401,6 +409,10 @@ public record GatewayConfig(
       throw new IllegalArgumentException(key + " (" + envName(key) + ") is required");
     }
     return value.strip();
+  }
+
+  private static String firstNonBlank(String first, String second) {
+    return first != null && !first.isBlank() ? first : blankToNull(second);
   }
 
   private static String blankToNull(String value) {

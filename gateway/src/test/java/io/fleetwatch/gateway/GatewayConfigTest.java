@@ -74,6 +74,14 @@ class GatewayConfigTest {
   }
 
   @Test
+  void acceptsTheStreamsAppBootstrapVariableAsAlias() {
+    GatewayConfig c = GatewayConfig.fromEnvironment(Map.of("FLEETWATCH_KAFKA_BOOTSTRAP", "k1:9092,k2:9092"), null);
+
+    assertEquals("k1:9092,k2:9092", c.kafkaBootstrapServers());
+    assertEquals(Map.of(), c.kafkaOverrides());
+  }
+
+  @Test
   void readsEventTypesAndDurations() {
     GatewayConfig c = GatewayConfig.fromEnvironment(Map.of(), props("gateway.event.types", "boot, tamper ,door",
         "gateway.max.future.skew.seconds", "60", "mqtt.session.expiry.seconds", "0",
