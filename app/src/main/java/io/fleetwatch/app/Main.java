@@ -1,0 +1,16 @@
+package io.fleetwatch.app;
+
+import io.fleetwatch.app.cli.FleetwatchCommand;
+import picocli.CommandLine;
+
+/** Entry point of the fleetwatch jar. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+    org.slf4j.bridge.SLF4JBridgeHandler.install();
+    int exit = FleetwatchCommand.commandLine().execute(args);
+    System.exit(exit);
+  }
+}

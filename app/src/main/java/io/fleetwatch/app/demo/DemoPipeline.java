@@ -1,0 +1,213 @@
+package io.fleetwatch.app.demo;
+
+import io.fleetwatch.app.cli.RegistryCommand;
+import io.fleetwatch.app.cli.SimulateCommand;
+import io.fleetwatch.app.embedded.EmbeddedKafka;
+import io.fleetwatch.app.embedded.EmbeddedMqtt;
+import io.fleetwatch.app.topics.TopicProvisioner;
+import io.fleetwatch.avro.Asset;
+import io.fleetwatch.gateway.Gateway;
+import io.fleetwatch.gateway.GatewayConfig;
+import io.fleetwatch.schemas.Topics;
+import io.fleetwatch.simulator.Scenario;
+import io.fleetwatch.simulator.Simulator;
+import io.fleetwatch.simulator.SimulatorConfig;
+import io.fleetwatch.streams.FleetStreamsApp;
+import io.fleetwatch.streams.StreamsAppConfig;
+import io.fleetwatch.streams.api.ApiServer;
+import io.fleetwatch.streams.policy.PolicyCatalogue;
+import io.fleetwatch.streams.policy.PolicyLoader;
+import io.fleetwatch.streams.registry.AssetRegistryFile;
+import io.fleetwatch.streams.registry.RegistryException;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline in one process: embedded MQTT broker and Kafka (KRaft), topics, the asset registry, the
+ * streams app with its HTTP API, the gateway, an incident printer and (optionally) the simulator. Closing stops
+ * them in reverse order.
+ */
+public final class DemoPipeline implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DemoPipeline.class);
+
+  private final DemoSettings settings;
+  private final PrintStream out;
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Topics topics = Topics.withDefaultPrefix();
+  private EmbeddedKafka kafka;
+  private EmbeddedMqtt mqtt;
+  private ApiServer api;
+  private FleetStreamsApp streams;
+  private Gateway gateway;
+  private Simulator simulator;
+  private Path tempDir;
+
+  public DemoPipeline(DemoSettings settings, PrintStream out) {
+    this.settings = settings;
+    this.out = out;
+  }
+
+  /** Starts everything; on failure stops what was started and rethrows. */
+  public DemoPipeline start() throws Exception {
+    try {
+      startAll();
+      return this;
+    } catch (Exception | Error e) {
+      close();
+      throw e;
+    }
+  }
+
+  private void startAll() throws Exception {
+    // Read the inputs first: a bad registry or policy file fails fast, before any server starts.
+    List<Asset> assets = AssetRegistryFile.read(settings.fleet());
+    PolicyCatalogue catalogue = new PolicyLoader().loadCatalogue(settings.policies());
+
+    Path data = settings.dataDir();
+    if (data == null) {
+      tempDir = Files.createTempDirectory("fleetwatch-demo");
+      data = tempDir;
+    }
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmGcMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+
+    kafka = EmbeddedKafka.builder().host(settings.bindHost()).port(settings.kafkaPort())
+        .dataDirectory(data.resolve("kafka")).build().start();
+    started.push(kafka);
+    mqtt = EmbeddedMqtt.builder().host(settings.bindHost()).port(settings.mqttPort())
+        .dataDirectory(data.resolve("mqtt")).build().start();
+    started.push(mqtt);
+
+    Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    try (Admin admin = Admin.create(client)) {
+      new TopicProvisioner(admin, settings.partitions(), (short) 1).ensure(topics, Duration.ofSeconds(30));
+    }
+    RegistryCommand.publish(client, topics.assets(), assets);
+    LOG.info("applied {} assets from {}", assets.size(), settings.fleet());
+
+    StreamsAppConfig streamsConfig = StreamsAppConfig.builder()
+        .bootstrapServers(kafka.bootstrapServers())
+        .topicPrefix(topics.prefix())
+        .stateDir(data.resolve("streams"))
+        .replicationFactor(1)
+        .httpHost(settings.bindHost())
+        .httpPort(settings.httpPort())
+        .policies(settings.policies())
+        .build();
+    streams = new FleetStreamsApp(streamsConfig, catalogue, metrics, Clock.systemUTC());
+    started.push(() -> streams.close(Duration.ofSeconds(10)));
+    streams.start();
+    api = new ApiServer(new InetSocketAddress(settings.bindHost(), settings.httpPort()), streams.incidentQueries(),
+        streams::state, metrics);
+    api.start();
+    started.push(api);
+
+    IncidentPrinter printer = new IncidentPrinter(client, topics.incidents(), out);
+    printer.start();
+    started.push(printer);
+
+    GatewayConfig gatewayConfig = GatewayConfig.builder()
+        .mqttServerUri(mqtt.uri())
+        .mqttClientId("fleetwatch-demo-gateway")
+        .kafkaBootstrapServers(kafka.bootstrapServers())
+        .topicPrefix(topics.prefix())
+        .build();
+    gateway = new Gateway(gatewayConfig, metrics);
+    started.push(gateway);
+    gateway.start();
+    if (!gateway.awaitReady(Duration.ofSeconds(30))) {
+      throw new IllegalStateException("the gateway did not connect to MQTT and Kafka within 30 s");
+    }
+
+    if (settings.simulate()) {
+      List<Scenario> scenarios = SimulateCommand.scenarios(List.of("chiller-overheat"));
+      simulator = new Simulator(SimulatorConfig.defaults(mqtt.uri()).withRate(settings.rate()),
+          SimulateCommand.devicesOf(assets), scenarios, Clock.systemUTC());
+      started.push(simulator);
+      simulator.start();
+    }
+  }
+
+  public String mqttUri() {
+    return mqtt.uri();
+  }
+
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  public int httpPort() {
+    return api.port();
+  }
+
+  public Topics topics() {
+    return topics;
+  }
+
+  public EmbeddedKafka kafka() {
+    return kafka;
+  }
+
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  public FleetStreamsApp streams() {
+    return streams;
+  }
+
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
+  }
+
+  @Override
+  public void close() {
+    while (!started.isEmpty()) {
+      AutoCloseable c = started.pop();
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("stopping {} failed: {}", c.getClass().getSimpleName(), e.toString());
+      }
+    }
+    if (tempDir != null) {
+      deleteRecursively(tempDir);
+      tempDir = null;
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.debug("cannot delete {}: {}", dir, e.toString());
+    }
+  }
+
+  /** Exposed for callers that want to report a bad registry file the same way as the CLI. */
+  public static String describe(Exception e) {
+    return e instanceof RegistryException ? e.getMessage() : e.toString();
+  }
+}
