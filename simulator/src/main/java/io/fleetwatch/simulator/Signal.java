@@ -28,7 +28,7 @@ public record Signal(String metric, double baseline, double amplitude, double pe
           new Signal("return_temp_c", 12.0, 0.8, 600, 0.2),
           new Signal("power_kw", 85.0, 10.0, 900, 1.5));
       case "boiler" -> List.of(
-          new Signal("pressure_kpa", 300.0, 15.0, 900, 2.0),
+          new Signal("pressure_kpa", 180.0, 20.0, 900, 3.0),
           new Signal("water_temp_c", 70.0, 3.0, 900, 0.3));
       case "elevator-controller" -> List.of(
           new Signal("motor_temp_c", 45.0, 5.0, 1200, 0.5),
