@@ -5,6 +5,7 @@ import io.fleetwatch.avro.DeadLetter;
 import io.fleetwatch.avro.DeviceEvent;
 import io.fleetwatch.avro.DeviceState;
 import io.fleetwatch.avro.Incident;
+import io.fleetwatch.avro.Policy;
 import io.fleetwatch.avro.Telemetry;
 import io.fleetwatch.avro.Violation;
 import java.util.List;
@@ -28,6 +29,7 @@ public final class Topics {
   private final Topic<String, Asset> assets;
   private final Topic<String, Violation> violations;
   private final Topic<String, Incident> incidents;
+  private final Topic<String, Policy> policies;
 
   public Topics(String prefix) {
     if (prefix == null || !LEGAL_PREFIX.matcher(prefix).matches()) {
@@ -43,6 +45,7 @@ public final class Topics {
     this.assets = new Topic<>(prefix + "assets", key, AvroSerde.of(Asset.class), true);
     this.violations = new Topic<>(prefix + "violations", key, AvroSerde.of(Violation.class), false);
     this.incidents = new Topic<>(prefix + "incidents", key, AvroSerde.of(Incident.class), true);
+    this.policies = new Topic<>(prefix + "policies", key, AvroSerde.of(Policy.class), true);
   }
 
   public static Topics withDefaultPrefix() {
@@ -88,8 +91,13 @@ public final class Topics {
     return incidents;
   }
 
+  /** Policy definitions published at run time, compacted, key policy id. */
+  public Topic<String, Policy> policies() {
+    return policies;
+  }
+
   /** Every topic of the catalogue, for creation at start-up. */
   public List<Topic<String, ?>> all() {
-    return List.of(telemetry, events, state, deadLetter, assets, violations, incidents);
+    return List.of(telemetry, events, state, deadLetter, assets, violations, incidents, policies);
   }
 }

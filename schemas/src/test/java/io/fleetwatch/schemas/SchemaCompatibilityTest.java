@@ -11,6 +11,7 @@ import io.fleetwatch.avro.DeviceEvent;
 import io.fleetwatch.avro.DeviceState;
 import io.fleetwatch.avro.DeviceTwin;
 import io.fleetwatch.avro.Incident;
+import io.fleetwatch.avro.Policy;
 import io.fleetwatch.avro.Telemetry;
 import io.fleetwatch.avro.Violation;
 import java.util.List;
@@ -32,7 +33,7 @@ class SchemaCompatibilityTest {
 
   static Stream<Class<? extends SpecificRecord>> recordTypes() {
     return Stream.of(Telemetry.class, DeviceEvent.class, DeviceState.class, DeadLetter.class, Asset.class,
-        Violation.class, Incident.class, DeviceTwin.class, CheckState.class);
+        Violation.class, Incident.class, DeviceTwin.class, CheckState.class, Policy.class);
   }
 
   @ParameterizedTest
