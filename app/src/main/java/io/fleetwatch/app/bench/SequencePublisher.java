@@ -1,0 +1,273 @@
+package io.fleetwatch.app.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes sequence-numbered telemetry over MQTT 5 (Eclipse Paho async) from several connections, as fast as a
+ * bounded window of unacknowledged publishes allows, or at a target rate.
+ *
+ * <p>Output: {@code messages} telemetry messages on {@code fleet/{site}/{device}/telemetry} with payload
+ * {@code {"ts":..,"seq":n,"metrics":{"v":n}}}; each connection owns {@code devicesPerConnection} devices
+ * ({@code d<connection>-<device>}) and numbers each device's messages 0, 1, 2, ... A QoS 1 message counts as
+ * {@linkplain #acknowledged() acknowledged} only when the broker's PUBACK arrived with a success reason code; a QoS 0
+ * message counts once Paho wrote it to the socket.
+ */
+public final class SequencePublisher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SequencePublisher.class);
+
+  /**
+   * What to publish.
+   *
+   * @param brokerUri {@code tcp://host:port}
+   * @param site site segment of the topics; also makes the client ids unique
+   * @param connections MQTT connections publishing in parallel
+   * @param devicesPerConnection devices per connection, published round-robin
+   * @param messages messages in total (split evenly over the connections)
+   * @param qos 0 or 1
+   * @param window unacknowledged publishes allowed per connection
+   * @param ratePerSecond target total rate, or 0 for as fast as the window allows
+   */
+  public record Load(String brokerUri, String site, int connections, int devicesPerConnection, int messages, int qos,
+      int window, double ratePerSecond) {
+    public Load {
+      Objects.requireNonNull(brokerUri, "brokerUri");
+      Objects.requireNonNull(site, "site");
+      if (connections < 1 || devicesPerConnection < 1 || messages < 0 || window < 1 || ratePerSecond < 0) {
+        throw new IllegalArgumentException("invalid load " + connections + " connections, " + devicesPerConnection
+            + " devices each, " + messages + " messages, window " + window + ", rate " + ratePerSecond);
+      }
+      if (qos != 0 && qos != 1) {
+        throw new IllegalArgumentException("qos must be 0 or 1: " + qos);
+      }
+    }
+
+    /** Device id of connection {@code c}, device {@code d}. */
+    public static String deviceId(int connection, int device) {
+      return "d" + connection + "-" + device;
+    }
+  }
+
+  private final Load load;
+  private final SequenceSet acknowledged = new SequenceSet();
+  private final AtomicLong published = new AtomicLong();
+  private final AtomicLong acked = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final List<MqttAsyncClient> clients = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private volatile long firstPublishMillis;
+  private volatile long lastAckMillis;
+
+  private SequencePublisher(Load load) {
+    this.load = load;
+  }
+
+  /** Connects every publisher connection (failing if one cannot connect) and starts publishing at once. */
+  public static SequencePublisher start(Load load) throws MqttException {
+    SequencePublisher publisher = new SequencePublisher(load);
+    try {
+      for (int c = 0; c < load.connections(); c++) {
+        MqttAsyncClient client = new MqttAsyncClient(load.brokerUri(), "pub-" + load.site() + "-" + c + "-"
+            + Long.toHexString(System.nanoTime()), new MemoryPersistence());
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(true);
+        options.setAutomaticReconnect(false);
+        options.setConnectionTimeout(10);
+        options.setKeepAliveInterval(60);
+        client.connect(options).waitForCompletion(15_000);
+        publisher.clients.add(client);
+      }
+    } catch (MqttException | RuntimeException e) {
+      publisher.close();
+      throw e;
+    }
+    int base = load.messages() / load.connections();
+    int extra = load.messages() % load.connections();
+    long startNanos = System.nanoTime();
+    for (int c = 0; c < load.connections(); c++) {
+      int connection = c;
+      int count = base + (c < extra ? 1 : 0);
+      Thread t = new Thread(() -> publisher.publishAll(connection, count, startNanos), "bench-publisher-" + c);
+      t.setDaemon(true);
+      publisher.threads.add(t);
+    }
+    publisher.threads.forEach(Thread::start);
+    return publisher;
+  }
+
+  private void publishAll(int connection, int count, long startNanos) {
+    MqttAsyncClient client = clients.get(connection);
+    Semaphore window = new Semaphore(load.window());
+    int devices = load.devicesPerConnection();
+    String[] deviceIds = new String[devices];
+    String[] topics = new String[devices];
+    for (int d = 0; d < devices; d++) {
+      deviceIds[d] = Load.deviceId(connection, d);
+      topics[d] = "fleet/" + load.site() + "/" + deviceIds[d] + "/telemetry";
+    }
+    double perConnectionRate = load.ratePerSecond() / load.connections();
+    try {
+      for (int i = 0; i < count; i++) {
+        if (perConnectionRate > 0) {
+          long due = startNanos + (long) (i * 1e9 / perConnectionRate);
+          long wait;
+          while ((wait = due - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(wait);
+          }
+        }
+        int device = i % devices;
+        long seq = i / devices;
+        window.acquire();
+        publishOne(client, window, topics[device], deviceIds[device], seq);
+      }
+      window.acquire(load.window()); // every publish of this connection completed
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void publishOne(MqttAsyncClient client, Semaphore window, String topic, String deviceId, long seq)
+      throws InterruptedException {
+    long now = System.currentTimeMillis();
+    byte[] payload = ("{\"ts\":" + now + ",\"seq\":" + seq + ",\"metrics\":{\"v\":" + seq + "}}")
+        .getBytes(StandardCharsets.UTF_8);
+    MqttMessage message = new MqttMessage(payload);
+    message.setQos(load.qos());
+    MqttActionListener listener = new MqttActionListener() {
+      @Override
+      public void onSuccess(IMqttToken token) {
+        int[] codes = token.getReasonCodes();
+        if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+          failed.incrementAndGet();
+        } else {
+          acknowledged.add(deviceId, seq);
+          acked.incrementAndGet();
+          lastAckMillis = System.currentTimeMillis();
+        }
+        window.release();
+      }
+
+      @Override
+      public void onFailure(IMqttToken token, Throwable error) {
+        failed.incrementAndGet();
+        window.release();
+      }
+    };
+    while (true) {
+      try {
+        if (firstPublishMillis == 0) {
+          synchronized (this) {
+            if (firstPublishMillis == 0) {
+              firstPublishMillis = now;
+            }
+          }
+        }
+        client.publish(topic, message, null, listener);
+        published.incrementAndGet();
+        return;
+      } catch (MqttException e) {
+        if (e.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+          // Paho frees an in-flight slot shortly after it completes the token; try again in a moment.
+          LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+          continue;
+        }
+        published.incrementAndGet();
+        failed.incrementAndGet();
+        window.release();
+        LOG.debug("publish of {}#{} failed: {}", deviceId, seq, e.getMessage());
+        return;
+      }
+    }
+  }
+
+  /**
+   * Waits until every connection published its share and every publish completed (acknowledged or failed).
+   *
+   * @return whether that happened within {@code timeout}
+   */
+  public boolean awaitDone(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (Thread t : threads) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      if (t.isAlive()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public Load load() {
+    return load;
+  }
+
+  /** Messages handed to the client. */
+  public long published() {
+    return published.get();
+  }
+
+  /** Messages the broker acknowledged (QoS 1) or that were written to the socket (QoS 0). */
+  public long acknowledgedCount() {
+    return acked.get();
+  }
+
+  /** Publishes that failed (client error, connection lost, or a PUBACK with a failure reason code). */
+  public long failed() {
+    return failed.get();
+  }
+
+  /** The (device, seq) pairs acknowledged so far. */
+  public SequenceSet acknowledged() {
+    return acknowledged;
+  }
+
+  /** Wall-clock time of the first publish, or 0 before it. */
+  public long firstPublishMillis() {
+    return firstPublishMillis;
+  }
+
+  /** Wall-clock time of the latest acknowledgement, or 0 before it. */
+  public long lastAckMillis() {
+    return lastAckMillis;
+  }
+
+  /** Stops publishing and disconnects every connection. */
+  @Override
+  public void close() {
+    threads.forEach(Thread::interrupt);
+    for (MqttAsyncClient client : clients) {
+      try {
+        if (client.isConnected()) {
+          client.disconnect(1_000).waitForCompletion(2_000);
+        }
+      } catch (MqttException | RuntimeException e) {
+        LOG.debug("publisher disconnect: {}", e.getMessage());
+      }
+      try {
+        client.close(true);
+      } catch (MqttException | RuntimeException e) {
+        LOG.debug("publisher close: {}", e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package io.fleetwatch.app.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code fleetwatch gateway} ({@code io.fleetwatch.app.Main gateway}) in a child JVM on this test's classpath,
+ * configured by {@code FLEETWATCH_*} environment variables, so a test can kill the process (SIGKILL, no shutdown
+ * hook, no clean MQTT disconnect) like a crash. Readiness is its {@code /health} endpoint on a free port; its output
+ * goes to a log file that failure messages can quote.
+ */
+public final class GatewayProcess implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayProcess.class);
+
+  private final Process process;
+  private final int httpPort;
+  private final Path log;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  private GatewayProcess(Process process, int httpPort, Path log) {
+    this.process = process;
+    this.httpPort = httpPort;
+    this.log = log;
+  }
+
+  /**
+   * Starts the gateway with {@code env} added to this process's environment (plus its HTTP port on 127.0.0.1).
+   *
+   * @param env {@code FLEETWATCH_*} settings, e.g. {@code FLEETWATCH_MQTT_URI}
+   * @param log file for the child's output (appended)
+   */
+  public static GatewayProcess start(Map<String, String> env, Path log) {
+    int httpPort = Ports.free();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp",
+        System.getProperty("java.class.path"), "io.fleetwatch.app.Main", "gateway"))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    Map<String, String> childEnv = new HashMap<>(env);
+    childEnv.put("FLEETWATCH_GATEWAY_HTTP_HOST", Ports.LOOPBACK);
+    childEnv.put("FLEETWATCH_GATEWAY_HTTP_PORT", Integer.toString(httpPort));
+    builder.environment().putAll(childEnv);
+    try {
+      Process process = builder.start();
+      LOG.info("gateway process {} started (health on port {}, log {})", process.pid(), httpPort, log);
+      return new GatewayProcess(process, httpPort, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the gateway process", e);
+    }
+  }
+
+  /**
+   * Waits until {@code /health} answers 200 (connected to the broker and subscribed, Kafka reachable).
+   *
+   * @throws AssertionError with the process log if it does not within {@code timeout} or the process exits
+   */
+  public GatewayProcess awaitReady(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + Ports.LOOPBACK + ":" + httpPort + "/health"))
+        .timeout(Duration.ofSeconds(2)).build();
+    while (true) {
+      if (!process.isAlive()) {
+        throw new AssertionError("gateway process exited with " + process.exitValue() + "; log:\n" + readLog());
+      }
+      try {
+        if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return this;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw new AssertionError("gateway process not ready within " + timeout + "; log:\n" + readLog());
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+  }
+
+  /** Kills the process with SIGKILL, like a crash, and waits until it is gone; returns its exit code. */
+  public int kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("gateway process " + process.pid() + " survived SIGKILL for 30 s");
+    }
+    LOG.info("gateway process {} killed (exit {})", process.pid(), process.exitValue());
+    return process.exitValue();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** The child's output so far. */
+  public String readLog() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(cannot read " + log + ": " + e + ")";
+    }
+  }
+
+  /** Stops the process (SIGTERM, so the gateway closes cleanly; SIGKILL after 15 s). */
+  @Override
+  public void close() throws InterruptedException {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    if (!process.waitFor(15, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}
