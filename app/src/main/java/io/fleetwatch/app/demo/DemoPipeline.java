@@ -184,17 +184,35 @@ public final class DemoPipeline implements AutoCloseable {
 
   @Override
   public void close() {
+    Thread mqttStop = null;
     while (!started.isEmpty()) {
       AutoCloseable c = started.pop();
+      if (c == mqtt && !started.isEmpty()) {
+        // The MQTT broker takes seconds to stop; nothing left depends on it, so it stops beside Kafka.
+        mqttStop = new Thread(() -> closeQuietly(c), "fleetwatch-mqtt-stop");
+        mqttStop.start();
+        continue;
+      }
+      closeQuietly(c);
+    }
+    if (mqttStop != null) {
       try {
-        c.close();
-      } catch (Exception e) {
-        LOG.warn("stopping {} failed: {}", c.getClass().getSimpleName(), e.toString());
+        mqttStop.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
     if (tempDir != null) {
       deleteRecursively(tempDir);
       tempDir = null;
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.warn("stopping {} failed: {}", c.getClass().getSimpleName(), e.toString());
     }
   }
 
