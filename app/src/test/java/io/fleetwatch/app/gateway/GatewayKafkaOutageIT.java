@@ -75,6 +75,7 @@ class GatewayKafkaOutageIT {
           assertEquals(MESSAGES, report.acknowledged(), "publisher acknowledgements: " + report);
           assertTrue(complete, "all acknowledged messages in Kafka: " + report);
           assertEquals(0, report.missing(), report.toString());
+          assertEquals(0, report.reordered(), "per-device order in Kafka: " + report);
           assertTrue(maxInFlight <= RECEIVE_MAXIMUM, "in-flight bounded by Receive Maximum, saw " + maxInFlight);
         }
       }

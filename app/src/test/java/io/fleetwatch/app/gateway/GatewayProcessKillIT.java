@@ -74,6 +74,7 @@ class GatewayProcessKillIT {
           assertEquals(MESSAGES, report.acknowledged(), report.toString());
           assertTrue(complete, "all acknowledged messages in Kafka: " + report + "; log:\n" + Files.readString(log));
           assertEquals(0, report.missing(), report.toString());
+          assertEquals(0, report.reordered(), "per-device order in Kafka: " + report);
         } finally {
           first.close();
           if (second != null) {

@@ -1,7 +1,9 @@
 package io.fleetwatch.gateway.kafka;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
@@ -21,8 +23,12 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * to Kafka, then its completion called once (on the producer's I/O thread). A failed send (delivery timeout, broker
  * down, metadata timeout) is re-queued after an exponential backoff; nothing is dropped unless the completion says
  * the record is no longer wanted (its MQTT message will be redelivered by the broker). Memory stays bounded because
- * callers bound what they submit (MQTT Receive Maximum). A retried record may land after records submitted later;
- * the MQTT acknowledgements keep arrival order regardless (see {@code mqtt.AckSequencer}).
+ * callers bound what they submit (MQTT Receive Maximum). Retries keep submission order: a failed record goes back
+ * ahead of everything not yet handed to the producer, in submission order, and nothing newer is sent until it has
+ * been sent again, so a failure of {@code send} itself (Kafka unreachable for longer than {@code max.block.ms}) never
+ * lets a later record of the same key overtake it. Only records already inside the producer when an earlier one
+ * expires ({@code delivery.timeout.ms}) can land before its retry. The MQTT acknowledgements keep arrival order
+ * regardless (see {@code mqtt.AckSequencer}).
  */
 public final class KafkaForwarder implements AutoCloseable {
 
@@ -60,11 +66,13 @@ public final class KafkaForwarder implements AutoCloseable {
   }
 
   private static final class Pending {
+    final long sequence;
     final ProducerRecord<String, byte[]> record;
     final Completion completion;
     int attempts;
 
-    Pending(ProducerRecord<String, byte[]> record, Completion completion) {
+    Pending(long sequence, ProducerRecord<String, byte[]> record, Completion completion) {
+      this.sequence = sequence;
       this.record = record;
       this.completion = completion;
     }
@@ -76,12 +84,15 @@ public final class KafkaForwarder implements AutoCloseable {
   private final Duration maxBackoff;
   private final List<String> probeTopics;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final AtomicLong submitted = new AtomicLong();
+  /** Failed records waiting for their retry, oldest submission first; guarded by itself. */
+  private final PriorityQueue<Pending> retryQueue = new PriorityQueue<>(Comparator.comparingLong(p -> p.sequence));
+  private long retryNotBeforeNanos;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
   private final AtomicLong lastSuccessNanos = new AtomicLong(Long.MIN_VALUE);
   private volatile boolean metadataReachable;
   private volatile boolean running = true;
-  private final ScheduledExecutorService retries;
   private final ScheduledExecutorService health;
   private final Thread sender;
 
@@ -99,7 +110,6 @@ public final class KafkaForwarder implements AutoCloseable {
     this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff");
     this.maxBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff");
     this.probeTopics = List.copyOf(probeTopics);
-    this.retries = Executors.newSingleThreadScheduledExecutor(daemon("fleetwatch-gateway-kafka-retry"));
     this.health = Executors.newSingleThreadScheduledExecutor(daemon("fleetwatch-gateway-kafka-health"));
     this.sender = daemon("fleetwatch-gateway-kafka-sender").newThread(this::sendLoop);
   }
@@ -120,7 +130,8 @@ public final class KafkaForwarder implements AutoCloseable {
       return false;
     }
     inFlight.incrementAndGet();
-    queue.add(new Pending(Objects.requireNonNull(record, "record"), Objects.requireNonNull(completion, "completion")));
+    queue.add(new Pending(submitted.getAndIncrement(), Objects.requireNonNull(record, "record"),
+        Objects.requireNonNull(completion, "completion")));
     return true;
   }
 
@@ -146,7 +157,7 @@ public final class KafkaForwarder implements AutoCloseable {
     while (running) {
       Pending item;
       try {
-        item = queue.poll(200, TimeUnit.MILLISECONDS);
+        item = next();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -155,6 +166,32 @@ public final class KafkaForwarder implements AutoCloseable {
         send(item);
       }
     }
+  }
+
+  /** The next record to send: a due retry first; nothing new while a retry waits for its backoff. */
+  private Pending next() throws InterruptedException {
+    synchronized (retryQueue) {
+      if (!retryQueue.isEmpty()) {
+        long wait = retryNotBeforeNanos - System.nanoTime();
+        if (wait > 0) {
+          retryQueue.wait(Math.max(1, Math.min(200, TimeUnit.NANOSECONDS.toMillis(wait))));
+          return null;
+        }
+        return retryQueue.poll();
+      }
+    }
+    Pending fresh = queue.poll(200, TimeUnit.MILLISECONDS);
+    if (fresh == null) {
+      return null;
+    }
+    synchronized (retryQueue) {
+      if (!retryQueue.isEmpty()) {
+        // A send failed while this thread waited for new records: this one goes after the retry, in order.
+        retryQueue.add(fresh);
+        return null;
+      }
+    }
+    return fresh;
   }
 
   private void send(Pending item) {
@@ -188,14 +225,10 @@ public final class KafkaForwarder implements AutoCloseable {
     if (!running) {
       return; // closing: left unacknowledged, so the MQTT broker redelivers it to the next session
     }
-    try {
-      retries.schedule(() -> {
-        if (running) {
-          queue.add(item);
-        }
-      }, delay.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      // the forwarder is closing; the MQTT broker redelivers unacknowledged messages
+    synchronized (retryQueue) {
+      retryQueue.add(item);
+      retryNotBeforeNanos = Math.max(retryNotBeforeNanos, System.nanoTime() + delay.toNanos());
+      retryQueue.notifyAll();
     }
   }
 
@@ -244,7 +277,6 @@ public final class KafkaForwarder implements AutoCloseable {
   /** Stops sending, flushes and closes the producer within {@code timeout}. Records not yet acknowledged stay so. */
   public void close(Duration timeout) {
     running = false;
-    retries.shutdownNow();
     health.shutdownNow();
     sender.interrupt();
     try {

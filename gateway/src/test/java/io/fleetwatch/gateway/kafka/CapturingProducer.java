@@ -14,7 +14,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** A producer whose sends the test completes itself, in any order, with success or failure. */
-public final class CapturingProducer extends MockProducer<String, byte[]> {
+public class CapturingProducer extends MockProducer<String, byte[]> {
 
   /** One captured send. */
   public record Sent(ProducerRecord<String, byte[]> record, Callback callback) {
