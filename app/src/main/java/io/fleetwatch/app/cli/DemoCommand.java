@@ -56,7 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintStream out = new PrintStream(spec.commandLine().getOut() == null ? System.out : System.out, true);
+    PrintStream out = System.out; // the demo prints its incident lines on stdout, logs go to stderr
     DemoSettings settings = new DemoSettings(bind, mqttPort, kafkaPort, httpPort, dataDir, fleet, policies,
         !noSimulator, rate, partitions);
     CountDownLatch stopped = new CountDownLatch(1);
