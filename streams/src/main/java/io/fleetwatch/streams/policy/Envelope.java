@@ -4,7 +4,7 @@ import io.fleetwatch.avro.CheckState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -65,6 +65,11 @@ public record Envelope(String metric, Double min, Double max, Trigger raise, Tri
     return Set.of(metric);
   }
 
+  @Override
+  public Set<Channel> channels() {
+    return EnumSet.of(Channel.TELEMETRY);
+  }
+
   /** Whether {@code value} lies outside the envelope. */
   public boolean breaches(double value) {
     return (min != null && value < min) || (max != null && value > max);
@@ -81,11 +86,11 @@ public record Envelope(String metric, Double min, Double max, Trigger raise, Tri
     if (previous != null && at.isBefore(previous.getLastEventTime())) {
       return Evaluation.unchanged(previous); // out of order: documented above, deliberately log-free
     }
-    Optional<Double> reading = observation.metric(metric);
-    if (reading.isEmpty() || reading.get().isNaN()) {
+    Double reading = observation.metricOrNull(metric);
+    if (reading == null || reading.isNaN()) {
       return Evaluation.unchanged(previous);
     }
-    double value = reading.get();
+    double value = reading;
     CheckState state = previous == null ? initialState(at) : CheckState.newBuilder(previous).build();
     state.setLastEventTime(at);
     return state.getActive() ? whileRaised(state, value, at) : whileClear(state, value, at);
@@ -140,14 +145,7 @@ public record Envelope(String metric, Double min, Double max, Trigger raise, Tri
   }
 
   private static CheckState initialState(Instant at) {
-    return CheckState.newBuilder()
-        .setActive(false)
-        .setBreachCount(0)
-        .setBreachSince(null)
-        .setOkCount(0)
-        .setOkSince(null)
-        .setLastEventTime(at)
-        .build();
+    return CheckStates.fresh(TYPE, at);
   }
 
   private String breachText() {

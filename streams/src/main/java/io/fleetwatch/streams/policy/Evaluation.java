@@ -9,17 +9,27 @@ import java.util.Objects;
  * @param state the check state to keep (the previous one, unchanged, when the observation was ignored;
  *     {@code null} only when there was no previous state and the observation was not applicable)
  * @param outcome what the evaluation means for the check's lifecycle
- * @param observed the observed value that was evaluated, or {@code null} when none was
- * @param detail a human-readable explanation (empty when the outcome is {@link Outcome#NONE})
+ * @param observed the observed number that was evaluated, or {@code null}
+ * @param observedText the observed text value (version, hash, port list, source), or {@code null}
+ * @param detail a human-readable explanation (empty when nothing was evaluated)
  */
-public record Evaluation(CheckState state, Outcome outcome, Double observed, String detail) {
+public record Evaluation(CheckState state, Outcome outcome, Double observed, String observedText, String detail) {
   public Evaluation {
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(detail, "detail");
   }
 
+  public Evaluation(CheckState state, Outcome outcome, Double observed, String detail) {
+    this(state, outcome, observed, null, detail);
+  }
+
   /** Nothing to do: keep {@code state} as it is. */
   public static Evaluation unchanged(CheckState state) {
-    return new Evaluation(state, Outcome.NONE, null, "");
+    return new Evaluation(state, Outcome.NONE, null, null, "");
+  }
+
+  /** Whether the observation was applicable and read a value (counts as a policy evaluation). */
+  public boolean evaluated() {
+    return observed != null || observedText != null || outcome.isTransition();
   }
 }

@@ -1,25 +1,75 @@
 package io.fleetwatch.streams.policy;
 
+import io.fleetwatch.avro.ReportedState;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One device observation as the rules see it: its event time (device time from the record, never the wall
- * clock) and the measured values by metric name.
+ * One device observation as the rules see it: its channel, event time (device time from the record, never the
+ * wall clock), the gateway receive time, the optional sequence number and the channel's content. Built once per
+ * record by the topology and shared by every check evaluated for it (the maps are wrapped, not copied).
  *
+ * @param channel where it comes from
  * @param eventTime device time of the observation
- * @param metrics metric name to value
+ * @param receivedAt gateway receive time (wall clock), or {@code null} when unknown
+ * @param seq per-device message counter, or {@code null}
+ * @param metrics measurements by metric name (telemetry; empty otherwise)
+ * @param eventType event type (events; {@code null} otherwise)
+ * @param attributes event attributes (events; empty otherwise)
+ * @param reported reported state (state; {@code null} otherwise)
+ * @param violation the transition (violation signals; {@code null} otherwise)
  */
-public record Observation(Instant eventTime, Map<String, Double> metrics) {
+public record Observation(Channel channel, Instant eventTime, Instant receivedAt, Long seq,
+    Map<String, Double> metrics, String eventType, Map<String, String> attributes, ReportedState reported,
+    ViolationSignal violation) {
+
   public Observation {
+    Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(eventTime, "eventTime");
-    metrics = Map.copyOf(Objects.requireNonNull(metrics, "metrics"));
+    metrics = metrics == null ? Map.of() : Collections.unmodifiableMap(metrics);
+    attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(attributes);
+  }
+
+  /** A telemetry observation without receive time or sequence number (tests, replays). */
+  public Observation(Instant eventTime, Map<String, Double> metrics) {
+    this(Channel.TELEMETRY, eventTime, null, null, metrics, null, null, null, null);
+  }
+
+  public static Observation telemetry(Instant eventTime, Instant receivedAt, Long seq, Map<String, Double> metrics) {
+    return new Observation(Channel.TELEMETRY, eventTime, receivedAt, seq, metrics, null, null, null, null);
+  }
+
+  public static Observation event(Instant eventTime, Instant receivedAt, Long seq, String type,
+      Map<String, String> attributes) {
+    Objects.requireNonNull(type, "type");
+    return new Observation(Channel.EVENT, eventTime, receivedAt, seq, null, type, attributes, null, null);
+  }
+
+  public static Observation state(Instant eventTime, Instant receivedAt, Long seq, ReportedState reported) {
+    Objects.requireNonNull(reported, "reported");
+    return new Observation(Channel.STATE, eventTime, receivedAt, seq, null, null, null, reported, null);
+  }
+
+  public static Observation violation(Instant eventTime, ViolationSignal violation) {
+    Objects.requireNonNull(violation, "violation");
+    return new Observation(Channel.VIOLATION, eventTime, null, null, null, null, null, null, violation);
   }
 
   /** The value of one metric, when this observation carries it. */
   public Optional<Double> metric(String name) {
     return Optional.ofNullable(metrics.get(name));
+  }
+
+  /** The value of one metric, or {@code null} (no Optional on the hot path). */
+  public Double metricOrNull(String name) {
+    return metrics.get(name);
+  }
+
+  /** Whether this is an event of the given type. */
+  public boolean isEvent(String type) {
+    return channel == Channel.EVENT && type.equals(eventType);
   }
 }

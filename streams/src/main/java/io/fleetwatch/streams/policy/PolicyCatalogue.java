@@ -2,21 +2,25 @@ package io.fleetwatch.streams.policy;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
- * The loaded policies, indexed so that "which checks apply to this asset" costs a map lookup plus a filter
- * over the few checks of that asset class, not a scan of the whole catalogue. Immutable and thread-safe.
+ * The loaded policies, indexed so that "which checks apply to this asset and this kind of observation" costs two
+ * map lookups plus a filter over the few checks of that asset class (none when no check of the class is scoped
+ * by site or device), not a scan of the whole catalogue. Immutable and thread-safe; a change at run time builds
+ * a new catalogue.
  */
 public final class PolicyCatalogue {
   private final Map<String, Policy> policies;
-  private final List<ApplicableCheck> unscoped;
-  private final List<ApplicableCheck> anyClass;
-  private final Map<String, List<ApplicableCheck>> byAssetClass;
+  private final Index all;
+  private final Map<Channel, Index> byChannel = new EnumMap<>(Channel.class);
+  private final Index absence;
 
   private PolicyCatalogue(Collection<Policy> loaded) {
     Map<String, Policy> byId = new LinkedHashMap<>();
@@ -27,19 +31,14 @@ public final class PolicyCatalogue {
             + previous.source() + " and in " + policy.source());
       }
     }
-    this.policies = Map.copyOf(byId);
-    List<ApplicableCheck> all = new ArrayList<>();
-    byId.values().forEach(p -> p.checks().forEach(c -> all.add(new ApplicableCheck(p, c))));
-    this.unscoped = all.stream().filter(a -> a.check().scope().isUnscoped()).toList();
-    this.anyClass = all.stream().filter(a -> a.check().scope().assetClasses().isEmpty()).toList();
-    Map<String, List<ApplicableCheck>> index = new LinkedHashMap<>();
-    for (ApplicableCheck a : all) {
-      for (String assetClass : a.check().scope().assetClasses()) {
-        index.computeIfAbsent(assetClass, k -> new ArrayList<>(anyClass)).add(a);
-      }
+    this.policies = java.util.Collections.unmodifiableMap(byId);
+    List<ApplicableCheck> checks = new ArrayList<>();
+    byId.values().forEach(p -> p.checks().forEach(c -> checks.add(new ApplicableCheck(p, c))));
+    this.all = new Index(checks, a -> true);
+    for (Channel channel : Channel.values()) {
+      byChannel.put(channel, new Index(checks, a -> a.check().rule().channels().contains(channel)));
     }
-    index.replaceAll((k, v) -> List.copyOf(v));
-    this.byAssetClass = Map.copyOf(index);
+    this.absence = new Index(checks, a -> a.check().rule() instanceof Absence);
   }
 
   public static PolicyCatalogue of(Collection<Policy> policies) {
@@ -52,25 +51,39 @@ public final class PolicyCatalogue {
 
   /** Checks that apply to a registered asset. */
   public List<ApplicableCheck> checksFor(String assetClass, String site, String deviceId) {
-    List<ApplicableCheck> candidates = byAssetClass.getOrDefault(assetClass, anyClass);
-    List<ApplicableCheck> result = new ArrayList<>(candidates.size());
-    for (ApplicableCheck candidate : candidates) {
-      if (candidate.check().scope().matchesSiteAndDevice(site, deviceId)) {
-        result.add(candidate);
-      }
-    }
-    return result;
+    return all.checksFor(assetClass, site, deviceId);
+  }
+
+  /** Checks that apply to a registered asset and evaluate observations of {@code channel}. */
+  public List<ApplicableCheck> checksFor(String assetClass, String site, String deviceId, Channel channel) {
+    return byChannel.get(channel).checksFor(assetClass, site, deviceId);
   }
 
   /** Checks with an empty scope: the only ones evaluated for devices missing from the asset registry. */
   public List<ApplicableCheck> unscopedChecks() {
-    return unscoped;
+    return all.unscoped;
+  }
+
+  /** Unscoped checks that evaluate observations of {@code channel}. */
+  public List<ApplicableCheck> unscopedChecks(Channel channel) {
+    return byChannel.get(channel).unscoped;
+  }
+
+  /** Heartbeat-loss checks of an asset ({@code null} asset class: an unregistered device). */
+  public List<ApplicableCheck> absenceChecksFor(String assetClass, String site, String deviceId) {
+    return assetClass == null ? absence.unscoped : absence.checksFor(assetClass, site, deviceId);
+  }
+
+  /** Whether any policy has a heartbeat-loss check (the topology punctuates only then). */
+  public boolean hasAbsenceChecks() {
+    return !absence.checks.isEmpty();
   }
 
   public Optional<Policy> policy(String id) {
     return Optional.ofNullable(policies.get(id));
   }
 
+  /** The policies in load order. */
   public Collection<Policy> policies() {
     return policies.values();
   }
@@ -78,5 +91,58 @@ public final class PolicyCatalogue {
   /** Policy ids: the closed set of values of the {@code policy} metric tag. */
   public Set<String> policyIds() {
     return policies.keySet();
+  }
+
+  /** Checks selected by a filter, indexed by asset class. */
+  private static final class Index {
+    private final List<ApplicableCheck> checks;
+    private final List<ApplicableCheck> unscoped;
+    private final List<ApplicableCheck> anyClass;
+    private final boolean anyClassNarrowed;
+    private final Map<String, List<ApplicableCheck>> byAssetClass;
+    private final Map<String, Boolean> narrowed;
+
+    Index(List<ApplicableCheck> source, Predicate<ApplicableCheck> filter) {
+      this.checks = source.stream().filter(filter).toList();
+      this.unscoped = checks.stream().filter(a -> a.check().scope().isUnscoped()).toList();
+      this.anyClass = checks.stream().filter(a -> a.check().scope().assetClasses().isEmpty()).toList();
+      this.anyClassNarrowed = anyClass.stream().anyMatch(Index::narrowedBySiteOrDevice);
+      Map<String, List<ApplicableCheck>> index = new LinkedHashMap<>();
+      for (ApplicableCheck a : checks) {
+        for (String assetClass : a.check().scope().assetClasses()) {
+          index.computeIfAbsent(assetClass, k -> new ArrayList<>(anyClass)).add(a);
+        }
+      }
+      index.replaceAll((k, v) -> List.copyOf(v));
+      this.byAssetClass = Map.copyOf(index);
+      Map<String, Boolean> flags = new LinkedHashMap<>();
+      index.forEach((k, v) -> flags.put(k, v.stream().anyMatch(Index::narrowedBySiteOrDevice)));
+      this.narrowed = Map.copyOf(flags);
+    }
+
+    private static boolean narrowedBySiteOrDevice(ApplicableCheck a) {
+      return !a.check().scope().sites().isEmpty() || !a.check().scope().devices().isEmpty();
+    }
+
+    List<ApplicableCheck> checksFor(String assetClass, String site, String deviceId) {
+      List<ApplicableCheck> candidates = byAssetClass.get(assetClass);
+      boolean filter;
+      if (candidates == null) {
+        candidates = anyClass;
+        filter = anyClassNarrowed;
+      } else {
+        filter = narrowed.get(assetClass);
+      }
+      if (!filter) {
+        return candidates; // no allocation on the common path
+      }
+      List<ApplicableCheck> result = new ArrayList<>(candidates.size());
+      for (ApplicableCheck candidate : candidates) {
+        if (candidate.check().scope().matchesSiteAndDevice(site, deviceId)) {
+          result.add(candidate);
+        }
+      }
+      return result;
+    }
   }
 }

@@ -9,15 +9,23 @@ import java.util.Set;
  * a branch to {@link PolicyLoader}.
  *
  * <p>Evaluation is a pure function of the previous state and the observation. It uses the observation's
- * event time only (never the wall clock), so replays and tests give the same results.
+ * event time (and, for clock skew, the gateway receive time it carries), never the wall clock, so replays and
+ * tests give the same results. The one wall-clock rule, {@link Absence}, is driven by a punctuator that passes
+ * the time in.
  */
-public sealed interface Rule permits Envelope {
+public sealed interface Rule permits Envelope, RateOfChange, StuckSensor, RedundantSensors, WindowedCount, Absence,
+    StatePredicate, VersionBelow, SupportEnded, ChangeDetection, ClockSkew, Sequence, CommandResponse {
 
   /** The {@code type:} name of this rule kind in policy files. */
   String type();
 
-  /** Metrics this rule reads; an observation carrying none of them is not applicable. */
-  Set<String> metrics();
+  /** Metrics this rule reads (telemetry rules); empty for the others. */
+  default Set<String> metrics() {
+    return Set.of();
+  }
+
+  /** Channels whose observations this rule evaluates; the topology offers it nothing else. */
+  Set<Channel> channels();
 
   /**
    * Evaluates one observation.

@@ -4,14 +4,19 @@ import io.fleetwatch.avro.Asset;
 import io.fleetwatch.avro.CheckState;
 import io.fleetwatch.avro.DeviceTwin;
 import io.fleetwatch.avro.Incident;
+import io.fleetwatch.avro.DeviceEvent;
+import io.fleetwatch.avro.DeviceState;
+import io.fleetwatch.avro.Policy;
 import io.fleetwatch.avro.Telemetry;
 import io.fleetwatch.avro.Violation;
 import io.fleetwatch.schemas.AvroSerde;
 import io.fleetwatch.schemas.Topic;
 import io.fleetwatch.schemas.Topics;
 import io.fleetwatch.streams.policy.PolicyCatalogue;
+import io.fleetwatch.streams.policy.RuntimeCatalogue;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
@@ -19,7 +24,6 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
@@ -30,50 +34,86 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Inputs: {@code fleet.telemetry}, {@code fleet.assets} (global), {@code fleet.incidents} (global, for the
- * API). Outputs: {@code fleet.violations} (key device id), {@code fleet.incidents} (key incident id). Rule:
- * each reading updates its device twin and is evaluated against the policy checks in scope of its asset;
- * raised/cleared checks become violations, which open, update and resolve one incident per policy and device.
+ * Inputs: {@code fleet.telemetry}, {@code fleet.events}, {@code fleet.state} (all keyed by device id and
+ * co-partitioned), {@code fleet.assets} (global), {@code fleet.policies} (global, changes to the catalogue at run
+ * time), {@code fleet.incidents} (global, for the API). Outputs: {@code fleet.violations} (key device id),
+ * {@code fleet.incidents} (key incident id). Rule: every device message updates its twin and is evaluated against
+ * the policy checks in scope of its asset that listen to its channel; raised/cleared checks become violations
+ * (fed back once to sequence rules on the same device), which open, update and resolve one incident per policy and
+ * device. A wall-clock punctuator evaluates heartbeat loss.
  *
- * <p>Stores: {@value #ASSETS_STORE} and {@value #INCIDENTS_STORE} (global tables), {@value #DEVICE_TWINS_STORE}
- * (device id to {@link DeviceTwin}), {@value #CHECK_STATES_STORE} ({@code deviceId|policyId|checkId} to
- * {@link CheckState}), {@value #INCIDENTS_BY_DEDUP_STORE} ({@code policyId|deviceId} to the open
- * {@link Incident}). Telemetry and violations stay keyed by device id, so the whole chain runs in one
- * sub-topology without repartitioning.
+ * <p>Stores: {@value #ASSETS_STORE}, {@value #POLICIES_STORE} and {@value #INCIDENTS_STORE} (global),
+ * {@value #DEVICE_TWINS_STORE} (device id to {@link DeviceTwin}), {@value #CHECK_STATES_STORE}
+ * ({@code deviceId|policyId|checkId} to {@link CheckState}), {@value #INCIDENTS_BY_DEDUP_STORE}
+ * ({@code policyId|deviceId} to the open {@link Incident}). Device channels and violations stay keyed by device
+ * id, so the whole chain runs in one sub-topology without repartitioning.
  */
 public final class FleetTopology {
   public static final String ASSETS_STORE = "assets";
+  public static final String POLICIES_STORE = "policies";
   public static final String INCIDENTS_STORE = "incidents";
   public static final String DEVICE_TWINS_STORE = "device-twins";
   public static final String CHECK_STATES_STORE = "check-states";
   public static final String INCIDENTS_BY_DEDUP_STORE = "incidents-by-dedup";
+  /** How often the heartbeat-loss punctuator runs (wall clock) unless configured. */
+  public static final Duration DEFAULT_HEARTBEAT_SCAN = Duration.ofSeconds(5);
 
   private final Topics topics;
-  private final PolicyCatalogue catalogue;
+  private final RuntimeCatalogue catalogue;
   private final Clock clock;
   private final PipelineMetrics metrics;
+  private final Duration heartbeatScan;
 
   /**
    * @param topics the topic catalogue
-   * @param catalogue the policies to evaluate
+   * @param catalogue the policies loaded from files; changes arrive on {@code fleet.policies}
    * @param clock wall clock, used only for {@code detectedAt} of new incidents
    * @param registry where the domain metrics go (see {@link PipelineMetrics})
    */
   public FleetTopology(Topics topics, PolicyCatalogue catalogue, Clock clock, MeterRegistry registry) {
+    this(topics, new RuntimeCatalogue(catalogue.policies()), clock, registry, DEFAULT_HEARTBEAT_SCAN);
+  }
+
+  /**
+   * @param topics the topic catalogue
+   * @param catalogue the catalogue in force, updated from {@code fleet.policies}
+   * @param clock wall clock, used only for {@code detectedAt} of new incidents
+   * @param registry where the domain metrics go (see {@link PipelineMetrics})
+   * @param heartbeatScan how often the wall-clock punctuator looks for silent devices
+   */
+  public FleetTopology(Topics topics, RuntimeCatalogue catalogue, Clock clock, MeterRegistry registry,
+      Duration heartbeatScan) {
     this.topics = Objects.requireNonNull(topics, "topics");
     this.catalogue = Objects.requireNonNull(catalogue, "catalogue");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.metrics = new PipelineMetrics(Objects.requireNonNull(registry, "registry"), catalogue.policyIds());
+    this.heartbeatScan = Objects.requireNonNull(heartbeatScan, "heartbeatScan");
+    if (heartbeatScan.isNegative() || heartbeatScan.isZero()) {
+      throw new IllegalArgumentException("heartbeatScan must be positive, got " + heartbeatScan);
+    }
+    this.metrics = new PipelineMetrics(Objects.requireNonNull(registry, "registry"), catalogue::knownIds);
+  }
+
+  /** The catalogue in force, for the API. */
+  public RuntimeCatalogue catalogue() {
+    return catalogue;
   }
 
   public Topology build() {
     StreamsBuilder builder = new StreamsBuilder();
     Topic<String, Asset> assetsTopic = topics.assets();
-    GlobalKTable<String, Asset> assets = builder.globalTable(assetsTopic.name(),
+    builder.globalTable(assetsTopic.name(),
         Consumed.with(assetsTopic.keySerde(), assetsTopic.valueSerde()).withName("assets-source"),
         Materialized.<String, Asset, KeyValueStore<Bytes, byte[]>>as(ASSETS_STORE)
             .withKeySerde(assetsTopic.keySerde())
             .withValueSerde(assetsTopic.valueSerde()));
+
+    Topic<String, Policy> policiesTopic = topics.policies();
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POLICIES_STORE), policiesTopic.keySerde(),
+            policiesTopic.valueSerde()).withLoggingDisabled(),
+        policiesTopic.name(),
+        Consumed.with(policiesTopic.keySerde(), policiesTopic.valueSerde()).withName("policies-source"),
+        () -> new PolicyUpdateProcessor(catalogue));
 
     Topic<String, Incident> incidentsTopic = topics.incidents();
     builder.globalTable(incidentsTopic.name(),
@@ -83,15 +123,22 @@ public final class FleetTopology {
             .withValueSerde(incidentsTopic.valueSerde()));
 
     Topic<String, Telemetry> telemetryTopic = topics.telemetry();
-    KStream<String, Telemetry> telemetry = builder.stream(telemetryTopic.name(),
-        Consumed.with(telemetryTopic.keySerde(), telemetryTopic.valueSerde()).withName("telemetry-source"));
+    KStream<String, DeviceMessage> telemetry = builder.stream(telemetryTopic.name(),
+            Consumed.with(telemetryTopic.keySerde(), telemetryTopic.valueSerde()).withName("telemetry-source"))
+        .mapValues(DeviceMessage::of, Named.as("telemetry-as-message"));
+    Topic<String, DeviceEvent> eventsTopic = topics.events();
+    KStream<String, DeviceMessage> events = builder.stream(eventsTopic.name(),
+            Consumed.with(eventsTopic.keySerde(), eventsTopic.valueSerde()).withName("events-source"))
+        .mapValues(DeviceMessage::of, Named.as("events-as-message"));
+    Topic<String, DeviceState> stateTopic = topics.state();
+    KStream<String, DeviceMessage> states = builder.stream(stateTopic.name(),
+            Consumed.with(stateTopic.keySerde(), stateTopic.valueSerde()).withName("state-source"))
+        .mapValues(DeviceMessage::of, Named.as("state-as-message"));
 
     Topic<String, Violation> violationsTopic = topics.violations();
     KStream<String, Violation> violations = telemetry
-        .leftJoin(assets,
-            (deviceId, reading) -> reading.getDeviceId(),
-            AssetTelemetry::new,
-            Named.as("telemetry-join-assets"))
+        .merge(events, Named.as("merge-events"))
+        .merge(states, Named.as("merge-states"))
         .process(evaluationSupplier(), Named.as("evaluate-policies"));
     violations.to(violationsTopic.name(),
         Produced.with(violationsTopic.keySerde(), violationsTopic.valueSerde()).withName("violations-sink"));
@@ -103,7 +150,7 @@ public final class FleetTopology {
     return builder.build();
   }
 
-  private ProcessorSupplier<String, AssetTelemetry, String, Violation> evaluationSupplier() {
+  private ProcessorSupplier<String, DeviceMessage, String, Violation> evaluationSupplier() {
     StoreBuilder<KeyValueStore<String, DeviceTwin>> twins = Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(DEVICE_TWINS_STORE), Serdes.String(), AvroSerde.of(DeviceTwin.class));
     StoreBuilder<KeyValueStore<String, CheckState>> states = Stores.keyValueStoreBuilder(
@@ -111,7 +158,7 @@ public final class FleetTopology {
     return new ProcessorSupplier<>() {
       @Override
       public PolicyEvaluationProcessor get() {
-        return new PolicyEvaluationProcessor(catalogue, metrics);
+        return new PolicyEvaluationProcessor(catalogue, metrics, heartbeatScan);
       }
 
       @Override

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Domain metrics of the streams app. Tags come from closed sets only: {@code policy} is a policy id of the
@@ -42,7 +43,7 @@ public final class PipelineMetrics {
   static final String UNKNOWN = "unknown";
 
   private final MeterRegistry registry;
-  private final Set<String> policyIds;
+  private final Supplier<Set<String>> policyIds;
   private final Counter observations;
   private final Map<String, Counter> evaluations = new ConcurrentHashMap<>();
   private final Map<String, Counter> violations = new ConcurrentHashMap<>();
@@ -55,8 +56,17 @@ public final class PipelineMetrics {
    * @param policyIds the closed set of policy ids allowed as tag values
    */
   public PipelineMetrics(MeterRegistry registry, Set<String> policyIds) {
+    this(registry, fixed(policyIds));
+  }
+
+  /**
+   * @param registry where meters are registered
+   * @param policyIds the policy ids allowed as tag values right now (the catalogue changes at run time; the set
+   *     stays bounded by the policies ever defined)
+   */
+  public PipelineMetrics(MeterRegistry registry, Supplier<Set<String>> policyIds) {
     this.registry = registry;
-    this.policyIds = Set.copyOf(policyIds);
+    this.policyIds = policyIds;
     this.observations = Counter.builder(OBSERVATIONS)
         .description("Telemetry records evaluated against the policy catalogue")
         .register(registry);
@@ -100,7 +110,12 @@ public final class PipelineMetrics {
         .register(registry)).increment();
   }
 
+  private static Supplier<Set<String>> fixed(Set<String> ids) {
+    Set<String> copy = Set.copyOf(ids);
+    return () -> copy;
+  }
+
   private String policyTag(String policyId) {
-    return policyIds.contains(policyId) ? policyId : UNKNOWN;
+    return policyIds.get().contains(policyId) ? policyId : UNKNOWN;
   }
 }

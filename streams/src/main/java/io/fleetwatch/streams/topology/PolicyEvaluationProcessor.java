@@ -2,52 +2,76 @@ package io.fleetwatch.streams.topology;
 
 import io.fleetwatch.avro.Asset;
 import io.fleetwatch.avro.CheckState;
+import io.fleetwatch.avro.DeviceEvent;
+import io.fleetwatch.avro.DeviceState;
 import io.fleetwatch.avro.DeviceTwin;
 import io.fleetwatch.avro.Evidence;
 import io.fleetwatch.avro.FrameworkRef;
+import io.fleetwatch.avro.ReportedState;
 import io.fleetwatch.avro.Telemetry;
 import io.fleetwatch.avro.Violation;
 import io.fleetwatch.avro.ViolationStatus;
+import io.fleetwatch.streams.policy.Absence;
 import io.fleetwatch.streams.policy.ApplicableCheck;
+import io.fleetwatch.streams.policy.Channel;
+import io.fleetwatch.streams.policy.Envelope;
 import io.fleetwatch.streams.policy.Evaluation;
 import io.fleetwatch.streams.policy.Observation;
 import io.fleetwatch.streams.policy.Outcome;
 import io.fleetwatch.streams.policy.Policy;
 import io.fleetwatch.streams.policy.PolicyCatalogue;
+import io.fleetwatch.streams.policy.Rule;
+import io.fleetwatch.streams.policy.RuntimeCatalogue;
+import io.fleetwatch.streams.policy.ViolationSignal;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Input: telemetry joined with its asset. Output: {@link Violation}s keyed by device id. Rule: update the
- * device twin, then evaluate every applicable check and forward its RAISED/CLEARED transitions.
+ * Input: device messages (telemetry, events, state) keyed by device id. Output: {@link Violation}s keyed by device
+ * id. Rule: update the device twin, then evaluate every check in scope of the device's asset that listens to the
+ * message's channel and forward its RAISED/CLEARED transitions; those transitions are offered once to the
+ * checks listening to violations (sequence rules such as FLT-04). A wall-clock punctuator evaluates heartbeat loss
+ * over all twins of this task (the only wall-clock input of policy evaluation; the violation's event time is that
+ * wall-clock time).
  *
  * <p>Registered devices get the checks whose scope matches their asset class, site and id; unregistered
- * devices only the unscoped checks, and their violations say {@code registered=false}.
+ * devices only the unscoped checks, and their violations say {@code registered=false}. The catalogue is read
+ * once per message from the {@link RuntimeCatalogue}, so a policy change applies from the next message on.
  */
-final class PolicyEvaluationProcessor implements Processor<String, AssetTelemetry, String, Violation> {
+final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage, String, Violation> {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyEvaluationProcessor.class);
   private static final SkippedRecordLog SKIPPED = new SkippedRecordLog(LOG, 10, TimeUnit.SECONDS);
 
-  private final PolicyCatalogue catalogue;
+  private final RuntimeCatalogue catalogue;
   private final PipelineMetrics metrics;
+  private final Duration heartbeatScan;
   private ProcessorContext<String, Violation> context;
   private KeyValueStore<String, DeviceTwin> twins;
   private KeyValueStore<String, CheckState> checkStates;
+  private KeyValueStore<String, Object> assets;
 
-  PolicyEvaluationProcessor(PolicyCatalogue catalogue, PipelineMetrics metrics) {
+  PolicyEvaluationProcessor(RuntimeCatalogue catalogue, PipelineMetrics metrics, Duration heartbeatScan) {
     this.catalogue = catalogue;
     this.metrics = metrics;
+    this.heartbeatScan = heartbeatScan;
   }
 
   @Override
@@ -55,107 +79,251 @@ final class PolicyEvaluationProcessor implements Processor<String, AssetTelemetr
     this.context = context;
     this.twins = context.getStateStore(FleetTopology.DEVICE_TWINS_STORE);
     this.checkStates = context.getStateStore(FleetTopology.CHECK_STATES_STORE);
+    this.assets = context.getStateStore(FleetTopology.ASSETS_STORE);
+    context.schedule(heartbeatScan, PunctuationType.WALL_CLOCK_TIME, this::scanForSilence);
   }
 
   @Override
-  public void process(Record<String, AssetTelemetry> record) {
-    Telemetry telemetry = record.value() == null ? null : record.value().telemetry();
-    if (telemetry == null) {
+  public void process(Record<String, DeviceMessage> record) {
+    DeviceMessage message = record.value();
+    if (message == null) {
       Evidence at = evidence();
-      SKIPPED.warn("Skipping telemetry without a value: key={} topic={} partition={} offset={}",
+      SKIPPED.warn("Skipping a device record without a value: key={} topic={} partition={} offset={}",
           record.key(), at == null ? null : at.getTopic(), at == null ? null : at.getPartition(),
           at == null ? null : at.getOffset());
       return;
     }
-    String deviceId = telemetry.getDeviceId();
+    String deviceId = message.deviceId();
     if (record.key() != null && !record.key().equals(deviceId)) {
       Evidence at = evidence();
-      SKIPPED.warn("Telemetry key {} differs from deviceId {}; using deviceId: topic={} partition={} offset={}",
+      SKIPPED.warn("Record key {} differs from deviceId {}; using deviceId: topic={} partition={} offset={}",
           record.key(), deviceId, at == null ? null : at.getTopic(), at == null ? null : at.getPartition(),
           at == null ? null : at.getOffset());
     }
     metrics.observation();
-    updateTwin(telemetry);
+    Observation observation = observation(message);
+    updateTwin(message, observation);
 
-    Asset asset = record.value().asset();
-    boolean registered = asset != null;
-    String site = registered ? asset.getSite() : telemetry.getSite();
-    List<ApplicableCheck> checks = registered
-        ? catalogue.checksFor(asset.getAssetClass(), site, deviceId)
-        : catalogue.unscopedChecks();
+    PolicyCatalogue current = catalogue.current();
+    Asset asset = asset(deviceId);
+    String site = asset != null ? asset.getSite() : message.site();
+    List<ApplicableCheck> checks = checksFor(current, asset, site, deviceId, observation.channel());
     if (checks.isEmpty()) {
       return;
     }
-    Observation observation = new Observation(telemetry.getTs(), telemetry.getMetrics());
-    Evidence evidence = null;
+    Evidence evidence = evidence();
+    List<ViolationSignal> transitions = null;
     for (ApplicableCheck applicable : checks) {
-      String key = applicable.stateKey(deviceId);
-      CheckState previous = checkStates.get(key);
-      Evaluation evaluation = applicable.check().rule().evaluate(previous, observation);
-      if (evaluation.observed() == null) {
-        continue; // not applicable (metric absent) or out of order: nothing was evaluated
-      }
-      metrics.evaluation(applicable.policy().id());
-      if (evaluation.state() != null && !Objects.equals(evaluation.state(), previous)) {
-        checkStates.put(key, evaluation.state());
-      }
+      Evaluation evaluation = evaluate(applicable, deviceId, observation);
       if (evaluation.outcome().isTransition()) {
-        if (evidence == null) {
-          evidence = evidence();
+        forward(applicable, evaluation, deviceId, site, asset, observation.eventTime(), evidence, record.timestamp());
+        if (transitions == null) {
+          transitions = new ArrayList<>(2);
         }
-        Violation violation = violation(applicable, evaluation, telemetry, asset, site, evidence);
-        metrics.violation(applicable.policy().id(), violation.getStatus());
-        LOG.debug("Check {}/{} {} on device {} (topic={} partition={} offset={}): {}",
-            applicable.policy().id(), applicable.check().id(), violation.getStatus(), deviceId,
-            evidence == null ? null : evidence.getTopic(), evidence == null ? null : evidence.getPartition(),
-            evidence == null ? null : evidence.getOffset(), evaluation.detail());
-        context.forward(record.withKey(deviceId).withValue(violation));
+        transitions.add(new ViolationSignal(applicable.policy().id(), applicable.policy().kind(),
+            evaluation.outcome() == Outcome.RAISED));
+      }
+    }
+    if (transitions != null) {
+      feedBack(current, transitions, asset, site, deviceId, observation.eventTime(), evidence, record.timestamp());
+    }
+  }
+
+  /** Offers this message's transitions to the checks that listen to violations; their own are not fed back. */
+  private void feedBack(PolicyCatalogue current, List<ViolationSignal> transitions, Asset asset, String site,
+      String deviceId, Instant eventTime, Evidence evidence, long timestamp) {
+    List<ApplicableCheck> listeners = checksFor(current, asset, site, deviceId, Channel.VIOLATION);
+    for (ViolationSignal signal : transitions) {
+      Observation observation = Observation.violation(eventTime, signal);
+      for (ApplicableCheck applicable : listeners) {
+        if (applicable.policy().id().equals(signal.policyId())) {
+          continue; // a policy never reacts to itself
+        }
+        Evaluation evaluation = evaluate(applicable, deviceId, observation);
+        if (evaluation.outcome().isTransition()) {
+          forward(applicable, evaluation, deviceId, site, asset, eventTime, evidence, timestamp);
+        }
       }
     }
   }
 
-  private void updateTwin(Telemetry telemetry) {
-    String deviceId = telemetry.getDeviceId();
+  /** Wall-clock punctuation: raises heartbeat loss for every silent device of this task. */
+  private void scanForSilence(long wallClockMs) {
+    PolicyCatalogue current = catalogue.current();
+    if (!current.hasAbsenceChecks()) {
+      return;
+    }
+    Instant now = Instant.ofEpochMilli(wallClockMs);
+    try (KeyValueIterator<String, DeviceTwin> all = twins.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, DeviceTwin> next = all.next();
+        DeviceTwin twin = next.value;
+        if (twin == null) {
+          continue;
+        }
+        Asset asset = asset(twin.getDeviceId());
+        String site = asset != null ? asset.getSite() : twin.getSite();
+        List<ApplicableCheck> checks = current.absenceChecksFor(asset == null ? null : asset.getAssetClass(),
+            site, twin.getDeviceId());
+        for (ApplicableCheck applicable : checks) {
+          String key = applicable.stateKey(twin.getDeviceId());
+          CheckState previous = compatible(checkStates.get(key), applicable.check().rule());
+          Evaluation evaluation = ((Absence) applicable.check().rule())
+              .evaluateSilence(previous, twin.getLastReceivedAt(), now);
+          if (evaluation.outcome() == Outcome.RAISED) {
+            checkStates.put(key, evaluation.state());
+            metrics.evaluation(applicable.policy().id());
+            forward(applicable, evaluation, twin.getDeviceId(), site, asset, now, null, wallClockMs);
+          }
+        }
+      }
+    }
+  }
+
+  private Evaluation evaluate(ApplicableCheck applicable, String deviceId, Observation observation) {
+    String key = applicable.stateKey(deviceId);
+    CheckState stored = checkStates.get(key);
+    Rule rule = applicable.check().rule();
+    Evaluation evaluation = rule.evaluate(compatible(stored, rule), observation);
+    if (evaluation.state() != null && !Objects.equals(evaluation.state(), stored)) {
+      checkStates.put(key, evaluation.state());
+    }
+    if (evaluation.evaluated()) {
+      metrics.evaluation(applicable.policy().id());
+    }
+    return evaluation;
+  }
+
+  /**
+   * A state written by another rule type (the policy changed at run time) keeps only whether the check is raised,
+   * so that a raised check can still clear under the new rule. States from before rule types were recorded are
+   * envelope states.
+   */
+  private static CheckState compatible(CheckState stored, Rule rule) {
+    if (stored == null) {
+      return null;
+    }
+    String writtenBy = stored.getRuleType() == null ? Envelope.TYPE : stored.getRuleType();
+    if (writtenBy.equals(rule.type())) {
+      return stored;
+    }
+    return CheckState.newBuilder().setActive(stored.getActive()).setRuleType(rule.type())
+        .setLastEventTime(stored.getLastEventTime()).build();
+  }
+
+  private static List<ApplicableCheck> checksFor(PolicyCatalogue current, Asset asset, String site, String deviceId,
+      Channel channel) {
+    return asset != null
+        ? current.checksFor(asset.getAssetClass(), site, deviceId, channel)
+        : current.unscopedChecks(channel);
+  }
+
+  private void forward(ApplicableCheck applicable, Evaluation evaluation, String deviceId, String site, Asset asset,
+      Instant eventTime, Evidence evidence, long timestamp) {
+    Violation violation = violation(applicable, evaluation, deviceId, site, asset, eventTime, evidence);
+    metrics.violation(applicable.policy().id(), violation.getStatus());
+    LOG.debug("Check {}/{} {} on device {} (topic={} partition={} offset={}): {}",
+        applicable.policy().id(), applicable.check().id(), violation.getStatus(), deviceId,
+        evidence == null ? null : evidence.getTopic(), evidence == null ? null : evidence.getPartition(),
+        evidence == null ? null : evidence.getOffset(), evaluation.detail());
+    context.forward(new Record<>(deviceId, violation, timestamp));
+  }
+
+  private Asset asset(String deviceId) {
+    Object value = assets.get(deviceId);
+    if (value instanceof ValueAndTimestamp<?> timestamped) {
+      value = timestamped.value();
+    }
+    return (Asset) value;
+  }
+
+  private static Observation observation(DeviceMessage message) {
+    if (message.telemetry() != null) {
+      Telemetry t = message.telemetry();
+      return Observation.telemetry(t.getTs(), t.getReceivedAt(), t.getSeq(), t.getMetrics());
+    }
+    if (message.event() != null) {
+      DeviceEvent e = message.event();
+      return Observation.event(e.getTs(), e.getReceivedAt(), e.getSeq(), e.getType(), e.getAttributes());
+    }
+    DeviceState s = message.state();
+    return Observation.state(s.getTs(), s.getReceivedAt(), s.getSeq(), reported(s));
+  }
+
+  private static ReportedState reported(DeviceState s) {
+    return ReportedState.newBuilder()
+        .setReportedAt(s.getTs())
+        .setModel(s.getModel())
+        .setVendor(s.getVendor())
+        .setFirmware(s.getFirmware())
+        .setConfigHash(s.getConfigHash())
+        .setOpenPorts(s.getOpenPorts() == null ? new ArrayList<>() : s.getOpenPorts())
+        .setTls(s.getTls())
+        .setSecurityState(s.getSecurityState())
+        .setMode(s.getMode())
+        .build();
+  }
+
+  private void updateTwin(DeviceMessage message, Observation observation) {
+    String deviceId = message.deviceId();
     DeviceTwin twin = twins.get(deviceId);
-    Instant ts = telemetry.getTs();
+    Instant ts = message.ts();
+    Instant received = message.receivedAt();
     if (twin == null) {
       twin = DeviceTwin.newBuilder()
           .setDeviceId(deviceId)
-          .setSite(telemetry.getSite())
+          .setSite(message.site())
           .setLastSeenAt(ts)
-          .setLastReceivedAt(telemetry.getReceivedAt())
-          .setLastSeq(telemetry.getSeq())
-          .setMetrics(new HashMap<>(telemetry.getMetrics()))
-          .setMessages(1L)
+          .setLastReceivedAt(received)
+          .setLastSeq(message.seq())
+          .setMetrics(new HashMap<>())
+          .setMessages(0L)
           .build();
-    } else {
-      twin.setMessages(twin.getMessages() + 1);
-      if (telemetry.getReceivedAt().isAfter(twin.getLastReceivedAt())) {
-        twin.setLastReceivedAt(telemetry.getReceivedAt());
+    }
+    twin.setMessages(twin.getMessages() + 1);
+    if (received.isAfter(twin.getLastReceivedAt())) {
+      twin.setLastReceivedAt(received);
+    }
+    // A late message must not overwrite newer values in the twin.
+    boolean newest = !ts.isBefore(twin.getLastSeenAt());
+    if (newest) {
+      twin.setLastSeenAt(ts);
+      twin.setSite(message.site());
+      if (message.seq() != null) {
+        twin.setLastSeq(message.seq());
       }
-      // A late reading must not overwrite newer values in the twin.
-      if (!ts.isBefore(twin.getLastSeenAt())) {
-        Map<String, Double> latest = new HashMap<>(twin.getMetrics());
-        latest.putAll(telemetry.getMetrics());
-        twin.setMetrics(latest);
-        twin.setLastSeenAt(ts);
-        twin.setSite(telemetry.getSite());
-        if (telemetry.getSeq() != null) {
-          twin.setLastSeq(telemetry.getSeq());
+    }
+    switch (observation.channel()) {
+      case TELEMETRY -> {
+        if (newest) {
+          Map<String, Double> latest = new HashMap<>(twin.getMetrics());
+          latest.putAll(message.telemetry().getMetrics());
+          twin.setMetrics(latest);
         }
       }
+      case EVENT -> {
+        if (twin.getLastEventAt() == null || !ts.isBefore(twin.getLastEventAt())) {
+          twin.setLastEventAt(ts);
+          twin.setLastEventType(message.event().getType());
+        }
+      }
+      case STATE -> {
+        if (twin.getReported() == null || !ts.isBefore(twin.getReported().getReportedAt())) {
+          twin.setReported(observation.reported());
+        }
+      }
+      default -> { }
     }
     twins.put(deviceId, twin);
   }
 
-  private static Violation violation(ApplicableCheck applicable, Evaluation evaluation, Telemetry telemetry,
-      Asset asset, String site, Evidence evidence) {
+  private static Violation violation(ApplicableCheck applicable, Evaluation evaluation, String deviceId,
+      String site, Asset asset, Instant eventTime, Evidence evidence) {
     Policy policy = applicable.policy();
-    List<FrameworkRef> references = policy.references().stream()
-        .map(r -> new FrameworkRef(r.framework(), r.provision()))
-        .toList();
-    String metric = applicable.check().rule().metrics().size() == 1
-        ? applicable.check().rule().metrics().iterator().next() : null;
+    List<FrameworkRef> references = new ArrayList<>(policy.references().size());
+    policy.references().forEach(r -> references.add(new FrameworkRef(r.framework(), r.provision())));
+    Set<String> metricNames = applicable.check().rule().metrics();
+    String metric = metricNames.size() == 1 ? metricNames.iterator().next() : null;
     return Violation.newBuilder()
         .setPolicyId(policy.id())
         .setCheckId(applicable.check().id())
@@ -164,13 +332,14 @@ final class PolicyEvaluationProcessor implements Processor<String, AssetTelemetr
         .setKind(policy.kind())
         .setStatus(evaluation.outcome() == Outcome.RAISED ? ViolationStatus.RAISED : ViolationStatus.CLEARED)
         .setSeverity(policy.severity())
-        .setDeviceId(telemetry.getDeviceId())
+        .setDeviceId(deviceId)
         .setSite(site)
         .setAssetClass(asset == null ? null : asset.getAssetClass())
         .setRegistered(asset != null)
-        .setEventTime(telemetry.getTs())
+        .setEventTime(eventTime)
         .setMetric(metric)
         .setObserved(evaluation.observed())
+        .setObservedText(evaluation.observedText())
         .setDetail(evaluation.detail())
         .setReferences(references)
         .setEvidence(evidence)

@@ -98,10 +98,11 @@ class PolicyLoaderTest {
 
   @Test
   void reportsUnknownRuleType() {
-    String text = VALID.replace("type: envelope", "type: rate-of-change");
-    PolicyFormatException e = assertThrows(PolicyFormatException.class, () -> loader.parse("roc.yaml", text));
-    assertEquals("roc.yaml:18: checks[0].rule.type: unknown rule type 'rate-of-change', expected one of [envelope]",
-        e.getMessage());
+    String text = VALID.replace("type: envelope", "type: fourier");
+    PolicyFormatException e = assertThrows(PolicyFormatException.class, () -> loader.parse("f.yaml", text));
+    assertEquals("f.yaml:18: checks[0].rule.type: unknown rule type 'fourier', expected one of [absence, change, "
+        + "clock-skew, command-response, count, envelope, predicate, rate-of-change, redundant-disagree, sequence, "
+        + "stuck, support-ended, version-below]", e.getMessage());
   }
 
   @Test

@@ -1,0 +1,13 @@
+package io.fleetwatch.streams.policy;
+
+/** Where an observation comes from: the three device channels, or a violation raised/cleared on the device. */
+public enum Channel {
+  /** Measurements ({@code fleet.telemetry}). */
+  TELEMETRY,
+  /** Discrete device events ({@code fleet.events}). */
+  EVENT,
+  /** Reported state ({@code fleet.state}). */
+  STATE,
+  /** A transition of another check on the same device, fed back for sequence rules (FLT-04). */
+  VIOLATION
+}

@@ -1,0 +1,59 @@
+package io.fleetwatch.streams.policy;
+
+import io.fleetwatch.avro.CheckState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Clock skew (YAML {@code type: clock-skew}): {@code |device ts - gateway receivedAt| > maxSkew}. Every message is
+ * a measurement, evaluated in arrival order (a late message is not ignored: its skew is as real as any other);
+ * messages without a receive time are not applicable. Raises and clears with the triggers, which also absorb a
+ * single store-and-forward message whose device time is legitimately old.
+ *
+ * @param maxSkew largest acceptable difference
+ * @param raise when skewed messages raise the check
+ * @param clear when in-sync messages clear it
+ */
+public record ClockSkew(Duration maxSkew, Trigger raise, Trigger clear) implements Rule {
+  public static final String TYPE = "clock-skew";
+
+  public ClockSkew {
+    Objects.requireNonNull(maxSkew, "maxSkew");
+    Objects.requireNonNull(raise, "raise");
+    Objects.requireNonNull(clear, "clear");
+    if (maxSkew.isNegative()) {
+      throw new IllegalArgumentException("maxSkew must not be negative");
+    }
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public Set<Channel> channels() {
+    return EnumSet.of(Channel.TELEMETRY, Channel.EVENT, Channel.STATE);
+  }
+
+  @Override
+  public Evaluation evaluate(CheckState previous, Observation observation) {
+    Instant received = observation.receivedAt();
+    if (received == null) {
+      return Evaluation.unchanged(previous);
+    }
+    Instant at = observation.eventTime();
+    Duration skew = Duration.between(received, at);
+    CheckState state = CheckStates.copyOrFresh(previous, TYPE, at);
+    if (at.isAfter(state.getLastEventTime())) {
+      state.setLastEventTime(at);
+    }
+    double seconds = CheckStates.seconds(skew);
+    String text = "device clock " + (skew.isNegative() ? "behind" : "ahead") + " by " + Math.abs(seconds) + "s";
+    return CheckStates.debounce(state, skew.abs().compareTo(maxSkew) > 0, received, raise, clear, seconds, null,
+        text + ", above " + maxSkew, text + ", within " + maxSkew);
+  }
+}

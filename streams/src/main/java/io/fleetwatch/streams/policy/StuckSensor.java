@@ -1,0 +1,91 @@
+package io.fleetwatch.streams.policy;
+
+import io.fleetwatch.avro.CheckState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Stuck sensor (YAML {@code type: stuck}): the metric stays within a band of width {@code tolerance} (0: exactly
+ * constant, zero variance) for at least {@code minSamples} readings spanning at least {@code window} of event
+ * time. The check raises when such a flat run is established and clears on the first reading outside the band
+ * (a live sensor moves). Late readings are ignored. State: the run's start, count, lowest and highest value.
+ *
+ * @param metric the metric name
+ * @param window minimum event-time span of a flat run
+ * @param minSamples minimum readings in a flat run ({@code >= 2})
+ * @param tolerance width of the band still counted as flat ({@code >= 0})
+ */
+public record StuckSensor(String metric, Duration window, int minSamples, double tolerance) implements Rule {
+  public static final String TYPE = "stuck";
+
+  public StuckSensor {
+    Objects.requireNonNull(metric, "metric");
+    Objects.requireNonNull(window, "window");
+    if (window.isNegative() || window.isZero()) {
+      throw new IllegalArgumentException("window must be positive");
+    }
+    if (minSamples < 2) {
+      throw new IllegalArgumentException("minSamples must be >= 2, got " + minSamples);
+    }
+    if (!(tolerance >= 0) || !Double.isFinite(tolerance)) {
+      throw new IllegalArgumentException("tolerance must be a finite number >= 0, got " + tolerance);
+    }
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public Set<String> metrics() {
+    return Set.of(metric);
+  }
+
+  @Override
+  public Set<Channel> channels() {
+    return EnumSet.of(Channel.TELEMETRY);
+  }
+
+  @Override
+  public Evaluation evaluate(CheckState previous, Observation observation) {
+    Instant at = observation.eventTime();
+    Double reading = observation.metricOrNull(metric);
+    if (reading == null || reading.isNaN() || CheckStates.isLate(previous, at)) {
+      return Evaluation.unchanged(previous);
+    }
+    double value = reading;
+    CheckState state = CheckStates.copyOrFresh(previous, TYPE, at);
+    state.setLastEventTime(at);
+    Double low = state.getLow();
+    Double high = state.getHigh();
+    boolean inBand = low != null && high != null && state.getBreachSince() != null
+        && Math.max(high, value) - Math.min(low, value) <= tolerance;
+    if (inBand) {
+      state.setLow(Math.min(low, value));
+      state.setHigh(Math.max(high, value));
+      state.setBreachCount(state.getBreachCount() + 1);
+    } else {
+      state.setLow(value);
+      state.setHigh(value);
+      state.setBreachCount(1);
+      state.setBreachSince(at);
+    }
+    Duration span = Duration.between(state.getBreachSince(), at);
+    boolean flat = state.getBreachCount() >= minSamples && span.compareTo(window) >= 0;
+    String text = metric + " stayed within [" + state.getLow() + ", " + state.getHigh() + "] for "
+        + state.getBreachCount() + " readings over " + CheckStates.seconds(span) + "s";
+    if (flat && !state.getActive()) {
+      state.setActive(true);
+      return new Evaluation(state, Outcome.RAISED, value, text + ": sensor looks stuck");
+    }
+    if (!flat && state.getActive()) {
+      state.setActive(false);
+      return new Evaluation(state, Outcome.CLEARED, value, metric + " " + value + " moved: sensor is live again");
+    }
+    return new Evaluation(state, flat ? Outcome.HOLD : Outcome.NONE, value, flat ? text : "");
+  }
+}
