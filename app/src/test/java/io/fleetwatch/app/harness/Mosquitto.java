@@ -34,6 +34,7 @@ public final class Mosquitto implements AutoCloseable {
     private final int port;
     private final boolean persistence;
     private final int maxInflightMessages;
+    private final List<String> security;
     private final Duration startTimeout;
     private final Path directory;
     private Process process;
@@ -43,6 +44,7 @@ public final class Mosquitto implements AutoCloseable {
         this.port = builder.port == 0 ? Ports.free() : builder.port;
         this.persistence = builder.persistence;
         this.maxInflightMessages = builder.maxInflightMessages;
+        this.security = builder.security;
         this.startTimeout = builder.startTimeout;
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException("mosquitto binary not found at " + binary
@@ -181,8 +183,10 @@ public final class Mosquitto implements AutoCloseable {
 
     private Path writeConfig() {
         List<String> lines = new ArrayList<>(List.of(
-                "listener " + port + " " + Ports.LOOPBACK,
-                "allow_anonymous true",
+                "listener " + port + " " + Ports.LOOPBACK));
+        // Listener options (TLS files) must follow the listener line; the default is an open test broker.
+        lines.addAll(security.isEmpty() ? List.of("allow_anonymous true") : security);
+        lines.addAll(List.of(
                 // 0 = no limit: the default (1000) drops QoS 1 messages for a lagging subscriber.
                 "max_queued_messages 0",
                 "max_queued_bytes 0",
@@ -214,6 +218,7 @@ public final class Mosquitto implements AutoCloseable {
         private boolean persistence;
         private int maxInflightMessages = 100;
         private Duration startTimeout = Duration.ofSeconds(20);
+        private List<String> security = List.of();
 
         private Builder() {
         }
@@ -239,6 +244,15 @@ public final class Mosquitto implements AutoCloseable {
         /** QoS 1/2 messages in flight per client; default 100. */
         public Builder maxInflightMessages(int maxInflightMessages) {
             this.maxInflightMessages = maxInflightMessages;
+            return this;
+        }
+
+        /**
+         * Listener security lines instead of {@code allow_anonymous true}, e.g. {@code cafile}, {@code certfile},
+         * {@code keyfile}, {@code require_certificate}, {@code password_file}, {@code allow_anonymous false}.
+         */
+        public Builder security(List<String> lines) {
+            this.security = List.copyOf(lines);
             return this;
         }
 
