@@ -20,7 +20,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -125,6 +131,34 @@ class DemoPipelineIT {
 
   @Test
   @Order(4)
+  void aKafkaRecordTheStreamsAppCannotDecodeIsDeadLetteredUnderExactlyOnce() throws Exception {
+    // Given a producer that writes something other than Avro to the telemetry topic
+    Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers(),
+        ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(pipeline.topics().telemetry().name(), "chiller-01",
+          "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8))).get();
+    }
+
+    // Then the streams app dead-letters it with its source position (committed with the next transaction)
+    KafkaProbe probe = new KafkaProbe(pipeline.bootstrapServers());
+    ConsumerRecord<byte[], DeadLetter> dead = probe.waitForValue(pipeline.topics().deadLetter().name(),
+        pipeline.topics().deadLetter().valueSerde().deserializer(),
+        d -> d.getReason() == DeadLetterReason.UNDECODABLE_RECORD, DEADLINE);
+    assertEquals("streams", dead.value().getComponent());
+    assertEquals(pipeline.topics().telemetry().name(), dead.value().getSource().getTopic());
+
+    // And the stream thread is still running: readings back inside resolve the open incident
+    for (int i = 0; i < 3; i++) {
+      publishSupplyTemp(8.0);
+    }
+    awaitNoOpenIncident();
+    assertEquals(200, raw("/health").statusCode());
+  }
+
+  @Test
+  @Order(5)
   void servesHealthAndPrometheusMetrics() throws Exception {
     HttpResponse<String> health = raw("/health");
     assertEquals(200, health.statusCode(), health.body());
@@ -157,6 +191,19 @@ class DemoPipelineIT {
       pause();
     }
     throw new AssertionError("no " + status + " incident matched within " + DEADLINE + "; last answer: " + last);
+  }
+
+  private void awaitNoOpenIncident() throws Exception {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    JsonNode open = null;
+    while (System.nanoTime() < deadline) {
+      open = get("/api/incidents?status=open");
+      if (open.isEmpty()) {
+        return;
+      }
+      pause();
+    }
+    throw new AssertionError("incidents still open after " + DEADLINE + ": " + open);
   }
 
   private void awaitPrinted(String word) {
