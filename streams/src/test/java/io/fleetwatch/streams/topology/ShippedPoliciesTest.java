@@ -1,0 +1,470 @@
+package io.fleetwatch.streams.topology;
+
+import static io.fleetwatch.avro.ViolationStatus.CLEARED;
+import static io.fleetwatch.avro.ViolationStatus.RAISED;
+import static io.fleetwatch.streams.topology.PolicyDriver.T0;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fleetwatch.avro.DeviceTwin;
+import io.fleetwatch.avro.Severity;
+import io.fleetwatch.avro.Violation;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every shipped policy of {@code policies/} fires and clears through the production topology, with explicit event
+ * times; each rule kind's handling of out-of-order and late records is shown on the policy that uses it.
+ */
+class ShippedPoliciesTest {
+  @TempDir
+  Path stateDir;
+  private PolicyDriver fleet;
+
+  @BeforeEach
+  void start() {
+    fleet = new PolicyDriver(stateDir);
+    fleet.register("chiller-01", "hq", "chiller");
+    fleet.register("chiller-02", "hq", "chiller");
+    fleet.register("boiler-01", "hq", "boiler");
+    fleet.register("plc-01", "plant-a", "plc");
+  }
+
+  @AfterEach
+  void stop() {
+    fleet.close();
+  }
+
+  @Test
+  void everyPolicyOfTheBaselineCatalogueIsShipped() {
+    assertEquals(List.of("FLT-04", "SAF-01", "SAF-02", "SAF-03", "SAF-04", "SAF-05", "SAF-06", "SEC-01", "SEC-02",
+        "SEC-03", "SEC-04", "SEC-05", "SEC-06", "SEC-07", "SEC-08", "SEC-09", "SEC-11", "SEC-12", "SEC-13", "SEC-14",
+        "SEC-15", "SEC-16", "SEC-17", "SEC-18", "SEC-20"),
+        fleet.catalogue.current().policyIds().stream().sorted().toList());
+  }
+
+  @Test
+  void saf02RaisesOnSteepBoilerPressureRiseIgnoresLateReadingAndClearsWhenSteady() {
+    // Given a steady boiler pressure
+    for (int s = 0; s <= 20; s += 10) {
+      fleet.telemetry("boiler-01", s, Map.of("pressure_kpa", 180.0));
+    }
+    // When it jumps by 120 kPa (4 kPa/s against the reading 30 s earlier) twice in a row
+    fleet.telemetry("boiler-01", 30, Map.of("pressure_kpa", 290.0));
+    assertEquals(List.of(), fleet.statuses("SAF-02"), "one steep reading is pending, not raised");
+    // and a late reading from before the jump arrives: it is ignored (it would not count as a steep reading)
+    fleet.telemetry("boiler-01", 25, Map.of("pressure_kpa", 180.0));
+    fleet.telemetry("boiler-01", 40, Map.of("pressure_kpa", 290.0));
+
+    // Then SAF-02 raises with the rate as observed value
+    assertEquals(List.of(RAISED), fleet.statuses("SAF-02"));
+    Violation raised = fleet.last("SAF-02");
+    assertEquals("boiler-pressure-rate", raised.getCheckId());
+    assertEquals("pressure_kpa", raised.getMetric());
+    assertEquals(110.0 / 40, raised.getObserved(), 1e-9);
+    assertEquals(T0.plusSeconds(40), raised.getEventTime());
+
+    // When the pressure stays at the new level long enough for the window to move past the jump
+    for (int s = 50; s <= 160; s += 10) {
+      fleet.telemetry("boiler-01", s, Map.of("pressure_kpa", 290.0));
+    }
+    // Then it clears
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SAF-02"));
+  }
+
+  @Test
+  void saf03RaisesOnCommandWhileInterlockOpenAndClearsWhenItCloses() {
+    // Given the interlock of plc-01 opens
+    fleet.event("plc-01", 0, "interlock", "state", "open");
+    // When a command from before the opening arrives late: no violation (event time decides)
+    fleet.event("plc-01", -5, "command", "action", "on");
+    assertEquals(List.of(), fleet.statuses("SAF-03"));
+    // When a command ON arrives while it is open
+    fleet.event("plc-01", 10, "command", "action", "on");
+    // Then SAF-03 raises
+    assertEquals(List.of(RAISED), fleet.statuses("SAF-03"));
+    assertEquals(Severity.CRITICAL, fleet.last("SAF-03").getSeverity());
+    // When the interlock closes, it clears
+    fleet.event("plc-01", 20, "interlock", "state", "closed");
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SAF-03"));
+    // and a command after closing raises nothing
+    fleet.event("plc-01", 30, "command", "action", "on");
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SAF-03"));
+  }
+
+  @Test
+  void saf04RaisesWhenSetpointNotReachedWithinSettleTimeAndClearsWhenReached() {
+    // Given a command to bring the supply temperature to 7 °C
+    fleet.event("chiller-01", 0, "command", "metric", "supply_temp_c", "setpoint", "7");
+    // When readings stay at 10 °C; a late reading from before the command does not count
+    fleet.telemetry("chiller-01", -30, Map.of("supply_temp_c", 10.0));
+    fleet.telemetry("chiller-01", 600, Map.of("supply_temp_c", 10.0));
+    assertEquals(List.of(), fleet.statuses("SAF-04"), "still within the 15 min settle time");
+    fleet.telemetry("chiller-01", 960, Map.of("supply_temp_c", 10.0));
+    // Then SAF-04 raises after the settle time
+    assertEquals(List.of(RAISED), fleet.statuses("SAF-04"));
+    assertEquals(10.0, fleet.last("SAF-04").getObserved());
+    // When the temperature reaches the setpoint within tolerance, it clears
+    fleet.telemetry("chiller-01", 1020, Map.of("supply_temp_c", 7.5));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SAF-04"));
+  }
+
+  @Test
+  void saf05RaisesOnStuckSensorIgnoresLateReadingAndClearsWhenItMoves() {
+    // Given chiller-02 reports exactly 7.0 every minute
+    for (int m = 0; m < 10; m++) {
+      fleet.telemetry("chiller-02", m * 60L, Map.of("supply_temp_c", 7.0));
+    }
+    assertEquals(List.of(), fleet.statuses("SAF-05"), "10 readings over 9 minutes are not yet stuck");
+    // When a late, different reading arrives it is ignored, and the 11th flat reading completes 10 minutes
+    fleet.telemetry("chiller-02", 30, Map.of("supply_temp_c", 7.4));
+    fleet.telemetry("chiller-02", 600, Map.of("supply_temp_c", 7.0));
+    // Then SAF-05 raises
+    assertEquals(List.of(RAISED), fleet.statuses("SAF-05", "chiller-supply-temp-stuck"));
+    // When the value moves, it clears
+    fleet.telemetry("chiller-02", 660, Map.of("supply_temp_c", 7.2));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SAF-05", "chiller-supply-temp-stuck"));
+  }
+
+  @Test
+  void saf05RaisesWhenRedundantSensorsDisagreeAndClearsWhenTheyAgree() {
+    for (int s = 0; s < 3; s++) {
+      fleet.telemetry("boiler-01", s * 10L, Map.of("pressure_kpa", 180.0, "pressure_b_kpa", 220.0));
+    }
+    assertEquals(List.of(RAISED), fleet.statuses("SAF-05", "boiler-pressure-redundant"));
+    assertEquals(40.0, fleet.last("SAF-05").getObserved());
+    // A late agreeing reading does not count towards clearing
+    fleet.telemetry("boiler-01", 5, Map.of("pressure_kpa", 180.0, "pressure_b_kpa", 181.0));
+    for (int s = 3; s < 5; s++) {
+      fleet.telemetry("boiler-01", s * 10L, Map.of("pressure_kpa", 180.0, "pressure_b_kpa", 182.0));
+    }
+    assertEquals(List.of(RAISED), fleet.statuses("SAF-05", "boiler-pressure-redundant"));
+    fleet.telemetry("boiler-01", 50, Map.of("pressure_kpa", 180.0, "pressure_b_kpa", 182.0));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SAF-05", "boiler-pressure-redundant"));
+  }
+
+  @Test
+  void saf06RaisesOnUpdateWhileRunningAndClearsWithTheUpdateResult() {
+    // An update while idle is fine
+    fleet.state("plc-01", 0, s -> s.setMode("idle"));
+    fleet.event("plc-01", 10, "firmware_update_started");
+    fleet.event("plc-01", 20, "firmware_update_result", "result", "success");
+    assertEquals(List.of(), fleet.statuses("SAF-06"));
+    // An update while running raises
+    fleet.state("plc-01", 30, s -> s.setMode("RUNNING"));
+    fleet.event("plc-01", 40, "firmware_update_started");
+    assertEquals(List.of(RAISED), fleet.statuses("SAF-06"));
+    fleet.event("plc-01", 50, "firmware_update_result", "result", "success");
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SAF-06"));
+  }
+
+  @Test
+  void sec01RaisesOnAuthFailureBurstCountingALateEventAndClearsWhenTheWindowMovesOn() {
+    // Given four auth failures from one source within a minute
+    for (int s = 0; s < 4; s++) {
+      fleet.event("chiller-01", 10 + s * 10L, "auth_failure", "source", "10.1.2.3");
+    }
+    assertEquals(List.of(), fleet.statuses("SEC-01"));
+    // When a fifth, late one (older than the others, still inside the 5 min window) arrives
+    fleet.event("chiller-01", 5, "auth_failure", "source", "10.1.2.3");
+    // Then the burst is counted and raised
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-01", "failures-per-device"));
+    assertEquals(5.0, fleet.last("SEC-01").getObserved());
+    // When only telemetry arrives six minutes later, the window has moved past the burst: cleared
+    fleet.telemetry("chiller-01", 400, Map.of("supply_temp_c", 7.0));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-01", "failures-per-device"));
+    assertEquals(List.of(), fleet.statuses("SEC-01", "distinct-sources"), "a single source is not spread");
+  }
+
+  @Test
+  void sec01RaisesOnFailuresFromThreeDistinctSources() {
+    fleet.event("boiler-01", 0, "auth_failure", "source", "10.0.0.1");
+    fleet.event("boiler-01", 10, "auth_failure", "source", "10.0.0.1");
+    fleet.event("boiler-01", 20, "auth_failure", "source", "10.0.0.2");
+    assertEquals(List.of(), fleet.statuses("SEC-01"));
+    fleet.event("boiler-01", 30, "auth_failure", "source", "10.0.0.3");
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-01", "distinct-sources"));
+    assertEquals("10.0.0.3", fleet.last("SEC-01").getObservedText());
+    fleet.event("boiler-01", 700, "auth_success", "source", "10.0.0.9");
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-01", "distinct-sources"));
+  }
+
+  @Test
+  void sec02RaisesOnDefaultCredentialLoginAndClearsOnAUniqueOne() {
+    fleet.event("meter-x", 0, "auth_success", "credential",
+        "sha256:8c6976e5b5410415bde908bd4dee15dfb167a9c873fc4bb8a81f6f2ab448a918");
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-02"));
+    assertFalse(fleet.last("SEC-02").getRegistered(), "an unregistered device is flagged");
+    fleet.event("meter-x", 10, "auth_success", "credential", "sha256:0123");
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-02"));
+  }
+
+  @Test
+  void sec03RaisesOnWeakTlsIgnoresAStaleReportAndClearsOnTls13() {
+    fleet.state("chiller-01", 0, s -> s.setTls("1.0"));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-03"));
+    assertEquals("1.0", fleet.last("SEC-03").getObservedText());
+    fleet.state("chiller-01", 20, s -> s.setTls("1.3"));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-03"));
+    // A stale report (older than the last applied) cannot bring the weak version back
+    fleet.state("chiller-01", 10, s -> s.setTls("1.0"));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-03"));
+  }
+
+  @Test
+  void sec04RaisesOnAnonymousSessionAndOnUnauthenticatedConfigWrite() {
+    fleet.event("chiller-01", 0, "auth_success", "method", "anonymous");
+    fleet.event("chiller-01", 10, "config_changed", "authenticated", "false");
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-04", "anonymous-session"));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-04", "unauthenticated-config-write"));
+    fleet.event("chiller-01", 20, "auth_success", "method", "password");
+    fleet.event("chiller-01", 30, "config_changed", "authenticated", "true");
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-04", "anonymous-session"));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-04", "unauthenticated-config-write"));
+  }
+
+  @Test
+  void sec05RaisesOnFirmwareBelowTheModelMinimumAndClearsAfterTheUpdate() {
+    fleet.state("chiller-01", 0, s -> s.setModel("CH-200").setFirmware("2.3.9"));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-05"));
+    assertEquals("2.3.9", fleet.last("SEC-05").getObservedText());
+    fleet.state("chiller-01", 10, s -> s.setModel("CH-200").setFirmware("2.4.1"));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-05"));
+    // A model without a minimum is not evaluated
+    fleet.state("chiller-02", 0, s -> s.setModel("XYZ").setFirmware("0.0.1"));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-05"));
+  }
+
+  @Test
+  void sec06RaisesForAModelOutOfSupportAndClearsWhenReplaced() {
+    fleet.state("meter-9", 0, s -> s.setModel("CH-100"));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-06"));
+    fleet.state("meter-9", 10, s -> s.setModel("CH-200"));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-06"));
+  }
+
+  @Test
+  void sec07RaisesOnVerificationFailuresAndClearsOnSuccess() {
+    fleet.event("plc-01", 0, "firmware_update_result", "result", "signature_invalid");
+    fleet.event("plc-01", 5, "boot", "secure_boot", "failed");
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-07", "update-verification"));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-07", "secure-boot"));
+    fleet.event("plc-01", 10, "firmware_update_result", "result", "success");
+    fleet.event("plc-01", 15, "boot", "secure_boot", "ok");
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-07", "update-verification"));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-07", "secure-boot"));
+  }
+
+  @Test
+  void sec08RaisesOnDowngradeIgnoresAStaleReportAndClearsWhenTheVersionIsBack() {
+    fleet.state("boiler-01", 0, s -> s.setFirmware("2.4.1"));
+    fleet.state("boiler-01", 10, s -> s.setFirmware("2.10.0"));
+    assertEquals(List.of(), fleet.statuses("SEC-08"), "2.10.0 is an upgrade (numeric comparison)");
+    fleet.state("boiler-01", 5, s -> s.setFirmware("2.4.1"));
+    assertEquals(List.of(), fleet.statuses("SEC-08"), "a late report of the older version is not a downgrade");
+    fleet.state("boiler-01", 20, s -> s.setFirmware("2.3.0"));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-08"));
+    assertEquals("2.3.0", fleet.last("SEC-08").getObservedText());
+    fleet.state("boiler-01", 30, s -> s.setFirmware("2.10.0"));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-08"));
+  }
+
+  @Test
+  void sec09RaisesOnConfigurationDriftFromTheLearnedOrApprovedBaseline() {
+    fleet.state("chiller-01", 0, s -> s.setConfigHash("sha256:aaa"));
+    assertEquals(List.of(), fleet.statuses("SEC-09"), "the first hash becomes the baseline");
+    fleet.state("chiller-01", 10, s -> s.setConfigHash("sha256:bbb"));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-09"));
+    fleet.state("chiller-01", 20, s -> s.setConfigHash("sha256:aaa"));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-09"));
+    // A model with an approved baseline differs from its first report on
+    fleet.state("plc-01", 0, s -> s.setModel("S-1500").setConfigHash("sha256:other"));
+    assertEquals(List.of(RAISED, CLEARED, RAISED), fleet.statuses("SEC-09"));
+  }
+
+  @Test
+  void sec11RaisesOnPortOutsideTheAllowlistOfTheAssetClassAndOnDebugInterface() {
+    fleet.state("chiller-01", 0, s -> s.setOpenPorts(List.of(443, 22)));
+    fleet.state("plc-01", 0, s -> s.setOpenPorts(List.of(102, 443)));
+    fleet.state("ghost-1", 0, s -> s.setOpenPorts(List.of(23)));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-11", "building-ports"));
+    assertEquals("22", fleet.last("SEC-11").getObservedText());
+    assertEquals(List.of(), fleet.statuses("SEC-11", "plc-ports"), "102 is allowed for PLCs");
+    fleet.state("chiller-01", 10, s -> s.setOpenPorts(List.of(443)));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-11", "building-ports"));
+    fleet.event("plc-01", 20, "port_opened", "port", "5555", "debug", "true");
+    fleet.event("plc-01", 30, "port_opened", "port", "443", "debug", "false");
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-11", "debug-interface"));
+  }
+
+  @Test
+  void sec12RaisesOnUnknownPeerAndClearsOnAllowedOne() {
+    fleet.event("meter-01", 0, "peer_connected", "peer", "198.51.100.7");
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-12"));
+    fleet.event("meter-01", 10, "peer_connected", "peer", "broker.fleet.local");
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-12"));
+  }
+
+  @Test
+  void sec13RaisesOnThreeSkewedMessagesInArrivalOrderAndClearsOnThreeInSync() {
+    // Device clock ten minutes behind the gateway; arrival order counts, so the late-looking ts still count
+    for (int i = 0; i < 3; i++) {
+      fleet.telemetry("chiller-01", T0.plusSeconds(i), T0.plusSeconds(600 + i), null, Map.of("x", 1.0));
+    }
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-13"));
+    assertEquals(-600.0, fleet.last("SEC-13").getObserved(), 1.0);
+    for (int i = 3; i < 6; i++) {
+      fleet.telemetry("chiller-01", T0.plusSeconds(600 + i), T0.plusSeconds(600 + i), null, Map.of("x", 1.0));
+    }
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-13"));
+  }
+
+  @Test
+  void sec14RaisesFromTheWallClockPunctuatorAndClearsOnTheNextMessage() {
+    // Given chiller-01 was heard at T0 (gateway receive time = wall clock of the driver)
+    fleet.telemetry("chiller-01", T0, T0, null, Map.of("supply_temp_c", 7.0));
+    // When two minutes of wall-clock time pass, it is not lost yet (3 × 1 min)
+    fleet.advanceWallClock(Duration.ofMinutes(2));
+    assertEquals(List.of(), fleet.statuses("SEC-14"));
+    // When four minutes have passed
+    fleet.advanceWallClock(Duration.ofMinutes(2));
+    // Then the punctuator raises heartbeat loss, stamped with the wall-clock time
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-14"));
+    Violation lost = fleet.last("SEC-14");
+    assertTrue(lost.getEventTime().isAfter(T0.plusSeconds(180)), lost.toString());
+    assertTrue(lost.getObserved() > 180, lost.toString());
+    // and it does not raise again while still silent
+    fleet.advanceWallClock(Duration.ofMinutes(1));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-14"));
+    // When the device is heard again, it clears
+    fleet.telemetry("chiller-01", T0.plusSeconds(300), T0.plusSeconds(300), null, Map.of("supply_temp_c", 7.0));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-14"));
+  }
+
+  @Test
+  void sec15RaisesWhenADeviceFloodsAndClearsWhenTheRateDrops() {
+    for (int i = 0; i < 100; i++) {
+      fleet.telemetry("meter-01", T0.plusMillis(i * 50L), T0.plusMillis(i * 50L), null, Map.of("kw", 1.0));
+    }
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-15"));
+    fleet.telemetry("meter-01", T0.plusSeconds(30), T0.plusSeconds(30), null, Map.of("kw", 1.0));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-15"));
+  }
+
+  @Test
+  void sec16RaisesOnTamperOutsideMaintenanceOnly() {
+    // Maintenance mode: tamper is expected
+    fleet.state("elevator-01", 0, s -> s.setMode("maintenance"));
+    fleet.event("elevator-01", 10, "tamper", "state", "open");
+    assertEquals(List.of(), fleet.statuses("SEC-16"));
+    // Back in service: tamper raises, closing the enclosure clears
+    fleet.state("elevator-01", 20, s -> s.setMode("running"));
+    fleet.event("elevator-01", 30, "tamper");
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-16"));
+    fleet.event("elevator-01", 40, "tamper", "state", "closed");
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-16"));
+    // A device that never reported a mode is armed from the start
+    fleet.event("meter-01", 0, "tamper", "state", "open");
+    assertEquals(List.of(RAISED, CLEARED, RAISED), fleet.statuses("SEC-16"));
+  }
+
+  @Test
+  void sec17RaisesOnDegradedSecurityStateCaseInsensitively() {
+    fleet.state("plc-01", 0, s -> s.setSecurityState("DEGRADED"));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-17"));
+    fleet.state("plc-01", 10, s -> s.setSecurityState("normal"));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-17"));
+  }
+
+  @Test
+  void sec18RaisesOnSequenceRegressionIgnoresDuplicatesAndRestartsAfterBoot() {
+    fleet.telemetry("chiller-01", T0, T0, 10L, Map.of("x", 1.0));
+    fleet.telemetry("chiller-01", T0.plusSeconds(1), T0.plusSeconds(1), 11L, Map.of("x", 1.0));
+    fleet.telemetry("chiller-01", T0.plusSeconds(1), T0.plusSeconds(2), 11L, Map.of("x", 1.0));
+    assertEquals(List.of(), fleet.statuses("SEC-18"), "a duplicate (QoS 1 redelivery) is not a replay");
+    // A replayed message: old sequence number (and old device time)
+    fleet.telemetry("chiller-01", T0, T0.plusSeconds(3), 10L, Map.of("x", 1.0));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-18", "telemetry-sequence"));
+    fleet.telemetry("chiller-01", T0.plusSeconds(4), T0.plusSeconds(4), 12L, Map.of("x", 1.0));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-18", "telemetry-sequence"));
+    // After a boot the counter restarts without a violation
+    fleet.event("chiller-01", 5, "boot");
+    fleet.telemetry("chiller-01", T0.plusSeconds(6), T0.plusSeconds(6), 1L, Map.of("x", 1.0));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-18", "telemetry-sequence"));
+  }
+
+  @Test
+  void sec20RaisesOnThreeBootsWithinFifteenMinutesAndClearsLater() {
+    fleet.event("plc-01", 0, "boot");
+    fleet.event("plc-01", 300, "boot");
+    assertEquals(List.of(), fleet.statuses("SEC-20"));
+    fleet.event("plc-01", 600, "boot");
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-20"));
+    fleet.telemetry("plc-01", 1000, Map.of("motor_temp_c", 45.0));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-20"));
+  }
+
+  @Test
+  void flt04RaisesCriticalWhenASafetyViolationFollowsASecurityOneWithinThirtyMinutes() {
+    // Given an authentication burst on chiller-01 (SEC-01 raised)
+    for (int s = 0; s < 5; s++) {
+      fleet.event("chiller-01", s, "auth_failure", "source", "10.9.9.9");
+    }
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-01", "failures-per-device"));
+    // When ten minutes later the supply temperature leaves its envelope (SAF-01 raised)
+    for (int s = 600; s < 603; s++) {
+      fleet.telemetry("chiller-01", s, Map.of("supply_temp_c", 15.0));
+    }
+    // Then FLT-04 raises as critical, on the same device
+    assertEquals(List.of(RAISED), fleet.statuses("SAF-01"));
+    assertEquals(List.of(RAISED), fleet.statuses("FLT-04"));
+    Violation correlated = fleet.last("FLT-04");
+    assertEquals(Severity.CRITICAL, correlated.getSeverity());
+    assertEquals("chiller-01", correlated.getDeviceId());
+    assertTrue(correlated.getDetail().contains("SAF-01"), correlated.getDetail());
+    // When the safety violation clears, so does FLT-04
+    for (int s = 603; s < 606; s++) {
+      fleet.telemetry("chiller-01", s, Map.of("supply_temp_c", 8.0));
+    }
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("FLT-04"));
+  }
+
+  @Test
+  void flt04StaysQuietWhenTheSafetyViolationComesMoreThanThirtyMinutesLater() {
+    for (int s = 0; s < 5; s++) {
+      fleet.event("chiller-02", s, "auth_failure", "source", "10.9.9.9");
+    }
+    for (int s = 3600; s < 3603; s++) {
+      fleet.telemetry("chiller-02", s, Map.of("supply_temp_c", 15.0));
+    }
+    assertEquals(List.of(RAISED), fleet.statuses("SAF-01"));
+    assertEquals(List.of(), fleet.statuses("FLT-04"));
+  }
+
+  @Test
+  void keepsTheTwinWithLastValuesReportedStateAndLastEvent() {
+    fleet.telemetry("plc-01", 10, Map.of("motor_temp_c", 45.0));
+    fleet.state("plc-01", 20, s -> s.setModel("S-1500").setFirmware("3.0.0").setMode("running"));
+    fleet.state("plc-01", 15, s -> s.setModel("S-1500").setFirmware("2.0.0").setMode("idle"));
+    fleet.event("plc-01", 30, "boot");
+
+    KeyValueStore<String, DeviceTwin> twins = fleet.driver.getKeyValueStore(FleetTopology.DEVICE_TWINS_STORE);
+    DeviceTwin twin = twins.get("plc-01");
+    assertNotNull(twin);
+    assertEquals(4L, twin.getMessages());
+    assertEquals(45.0, twin.getMetrics().get("motor_temp_c"));
+    assertEquals("3.0.0", twin.getReported().getFirmware(), "the late report did not overwrite the newer one");
+    assertEquals("running", twin.getReported().getMode());
+    assertEquals("boot", twin.getLastEventType());
+    assertEquals(T0.plusSeconds(30), twin.getLastSeenAt());
+  }
+}
