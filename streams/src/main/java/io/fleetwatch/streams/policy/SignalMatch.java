@@ -35,7 +35,7 @@ public sealed interface SignalMatch {
     return notIn.isEmpty() ? "" : " not in " + notIn.stream().sorted().toList();
   }
 
-  /** An event of one type; with an attribute, its value must satisfy in / notIn (missing attribute: no match). */
+  /** An event of one type; with an attribute, its value must satisfy in / notIn (a missing value only notIn). */
   record Event(String type, String attribute, Set<String> in, Set<String> notIn) implements SignalMatch {
     public Event {
       Objects.requireNonNull(type, "type");
@@ -64,7 +64,8 @@ public sealed interface SignalMatch {
         return true;
       }
       String value = o.attributes().get(attribute);
-      return value != null && accepts(value, in, notIn);
+      // A missing attribute satisfies a pure not-in condition (it is not one of the excluded values).
+      return value == null ? in.isEmpty() : accepts(value, in, notIn);
     }
 
     @Override
