@@ -1,11 +1,13 @@
 package io.fleetwatch.schemas;
 
 import io.fleetwatch.avro.Asset;
+import io.fleetwatch.avro.BusinessService;
 import io.fleetwatch.avro.DeadLetter;
 import io.fleetwatch.avro.DeviceEvent;
 import io.fleetwatch.avro.DeviceState;
 import io.fleetwatch.avro.Incident;
 import io.fleetwatch.avro.Policy;
+import io.fleetwatch.avro.Stakeholder;
 import io.fleetwatch.avro.Telemetry;
 import io.fleetwatch.avro.Violation;
 import java.util.List;
@@ -30,6 +32,8 @@ public final class Topics {
   private final Topic<String, Violation> violations;
   private final Topic<String, Incident> incidents;
   private final Topic<String, Policy> policies;
+  private final Topic<String, BusinessService> services;
+  private final Topic<String, Stakeholder> stakeholders;
 
   public Topics(String prefix) {
     if (prefix == null || !LEGAL_PREFIX.matcher(prefix).matches()) {
@@ -46,6 +50,8 @@ public final class Topics {
     this.violations = new Topic<>(prefix + "violations", key, AvroSerde.of(Violation.class), false);
     this.incidents = new Topic<>(prefix + "incidents", key, AvroSerde.of(Incident.class), true);
     this.policies = new Topic<>(prefix + "policies", key, AvroSerde.of(Policy.class), true);
+    this.services = new Topic<>(prefix + "services", key, AvroSerde.of(BusinessService.class), true);
+    this.stakeholders = new Topic<>(prefix + "stakeholders", key, AvroSerde.of(Stakeholder.class), true);
   }
 
   public static Topics withDefaultPrefix() {
@@ -96,8 +102,19 @@ public final class Topics {
     return policies;
   }
 
+  /** Business services with RTO/RPO and cost rate, compacted, key service id. */
+  public Topic<String, BusinessService> services() {
+    return services;
+  }
+
+  /** Supply-chain stakeholders and their contact points, compacted, key stakeholder id. */
+  public Topic<String, Stakeholder> stakeholders() {
+    return stakeholders;
+  }
+
   /** Every topic of the catalogue, for creation at start-up. */
   public List<Topic<String, ?>> all() {
-    return List.of(telemetry, events, state, deadLetter, assets, violations, incidents, policies);
+    return List.of(telemetry, events, state, deadLetter, assets, violations, incidents, policies, services,
+        stakeholders);
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetwatch.avro.Asset;
+import io.fleetwatch.avro.BusinessService;
 import io.fleetwatch.avro.CheckState;
 import io.fleetwatch.avro.DeadLetter;
 import io.fleetwatch.avro.DeviceEvent;
@@ -12,6 +13,7 @@ import io.fleetwatch.avro.DeviceState;
 import io.fleetwatch.avro.DeviceTwin;
 import io.fleetwatch.avro.Incident;
 import io.fleetwatch.avro.Policy;
+import io.fleetwatch.avro.Stakeholder;
 import io.fleetwatch.avro.Telemetry;
 import io.fleetwatch.avro.Violation;
 import java.util.List;
@@ -33,7 +35,8 @@ class SchemaCompatibilityTest {
 
   static Stream<Class<? extends SpecificRecord>> recordTypes() {
     return Stream.of(Telemetry.class, DeviceEvent.class, DeviceState.class, DeadLetter.class, Asset.class,
-        Violation.class, Incident.class, DeviceTwin.class, CheckState.class, Policy.class);
+        Violation.class, Incident.class, DeviceTwin.class, CheckState.class, Policy.class, BusinessService.class,
+        Stakeholder.class);
   }
 
   @ParameterizedTest
