@@ -4,6 +4,7 @@ import io.fleetwatch.schemas.Topics;
 import io.fleetwatch.streams.api.IncidentQueries;
 import io.fleetwatch.streams.api.KafkaStreamsIncidentQueries;
 import io.fleetwatch.streams.policy.PolicyCatalogue;
+import io.fleetwatch.streams.policy.RuntimeCatalogue;
 import io.fleetwatch.streams.topology.FleetTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -29,6 +30,7 @@ public final class FleetStreamsApp implements AutoCloseable {
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics streamsMetrics;
   private final Topology topology;
+  private final RuntimeCatalogue catalogue;
 
   /**
    * @param config validated configuration
@@ -39,7 +41,9 @@ public final class FleetStreamsApp implements AutoCloseable {
   public FleetStreamsApp(StreamsAppConfig config, PolicyCatalogue catalogue, MeterRegistry registry, Clock clock) {
     Objects.requireNonNull(config, "config");
     Topics topics = new Topics(config.topicPrefix());
-    this.topology = new FleetTopology(topics, catalogue, clock, registry).build();
+    FleetTopology fleet = new FleetTopology(topics, catalogue, clock, registry);
+    this.catalogue = fleet.catalogue();
+    this.topology = fleet.build();
     Properties props = StreamsConfigFactory.properties(config, topics);
     LOG.info("Starting streams app with {} ({} policies)", config.redacted(), catalogue.policyIds().size());
     this.streams = new KafkaStreams(topology, props);
@@ -70,9 +74,18 @@ public final class FleetStreamsApp implements AutoCloseable {
     return topology;
   }
 
-  /** Read access to the {@code incidents} global store, for the HTTP API. */
+  /**
+   * Read access for the HTTP API: incidents (global store), device twins and check states (this instance's
+   * partitions) and the policy catalogue in force; the returned object also implements
+   * {@link io.fleetwatch.streams.api.DeviceQueries} and {@link io.fleetwatch.streams.api.PolicyQueries}.
+   */
   public IncidentQueries incidentQueries() {
-    return new KafkaStreamsIncidentQueries(streams);
+    return new KafkaStreamsIncidentQueries(streams, catalogue);
+  }
+
+  /** The policy catalogue in force (files overlaid by {@code fleet.policies}). */
+  public RuntimeCatalogue catalogue() {
+    return catalogue;
   }
 
   /** Stops processing, waiting at most {@code timeout}; returns whether it stopped in time. */

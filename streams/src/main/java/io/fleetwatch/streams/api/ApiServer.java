@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.fleetwatch.avro.DeviceTwin;
 import io.fleetwatch.avro.Incident;
 import io.fleetwatch.avro.IncidentStatus;
 import io.fleetwatch.avro.Severity;
+import io.fleetwatch.streams.policy.RuntimeCatalogue;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -41,6 +43,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /api/incidents?status=open|acknowledged|resolved&site=..&severity=info|low|medium|high|critical}
  *       → JSON array, newest ({@code openedAt}) first</li>
  *   <li>{@code GET /api/incidents/{id}} → the incident, or 404</li>
+ *   <li>{@code GET /api/devices/{id}} → the device twin (last values, reported state, last event), its active
+ *       violations (raised checks, with policy version and severity) and open incident ids, or 404</li>
+ *   <li>{@code GET /api/policies} → the catalogue in force ({@code policies}: id, version, origin file or
+ *       published, references, checks with rule type and scope) and the refused definitions ({@code rejected})</li>
  *   <li>{@code GET /health} → 200 {@code {"status":"UP"}} while Kafka Streams is RUNNING or REBALANCING,
  *       else 503 {@code {"status":"DOWN"}}</li>
  *   <li>{@code GET /metrics} → Prometheus text format</li>
@@ -52,6 +58,8 @@ public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
   private static final String JSON = "application/json; charset=utf-8";
   private static final String INCIDENTS = "/api/incidents";
+  private static final String DEVICES = "/api/devices";
+  private static final String POLICIES = "/api/policies";
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern INCIDENT_ID = Pattern.compile("[A-Za-z0-9._|-]{1,256}");
   private static final Set<String> FILTERS = Set.of("status", "site", "severity");
@@ -66,13 +74,18 @@ public final class ApiServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final IncidentQueries incidents;
+  private final DeviceQueries devices;
+  private final PolicyQueries policies;
   private final Supplier<KafkaStreams.State> state;
   private final PrometheusMeterRegistry prometheus;
   private final ObjectMapper mapper = new ObjectMapper();
   private final IncidentJson incidentJson = new IncidentJson(mapper);
+  private final DeviceJson deviceJson = new DeviceJson(mapper);
+  private final PolicyJson policyJson = new PolicyJson(mapper);
 
   /**
-   * Binds the server (not started yet).
+   * Binds the server (not started yet). Device and policy endpoints are served when {@code incidents} also
+   * implements {@link DeviceQueries} / {@link PolicyQueries} (as {@code FleetStreamsApp.incidentQueries()} does).
    *
    * @param bind address and port; port 0 picks a free port (see {@link #port()})
    * @param incidents incident reads
@@ -81,7 +94,25 @@ public final class ApiServer implements AutoCloseable {
    */
   public ApiServer(InetSocketAddress bind, IncidentQueries incidents, Supplier<KafkaStreams.State> state,
       PrometheusMeterRegistry prometheus) throws IOException {
+    this(bind, incidents, incidents instanceof DeviceQueries d ? d : null,
+        incidents instanceof PolicyQueries p ? p : null, state, prometheus);
+  }
+
+  /**
+   * Binds the server (not started yet).
+   *
+   * @param bind address and port; port 0 picks a free port (see {@link #port()})
+   * @param incidents incident reads
+   * @param devices device twin reads, or {@code null} (then {@code /api/devices} answers 404)
+   * @param policies the catalogue in force, or {@code null} (then {@code /api/policies} answers 404)
+   * @param state current Kafka Streams state, for {@code /health}
+   * @param prometheus registry scraped by {@code /metrics}
+   */
+  public ApiServer(InetSocketAddress bind, IncidentQueries incidents, DeviceQueries devices, PolicyQueries policies,
+      Supplier<KafkaStreams.State> state, PrometheusMeterRegistry prometheus) throws IOException {
     this.incidents = Objects.requireNonNull(incidents, "incidents");
+    this.devices = devices;
+    this.policies = policies;
     this.state = Objects.requireNonNull(state, "state");
     this.prometheus = Objects.requireNonNull(prometheus, "prometheus");
     this.server = HttpServer.create(Objects.requireNonNull(bind, "bind"), 0);
@@ -132,14 +163,16 @@ public final class ApiServer implements AutoCloseable {
               prometheus.scrape().getBytes(StandardCharsets.UTF_8));
           case INCIDENT_LIST -> list(exchange, query(uri.getRawQuery()));
           case INCIDENT -> one(exchange, path.substring(INCIDENTS.length() + 1));
+          case DEVICE -> device(exchange, path.substring(DEVICES.length() + 1));
+          case POLICY_LIST -> policyList(exchange);
           default -> sendError(exchange, 404, "no such resource: " + path);
         }
       } catch (BadRequest e) {
         sendError(exchange, 400, e.getMessage());
       } catch (InvalidStateStoreException e) {
-        LOG.debug("Incident store not queryable: {}", e.getMessage());
+        LOG.debug("Store not queryable: {}", e.getMessage());
         exchange.getResponseHeaders().add("Retry-After", "1");
-        sendError(exchange, 503, "incident store not ready (" + state.get() + "), retry shortly");
+        sendError(exchange, 503, "store not ready (" + state.get() + "), retry shortly");
       } catch (RuntimeException e) {
         LOG.error("HTTP {} {} failed", exchange.getRequestMethod(), path, e);
         sendError(exchange, 500, "internal error");
@@ -147,9 +180,20 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private enum Route { HEALTH, METRICS, INCIDENT_LIST, INCIDENT, NOT_FOUND }
+  private enum Route { HEALTH, METRICS, INCIDENT_LIST, INCIDENT, DEVICE, POLICY_LIST, NOT_FOUND }
 
-  private static Route route(String path) {
+  private Route route(String path) {
+    if (devices != null && path.startsWith(DEVICES + "/") && path.indexOf('/', DEVICES.length() + 1) < 0
+        && path.length() > DEVICES.length() + 1) {
+      return Route.DEVICE;
+    }
+    if (policies != null && policies.catalogue() != null && (POLICIES.equals(path) || (POLICIES + "/").equals(path))) {
+      return Route.POLICY_LIST;
+    }
+    return incidentRoute(path);
+  }
+
+  private static Route incidentRoute(String path) {
     if ("/health".equals(path)) {
       return Route.HEALTH;
     }
@@ -207,6 +251,27 @@ public final class ApiServer implements AutoCloseable {
       return;
     }
     sendJson(exchange, 200, incidentJson.write(incident.get()));
+  }
+
+  private void device(HttpExchange exchange, String id) throws IOException {
+    if (!IDENTIFIER.matcher(id).matches()) {
+      throw new BadRequest("device id must match [A-Za-z0-9._-]{1,64}, got '" + id + "'");
+    }
+    Optional<DeviceTwin> twin = devices.twin(id);
+    if (twin.isEmpty()) {
+      sendError(exchange, 404, "no device " + id + " seen by this instance");
+      return;
+    }
+    RuntimeCatalogue catalogue = policies == null ? null : policies.catalogue();
+    List<String> openIncidents = incidents.all().stream()
+        .filter(i -> id.equals(i.getDeviceId()) && i.getStatus() != IncidentStatus.RESOLVED)
+        .map(Incident::getId).sorted().toList();
+    sendJson(exchange, 200, deviceJson.write(twin.get(), devices.activeChecks(id),
+        catalogue == null ? null : catalogue.current(), openIncidents));
+  }
+
+  private void policyList(HttpExchange exchange) throws IOException {
+    sendJson(exchange, 200, policyJson.write(policies.catalogue()));
   }
 
   private static <T> T choice(Map<String, String> query, String name, Map<String, T> accepted) {

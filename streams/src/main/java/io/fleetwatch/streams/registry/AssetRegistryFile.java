@@ -1,6 +1,11 @@
 package io.fleetwatch.streams.registry;
 
 import io.fleetwatch.avro.Asset;
+import io.fleetwatch.avro.BusinessService;
+import io.fleetwatch.avro.Stakeholder;
+import io.fleetwatch.avro.StakeholderRef;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -44,9 +49,18 @@ public final class AssetRegistryFile {
   public static final String API_VERSION = "fleetwatch.io/v1";
   public static final String KIND = "AssetRegistry";
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final Set<String> TOP_LEVEL = Set.of("apiVersion", "kind", "assets");
-  private static final Set<String> ASSET_FIELDS =
-      Set.of("deviceId", "site", "zone", "assetClass", "model", "vendor", "safetyFunction", "services");
+  private static final Set<String> TOP_LEVEL = Set.of("apiVersion", "kind", "assets", "services", "stakeholders");
+  private static final Set<String> ASSET_FIELDS = Set.of("deviceId", "site", "zone", "assetClass", "model", "vendor",
+      "safetyFunction", "services", "ssf", "stakeholders");
+  private static final Set<String> SSF_FIELDS = Set.of("recoveryDifficulty", "economicImpact");
+  private static final Set<String> SERVICE_FIELDS = Set.of("id", "name", "rto", "rpo", "costPerHour", "currency",
+      "manualFallback", "fallback", "bcpReference");
+  private static final Set<String> STAKEHOLDER_FIELDS =
+      Set.of("id", "name", "role", "email", "phone", "url", "securityTxt");
+  /** Supply-chain roles a stakeholder can hold. */
+  public static final Set<String> ROLES = Set.of("owner", "operator", "integrator", "maintenance-contractor",
+      "manufacturer-psirt", "component-supplier", "insurer", "isac", "regulator");
+  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
   private final String file;
 
@@ -54,8 +68,18 @@ public final class AssetRegistryFile {
     this.file = file;
   }
 
-  /** Reads and validates the registry at {@code path}. */
+  /** Reads and validates the registry at {@code path}; returns its assets. */
   public static List<Asset> read(Path path) throws RegistryException {
+    return readRegistry(path).assets();
+  }
+
+  /** Reads and validates registry text; {@code name} is used in error messages; returns its assets. */
+  public static List<Asset> read(String name, Reader reader) throws RegistryException {
+    return new AssetRegistryFile(name).parse(reader).assets();
+  }
+
+  /** Reads and validates the whole registry at {@code path}: assets, services and stakeholders. */
+  public static Registry readRegistry(Path path) throws RegistryException {
     try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
       return new AssetRegistryFile(path.toString()).parse(reader);
     } catch (IOException e) {
@@ -64,11 +88,11 @@ public final class AssetRegistryFile {
   }
 
   /** Reads and validates registry text; {@code name} is used in error messages. */
-  public static List<Asset> read(String name, Reader reader) throws RegistryException {
+  public static Registry readRegistry(String name, Reader reader) throws RegistryException {
     return new AssetRegistryFile(name).parse(reader);
   }
 
-  private List<Asset> parse(Reader reader) throws RegistryException {
+  private Registry parse(Reader reader) throws RegistryException {
     Node root;
     try {
       LoaderOptions options = new LoaderOptions();
@@ -95,6 +119,20 @@ public final class AssetRegistryFile {
     if (!KIND.equals(kind)) {
       throw error(top.get("kind"), "kind", "expected " + KIND + ", got '" + kind + "'");
     }
+    List<BusinessService> services = new ArrayList<>();
+    Map<String, Integer> serviceIds = new HashMap<>();
+    for (Item item : list(top.get("services"), "services")) {
+      BusinessService service = service(item.node(), item.at());
+      rejectDuplicate(serviceIds, service.getId(), item, "id", "service");
+      services.add(service);
+    }
+    List<Stakeholder> stakeholders = new ArrayList<>();
+    Map<String, Integer> stakeholderIds = new HashMap<>();
+    for (Item item : list(top.get("stakeholders"), "stakeholders")) {
+      Stakeholder stakeholder = stakeholder(item.node(), item.at());
+      rejectDuplicate(stakeholderIds, stakeholder.getId(), item, "id", "stakeholder");
+      stakeholders.add(stakeholder);
+    }
     Node assetsNode = top.get("assets");
     if (assetsNode == null) {
       throw error(root, "assets", "required field is missing");
@@ -113,9 +151,134 @@ public final class AssetRegistryFile {
         throw error(item, at + ".deviceId", "duplicate device '" + asset.getDeviceId() + "' (first at line "
             + previous + ")");
       }
+      // References are checked against the same file when it defines the referenced section.
+      if (top.containsKey("services")) {
+        for (String service : asset.getServices()) {
+          if (!serviceIds.containsKey(service)) {
+            throw error(item, at + ".services", "unknown service '" + service + "' (not in services:)");
+          }
+        }
+      }
+      if (top.containsKey("stakeholders")) {
+        for (StakeholderRef ref : asset.getStakeholders()) {
+          if (!stakeholderIds.containsKey(ref.getStakeholderId())) {
+            throw error(item, at + ".stakeholders." + ref.getRole(),
+                "unknown stakeholder '" + ref.getStakeholderId() + "' (not in stakeholders:)");
+          }
+        }
+      }
       assets.add(asset);
     }
-    return assets;
+    return new Registry(assets, services, stakeholders);
+  }
+
+  private record Item(Node node, String at) {}
+
+  private List<Item> list(Node node, String field) throws RegistryException {
+    List<Item> items = new ArrayList<>();
+    if (node == null) {
+      return items;
+    }
+    if (!(node instanceof SequenceNode seq)) {
+      throw error(node, field, "must be a list");
+    }
+    for (int i = 0; i < seq.getValue().size(); i++) {
+      items.add(new Item(seq.getValue().get(i), field + "[" + i + "]"));
+    }
+    return items;
+  }
+
+  private void rejectDuplicate(Map<String, Integer> seen, String id, Item item, String field, String what)
+      throws RegistryException {
+    Integer previous = seen.putIfAbsent(id, line(item.node()));
+    if (previous != null) {
+      throw error(item.node(), item.at() + "." + field, "duplicate " + what + " '" + id + "' (first at line "
+          + previous + ")");
+    }
+  }
+
+  private BusinessService service(Node node, String at) throws RegistryException {
+    Map<String, Node> fields = mapping(node, at, SERVICE_FIELDS);
+    String currency = requiredText(fields, node, "currency", at + ".currency");
+    if (!CURRENCY.matcher(currency).matches()) {
+      throw error(fields.get("currency"), at + ".currency", "must be an ISO 4217 code like JPY or EUR, got '"
+          + currency + "'");
+    }
+    double cost = number(fields, node, "costPerHour", at);
+    if (cost < 0) {
+      throw error(fields.get("costPerHour"), at + ".costPerHour", "must not be negative");
+    }
+    return BusinessService.newBuilder()
+        .setId(identifier(fields, node, "id", at))
+        .setName(requiredText(fields, node, "name", at + ".name"))
+        .setRtoSeconds(duration(fields, node, "rto", at).toSeconds())
+        .setRpoSeconds(duration(fields, node, "rpo", at).toSeconds())
+        .setCostPerHour(cost)
+        .setCurrency(currency)
+        .setManualFallback(optionalBoolean(fields, "manualFallback", at))
+        .setFallback(optionalText(fields, "fallback", at))
+        .setBcpReference(optionalText(fields, "bcpReference", at))
+        .build();
+  }
+
+  private Stakeholder stakeholder(Node node, String at) throws RegistryException {
+    Map<String, Node> fields = mapping(node, at, STAKEHOLDER_FIELDS);
+    String role = requiredText(fields, node, "role", at + ".role");
+    if (!ROLES.contains(role)) {
+      throw error(fields.get("role"), at + ".role", "unknown role '" + role + "' (known: "
+          + String.join(", ", ROLES.stream().sorted().toList()) + ")");
+    }
+    Stakeholder s = Stakeholder.newBuilder()
+        .setId(identifier(fields, node, "id", at))
+        .setName(requiredText(fields, node, "name", at + ".name"))
+        .setRole(role)
+        .setEmail(optionalText(fields, "email", at))
+        .setPhone(optionalText(fields, "phone", at))
+        .setUrl(optionalText(fields, "url", at))
+        .setSecurityTxt(optionalText(fields, "securityTxt", at))
+        .build();
+    if (s.getEmail() == null && s.getPhone() == null && s.getUrl() == null && s.getSecurityTxt() == null) {
+      throw error(node, at, "needs at least one contact point (email, phone, url or securityTxt)");
+    }
+    return s;
+  }
+
+  private Duration duration(Map<String, Node> fields, Node parent, String name, String at) throws RegistryException {
+    String text = requiredText(fields, parent, name, at + "." + name);
+    try {
+      Duration d = Duration.parse(text);
+      if (d.isNegative()) {
+        throw error(fields.get(name), at + "." + name, "must not be negative");
+      }
+      return d;
+    } catch (DateTimeParseException e) {
+      throw error(fields.get(name), at + "." + name, "must be an ISO-8601 duration like PT4H, got '" + text + "'");
+    }
+  }
+
+  private double number(Map<String, Node> fields, Node parent, String name, String at) throws RegistryException {
+    String text = requiredText(fields, parent, name, at + "." + name);
+    try {
+      double value = Double.parseDouble(text);
+      if (!Double.isFinite(value)) {
+        throw new NumberFormatException("not finite");
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw error(fields.get(name), at + "." + name, "must be a number, got '" + text + "'");
+    }
+  }
+
+  private int level(Map<String, Node> fields, String name, String at) throws RegistryException {
+    Node n = fields.get(name);
+    if (n == null) {
+      return 0;
+    }
+    String text = scalar(n, at + "." + name);
+    return switch (text) {
+      case "1", "2", "3", "4" -> Integer.parseInt(text);
+      default -> throw error(n, at + "." + name, "must be a level 1..4, got '" + text + "'");
+    };
   }
 
   private Asset asset(Node node, String at) throws RegistryException {
@@ -143,7 +306,26 @@ public final class AssetRegistryFile {
         services.add(value);
       }
     }
-    return b.setServices(services).build();
+    Node ssf = fields.get("ssf");
+    if (ssf != null) {
+      Map<String, Node> levels = mapping(ssf, at + ".ssf", SSF_FIELDS);
+      b.setRecoveryDifficulty(level(levels, "recoveryDifficulty", at + ".ssf"));
+      b.setEconomicImpact(level(levels, "economicImpact", at + ".ssf"));
+    }
+    List<StakeholderRef> refs = new ArrayList<>();
+    Node stakeholdersNode = fields.get("stakeholders");
+    if (stakeholdersNode != null) {
+      Map<String, Node> byRole = mapping(stakeholdersNode, at + ".stakeholders", ROLES);
+      for (Map.Entry<String, Node> e : byRole.entrySet()) {
+        String id = scalar(e.getValue(), at + ".stakeholders." + e.getKey());
+        if (!IDENTIFIER.matcher(id).matches()) {
+          throw error(e.getValue(), at + ".stakeholders." + e.getKey(), "must match [A-Za-z0-9._-]{1,64}, got '"
+              + id + "'");
+        }
+        refs.add(StakeholderRef.newBuilder().setRole(e.getKey()).setStakeholderId(id).build());
+      }
+    }
+    return b.setServices(services).setStakeholders(refs).build();
   }
 
   private Map<String, Node> mapping(Node node, String at, Set<String> allowed) throws RegistryException {
