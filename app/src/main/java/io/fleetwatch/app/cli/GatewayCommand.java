@@ -1,11 +1,13 @@
 package io.fleetwatch.app.cli;
 
+import io.fleetwatch.app.ops.InstrumentedGateway;
 import io.fleetwatch.app.ops.OpsServer;
 import io.fleetwatch.gateway.Gateway;
 import io.fleetwatch.gateway.GatewayConfig;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -43,11 +45,13 @@ public final class GatewayCommand implements Callable<Integer> {
     new JvmGcMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
     CountDownLatch stopped = new CountDownLatch(1);
-    Gateway gateway = new Gateway(gatewayConfig, metrics);
+    new ProcessorMetrics().bindTo(metrics);
+    InstrumentedGateway instrumented = InstrumentedGateway.create(gatewayConfig, metrics);
+    Gateway gateway = instrumented.gateway();
     OpsServer ops = new OpsServer(new InetSocketAddress(httpHost, httpPort), gateway::isReady, metrics);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       ops.close();
-      gateway.close();
+      instrumented.close();
       stopped.countDown();
     }, "fleetwatch-gateway-stop"));
     ops.start();

@@ -2,15 +2,19 @@ package io.fleetwatch.app.cli;
 
 import io.fleetwatch.app.topics.TopicProvisioner;
 import io.fleetwatch.avro.Asset;
+import io.fleetwatch.avro.BusinessService;
+import io.fleetwatch.avro.Stakeholder;
 import io.fleetwatch.schemas.Topic;
 import io.fleetwatch.schemas.Topics;
 import io.fleetwatch.streams.registry.AssetRegistryFile;
+import io.fleetwatch.streams.registry.Registry;
 import io.fleetwatch.streams.registry.RegistryException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -37,8 +41,9 @@ public final class RegistryCommand {
     @Override
     public Integer call() {
       try {
-        List<Asset> assets = AssetRegistryFile.read(file);
-        spec.commandLine().getOut().printf("%s: %d assets, valid%n", file, assets.size());
+        Registry registry = AssetRegistryFile.readRegistry(file);
+        spec.commandLine().getOut().printf("%s: %d assets, %d services, %d stakeholders, valid%n", file,
+            registry.assets().size(), registry.services().size(), registry.stakeholders().size());
         return 0;
       } catch (RegistryException e) {
         spec.commandLine().getErr().println(e.getMessage());
@@ -61,9 +66,9 @@ public final class RegistryCommand {
 
     @Override
     public Integer call() throws Exception {
-      List<Asset> assets;
+      Registry registry;
       try {
-        assets = AssetRegistryFile.read(file);
+        registry = AssetRegistryFile.readRegistry(file);
       } catch (RegistryException e) {
         spec.commandLine().getErr().println(e.getMessage());
         return 1;
@@ -72,29 +77,42 @@ public final class RegistryCommand {
       try (Admin admin = Admin.create(kafka.clientConfig())) {
         new TopicProvisioner(admin, partitions, (short) 1).ensure(topics, Duration.ofSeconds(30));
       }
-      int applied = publish(kafka.clientConfig(), topics.assets(), assets);
-      spec.commandLine().getOut().printf("applied %d assets to %s%n", applied, topics.assets().name());
+      apply(kafka.clientConfig(), topics, registry);
+      spec.commandLine().getOut().printf("applied %d services to %s, %d stakeholders to %s, %d assets to %s%n",
+          registry.services().size(), topics.services().name(), registry.stakeholders().size(),
+          topics.stakeholders().name(), registry.assets().size(), topics.assets().name());
       return 0;
     }
   }
 
-  /** Publishes the assets keyed by device id and waits for Kafka to acknowledge all of them. */
-  public static int publish(Map<String, Object> clientConfig, Topic<String, Asset> topic, List<Asset> assets)
-      throws Exception {
+  /**
+   * Publishes services, stakeholders, then assets (so whatever an asset refers to is there first), each keyed by
+   * its id, and waits until Kafka acknowledged all of them.
+   */
+  public static void apply(Map<String, Object> clientConfig, Topics topics, Registry registry) throws Exception {
+    publish(clientConfig, topics.services(), registry.services(), BusinessService::getId);
+    publish(clientConfig, topics.stakeholders(), registry.stakeholders(), Stakeholder::getId);
+    publish(clientConfig, topics.assets(), registry.assets(), Asset::getDeviceId);
+  }
+
+  private static <V> void publish(Map<String, Object> clientConfig, Topic<String, V> topic, List<V> values,
+      Function<V, String> key) throws Exception {
+    if (values.isEmpty()) {
+      return;
+    }
     Map<String, Object> config = new java.util.HashMap<>(clientConfig);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    try (KafkaProducer<String, Asset> producer = new KafkaProducer<>(config, topic.keySerde().serializer(),
+    try (KafkaProducer<String, V> producer = new KafkaProducer<>(config, topic.keySerde().serializer(),
         topic.valueSerde().serializer())) {
       List<java.util.concurrent.Future<?>> sends = new java.util.ArrayList<>();
-      for (Asset asset : assets) {
-        sends.add(producer.send(new ProducerRecord<>(topic.name(), asset.getDeviceId(), asset)));
+      for (V value : values) {
+        sends.add(producer.send(new ProducerRecord<>(topic.name(), key.apply(value), value)));
       }
       producer.flush();
       for (java.util.concurrent.Future<?> send : sends) {
         send.get();
       }
     }
-    return assets.size();
   }
 }

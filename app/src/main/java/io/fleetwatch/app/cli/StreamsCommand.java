@@ -9,6 +9,7 @@ import io.fleetwatch.streams.policy.PolicyLoader;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -48,6 +49,7 @@ public final class StreamsCommand implements Callable<Integer> {
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmGcMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
     CountDownLatch stopped = new CountDownLatch(1);
     FleetStreamsApp app = new FleetStreamsApp(appConfig, catalogue, metrics, Clock.systemUTC());
     ApiServer api = new ApiServer(new InetSocketAddress(appConfig.httpHost(), appConfig.httpPort()),

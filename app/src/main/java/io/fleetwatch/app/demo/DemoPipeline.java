@@ -4,6 +4,7 @@ import io.fleetwatch.app.cli.RegistryCommand;
 import io.fleetwatch.app.cli.SimulateCommand;
 import io.fleetwatch.app.embedded.EmbeddedKafka;
 import io.fleetwatch.app.embedded.EmbeddedMqtt;
+import io.fleetwatch.app.ops.InstrumentedGateway;
 import io.fleetwatch.app.topics.TopicProvisioner;
 import io.fleetwatch.avro.Asset;
 import io.fleetwatch.gateway.Gateway;
@@ -18,6 +19,7 @@ import io.fleetwatch.streams.api.ApiServer;
 import io.fleetwatch.streams.policy.PolicyCatalogue;
 import io.fleetwatch.streams.policy.PolicyLoader;
 import io.fleetwatch.streams.registry.AssetRegistryFile;
+import io.fleetwatch.streams.registry.Registry;
 import io.fleetwatch.streams.registry.RegistryException;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -80,7 +82,8 @@ public final class DemoPipeline implements AutoCloseable {
 
   private void startAll() throws Exception {
     // Read the inputs first: a bad registry or policy file fails fast, before any server starts.
-    List<Asset> assets = AssetRegistryFile.read(settings.fleet());
+    Registry registry = AssetRegistryFile.readRegistry(settings.fleet());
+    List<Asset> assets = registry.assets();
     PolicyCatalogue catalogue = new PolicyLoader().loadCatalogue(settings.policies());
 
     Path data = settings.dataDir();
@@ -104,8 +107,9 @@ public final class DemoPipeline implements AutoCloseable {
     try (Admin admin = Admin.create(client)) {
       new TopicProvisioner(admin, settings.partitions(), (short) 1).ensure(topics, Duration.ofSeconds(30));
     }
-    RegistryCommand.publish(client, topics.assets(), assets);
-    LOG.info("applied {} assets from {}", assets.size(), settings.fleet());
+    RegistryCommand.apply(client, topics, registry);
+    LOG.info("applied {} assets, {} services, {} stakeholders from {}", assets.size(), registry.services().size(),
+        registry.stakeholders().size(), settings.fleet());
 
     StreamsAppConfig streamsConfig = StreamsAppConfig.builder()
         .bootstrapServers(kafka.bootstrapServers())
@@ -134,8 +138,9 @@ public final class DemoPipeline implements AutoCloseable {
         .kafkaBootstrapServers(kafka.bootstrapServers())
         .topicPrefix(topics.prefix())
         .build();
-    gateway = new Gateway(gatewayConfig, metrics);
-    started.push(gateway);
+    InstrumentedGateway instrumented = InstrumentedGateway.create(gatewayConfig, metrics);
+    started.push(instrumented);
+    gateway = instrumented.gateway();
     gateway.start();
     if (!gateway.awaitReady(Duration.ofSeconds(30))) {
       throw new IllegalStateException("the gateway did not connect to MQTT and Kafka within 30 s");
