@@ -10,9 +10,9 @@ import io.fleetwatch.avro.Asset;
 import io.fleetwatch.gateway.Gateway;
 import io.fleetwatch.gateway.GatewayConfig;
 import io.fleetwatch.schemas.Topics;
-import io.fleetwatch.simulator.Scenario;
 import io.fleetwatch.simulator.Simulator;
 import io.fleetwatch.simulator.SimulatorConfig;
+import io.fleetwatch.simulator.scenario.Scenario;
 import io.fleetwatch.streams.FleetStreamsApp;
 import io.fleetwatch.streams.StreamsAppConfig;
 import io.fleetwatch.streams.api.ApiServer;
@@ -147,7 +147,9 @@ public final class DemoPipeline implements AutoCloseable {
     }
 
     if (settings.simulate()) {
-      List<Scenario> scenarios = SimulateCommand.scenarios(List.of("chiller-overheat"));
+      // scenarios/ sits beside policies/ (the repository root, or FLEETWATCH_HOME)
+      List<Scenario> scenarios = SimulateCommand.scenarios(settings.policies().resolveSibling("scenarios"),
+          List.of("chiller-overheat"));
       simulator = new Simulator(SimulatorConfig.defaults(mqtt.uri()).withRate(settings.rate()),
           SimulateCommand.devicesOf(assets), scenarios, Clock.systemUTC());
       started.push(simulator);
