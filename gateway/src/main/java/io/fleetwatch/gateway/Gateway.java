@@ -37,6 +37,11 @@ public final class Gateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
+  /**
+   * How long a QoS 0 message waits for a slot when Receive Maximum QoS 0 records already wait for Kafka: long enough to
+   * ride out a burst (the broker and TCP hold what the blocked callback does not read), short against the keep-alive.
+   */
+  static final Duration QOS0_WAIT = Duration.ofSeconds(1);
 
   private final GatewayConfig config;
   private final GatewayMetrics metrics;
@@ -81,7 +86,7 @@ public final class Gateway implements AutoCloseable {
     }
     this.handler = new InboundMessageHandler(new MqttTopicParser(config.topicRoot()), config.payloadParser(),
         new GatewayRecords(topics, config.maxPayloadBytes()), forwarder, mqtt.acks(), metrics, clock,
-        config.receiveMaximum());
+        config.receiveMaximum(), QOS0_WAIT);
   }
 
   /** Starts the Kafka sender and connects to the broker in the background (retrying with backoff); returns at once. */

@@ -14,7 +14,8 @@ import io.fleetwatch.gateway.mapping.TopicParseResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
@@ -26,8 +27,10 @@ import org.slf4j.LoggerFactory;
  * <p>Input: topic, payload, packet id and QoS of a message, on the MQTT callback thread. Output: one Kafka record
  * (data topic when valid, dead-letter topic with the reason otherwise) handed to the {@link KafkaForwarder}; for
  * QoS 1 an {@link AckSequencer} ticket that acknowledges the message, in arrival order, once Kafka acknowledged the
- * record. Never throws and never blocks. QoS 0 messages carry no delivery guarantee: when more than the QoS 0
- * limit are in flight (Kafka far behind) new ones are dropped and counted rather than buffered without bound.
+ * record. Never throws; blocks only for QoS 0 back-pressure. QoS 0 messages carry no delivery guarantee and no MQTT
+ * flow control: when the QoS 0 limit is in flight (Kafka behind), the callback thread waits up to the QoS 0 wait for
+ * a slot, which stops Paho reading the socket so the broker and TCP hold the burst; when none frees in time the
+ * message is dropped and counted rather than buffered without bound.
  * QoS 2 messages are not expected (the subscription grants QoS 1); Paho 1.2.5 completes their handshake itself, so
  * they are forwarded without a manual acknowledgement.
  */
@@ -42,7 +45,8 @@ public final class InboundMessageHandler {
   private final GatewayMetrics metrics;
   private final Clock clock;
   private final int qos0Limit;
-  private final AtomicInteger qos0InFlight = new AtomicInteger();
+  private final Semaphore qos0Slots;
+  private final long qos0WaitNanos;
   private final LogThrottle rejectLog = new LogThrottle(10, Duration.ofSeconds(10));
   private final LogThrottle dropLog = new LogThrottle(1, Duration.ofSeconds(10));
   private volatile boolean accepting = true;
@@ -55,10 +59,28 @@ public final class InboundMessageHandler {
    * @param acks in-order acknowledgements of the current MQTT connection
    * @param metrics meters
    * @param clock receive-time source
-   * @param qos0Limit QoS 0 messages allowed in flight at once
+   * @param qos0Limit QoS 0 messages allowed in flight at once; beyond it QoS 0 messages are dropped at once
    */
   public InboundMessageHandler(MqttTopicParser topics, PayloadParser payloads, GatewayRecords records,
       KafkaForwarder forwarder, AckSequencer acks, GatewayMetrics metrics, Clock clock, int qos0Limit) {
+    this(topics, payloads, records, forwarder, acks, metrics, clock, qos0Limit, Duration.ZERO);
+  }
+
+  /**
+   * @param topics topic parser
+   * @param payloads payload parser
+   * @param records record factory
+   * @param forwarder Kafka sender
+   * @param acks in-order acknowledgements of the current MQTT connection
+   * @param metrics meters
+   * @param clock receive-time source
+   * @param qos0Limit QoS 0 messages allowed in flight at once
+   * @param qos0Wait how long a QoS 0 message beyond the limit waits for a slot (blocking the MQTT callback thread)
+   *     before it is dropped
+   */
+  public InboundMessageHandler(MqttTopicParser topics, PayloadParser payloads, GatewayRecords records,
+      KafkaForwarder forwarder, AckSequencer acks, GatewayMetrics metrics, Clock clock, int qos0Limit,
+      Duration qos0Wait) {
     this.topics = Objects.requireNonNull(topics, "topics");
     this.payloads = Objects.requireNonNull(payloads, "payloads");
     this.records = Objects.requireNonNull(records, "records");
@@ -70,6 +92,11 @@ public final class InboundMessageHandler {
       throw new IllegalArgumentException("qos0Limit must be >= 1");
     }
     this.qos0Limit = qos0Limit;
+    this.qos0Slots = new Semaphore(qos0Limit);
+    if (qos0Wait == null || qos0Wait.isNegative()) {
+      throw new IllegalArgumentException("qos0Wait must be >= 0");
+    }
+    this.qos0WaitNanos = qos0Wait.toNanos();
   }
 
   /** Messages arriving from now on are left unacknowledged, for the broker to redeliver to the next session. */
@@ -96,7 +123,7 @@ public final class InboundMessageHandler {
     TopicParseResult parsedTopic = topics.parse(topic);
     Channel channel = parsedTopic instanceof MqttTopic ? ((MqttTopic) parsedTopic).channel() : null;
     metrics.received(channel, size);
-    if (qos == 0 && qos0InFlight.get() >= qos0Limit) {
+    if (qos == 0 && !acquireQos0Slot()) {
       metrics.droppedQos0();
       long skipped = dropLog.tryAcquire();
       if (skipped >= 0) {
@@ -105,6 +132,18 @@ public final class InboundMessageHandler {
       }
       return;
     }
+    try {
+      forward(topic, payload, messageId, qos, receivedAt, parsedTopic);
+    } catch (RuntimeException e) {
+      if (qos == 0) {
+        qos0Slots.release();
+      }
+      throw e;
+    }
+  }
+
+  private void forward(String topic, byte[] payload, int messageId, int qos, long receivedAt,
+      TopicParseResult parsedTopic) {
     ParseResult result = parsedTopic instanceof MqttTopic
         ? payloads.parse((MqttTopic) parsedTopic, payload, receivedAt)
         : (ParseResult.Rejected) parsedTopic;
@@ -134,6 +173,21 @@ public final class InboundMessageHandler {
     submit(record, forwardedChannel, messageId, qos);
   }
 
+  private boolean acquireQos0Slot() {
+    if (qos0Slots.tryAcquire()) {
+      return true;
+    }
+    if (qos0WaitNanos == 0) {
+      return false;
+    }
+    try {
+      return qos0Slots.tryAcquire(qos0WaitNanos, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   private void submit(ProducerRecord<String, byte[]> record, Channel forwardedChannel, int messageId, int qos) {
     if (qos == 1) {
       AckSequencer.Ticket ticket = acks.register(messageId, qos);
@@ -153,13 +207,10 @@ public final class InboundMessageHandler {
       });
       return;
     }
-    if (qos == 0) {
-      qos0InFlight.incrementAndGet();
-    }
-    boolean counted = qos == 0;
+    boolean counted = qos == 0; // its QoS 0 slot was taken in handleOrThrow
     forwarder.submit(record, metadata -> {
       if (counted) {
-        qos0InFlight.decrementAndGet();
+        qos0Slots.release();
       }
       if (forwardedChannel != null) {
         metrics.forwarded(forwardedChannel);

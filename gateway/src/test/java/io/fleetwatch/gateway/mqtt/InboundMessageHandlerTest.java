@@ -1,6 +1,7 @@
 package io.fleetwatch.gateway.mqtt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetwatch.avro.DeadLetter;
@@ -148,6 +149,43 @@ class InboundMessageHandlerTest {
     handler.handle(TOPIC, VALID, 0, 0);
 
     assertEquals(2, forwarder.inFlight());
+    assertEquals(1.0, registry.get(GatewayMetrics.DROPPED).counter().count());
+  }
+
+  @Test
+  void holdsAQos0MessageBeyondTheLimitUntilKafkaFreesASlotInsteadOfDroppingIt() throws Exception {
+    // Given a handler that waits up to 5 s for a QoS 0 slot, with both slots taken
+    InboundMessageHandler waiting = new InboundMessageHandler(MqttTopicParser.withDefaultRoot(),
+        PayloadParser.withDefaults(), new GatewayRecords(Topics.withDefaultPrefix(), 64 * 1024), forwarder, acks,
+        new GatewayMetrics(registry), CLOCK, 2, Duration.ofSeconds(5));
+    waiting.handle(TOPIC, VALID, 0, 0);
+    waiting.handle(TOPIC, VALID, 0, 0);
+    CapturingProducer.Sent first = producer.next();
+    producer.next();
+
+    // When a third arrives (on its own thread, as it blocks) and Kafka then acknowledges the first record
+    Thread third = new Thread(() -> waiting.handle(TOPIC, VALID, 0, 0));
+    third.start();
+    third.join(200);
+    assertTrue(third.isAlive(), "the third message waits for a slot");
+    first.succeed();
+    third.join(5_000);
+
+    // Then the third is forwarded, nothing dropped
+    assertFalse(third.isAlive());
+    producer.next();
+    assertEquals(0.0, registry.get(GatewayMetrics.DROPPED).counter().count());
+  }
+
+  @Test
+  void dropsAQos0MessageWhenNoSlotFreesWithinTheWait() {
+    InboundMessageHandler waiting = new InboundMessageHandler(MqttTopicParser.withDefaultRoot(),
+        PayloadParser.withDefaults(), new GatewayRecords(Topics.withDefaultPrefix(), 64 * 1024), forwarder, acks,
+        new GatewayMetrics(registry), CLOCK, 1, Duration.ofMillis(50));
+    waiting.handle(TOPIC, VALID, 0, 0);
+    waiting.handle(TOPIC, VALID, 0, 0);
+
+    assertEquals(1, forwarder.inFlight());
     assertEquals(1.0, registry.get(GatewayMetrics.DROPPED).counter().count());
   }
 
