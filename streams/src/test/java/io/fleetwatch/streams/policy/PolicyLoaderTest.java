@@ -171,4 +171,69 @@ class PolicyLoaderTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loader.loadCatalogue(dir));
     assertTrue(e.getMessage().contains("one.yaml") && e.getMessage().contains("two.yaml"), e.getMessage());
   }
+
+  private static final String HEAD = """
+      apiVersion: fleetwatch.io/v1
+      kind: Policy
+      id: SEC-98
+      version: 1
+      title: Test
+      policyKind: security
+      severity: low
+      references: [{framework: nist-sp-800-171, provision: "3.4.7"}]
+      remediation: Fix it.
+      checks:
+        - id: c
+          rule:
+      """;
+
+  private PolicyFormatException ruleError(String rule) {
+    return assertThrows(PolicyFormatException.class, () -> loader.parse("r.yaml", HEAD + rule));
+  }
+
+  @Test
+  void reportsAnUnknownStateFieldWithTheAcceptedOnes() {
+    PolicyFormatException e = ruleError("      type: predicate\n      field: colour\n      in: [red]\n");
+    assertEquals("r.yaml:14: checks[0].rule.field: 'colour' is not one of [configHash, firmware, mode, model, "
+        + "openPorts, securityState, tls, vendor]", e.getMessage());
+  }
+
+  @Test
+  void reportsAPredicateWithBothInAndNotIn() {
+    PolicyFormatException e = ruleError("      type: predicate\n      field: tls\n      in: [none]\n"
+        + "      notIn: [\"1.3\"]\n");
+    assertEquals("r.yaml:15: checks[0].rule.in: give exactly one of in (values that violate) or notIn (the "
+        + "allowlist)", e.getMessage());
+  }
+
+  @Test
+  void reportsABadMinimumVersionAndABadWindow() {
+    PolicyFormatException version = ruleError("      type: version-below\n      minimums: {CH-200: latest}\n");
+    assertEquals("r.yaml:14: checks[0].rule.minimums: expected a version such as 2.4.1, got 'latest'",
+        version.getMessage());
+    PolicyFormatException window = ruleError("      type: count\n      signal: {event: boot}\n      window: 15m\n"
+        + "      threshold: 3\n");
+    assertEquals("r.yaml:15: checks[0].rule.window: expected an ISO-8601 duration such as PT30S, got '15m'",
+        window.getMessage());
+  }
+
+  @Test
+  void reportsASignalWithTwoKindsAndASequenceThatCouldNeverClear() {
+    PolicyFormatException signal = ruleError("      type: count\n      signal: {event: boot, state: mode}\n"
+        + "      window: PT1M\n      threshold: 3\n");
+    assertEquals("r.yaml:14: checks[0].rule.signal: a signal needs exactly one of event, state, violation, message",
+        signal.getMessage());
+    PolicyFormatException sequence = ruleError("      type: sequence\n      first: {event: a}\n"
+        + "      then: {event: b}\n");
+    assertEquals("r.yaml:13: checks[0].rule.clear: a sequence needs disarm and/or clear, or it could never clear",
+        sequence.getMessage());
+  }
+
+  @Test
+  void splitsAMultiDocumentFileIntoPublishableDocuments() {
+    String two = VALID + "---\n" + VALID.replace("id: SAF-99", "id: SAF-98");
+    List<PolicyDocument> documents = loader.documents("two.yaml", two);
+    assertEquals(List.of("SAF-99", "SAF-98"), documents.stream().map(d -> d.policy().id()).toList());
+    assertEquals("SAF-98", loader.parse("doc", documents.get(1).yaml()).get(0).id());
+  }
 }
