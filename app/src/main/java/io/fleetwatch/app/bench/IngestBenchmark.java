@@ -304,6 +304,8 @@ public final class IngestBenchmark {
     lines.add("- CPU: " + Runtime.getRuntime().availableProcessors() + " cores" + cpuModel().map(m -> " (" + m + ")")
         .orElse(""));
     memory().ifPresent(m -> lines.add("- memory: " + m));
+    loadAverage().ifPresent(l -> lines.add("- load average (1, 5, 15 min) when the report was written: " + l
+        + " (other work on the machine competes with the run)"));
     lines.add("- OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version"));
     lines.add("- Java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
         + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
@@ -389,6 +391,15 @@ public final class IngestBenchmark {
     try {
       return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
           .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<String> loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return Optional.of(parts[0] + ", " + parts[1] + ", " + parts[2]);
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
