@@ -371,6 +371,12 @@ public final class IngestBenchmark {
         (QoS 1) or messages written to the socket (QoS 0); **lost** = published messages never seen in Kafka;
         **duplicates** = extra copies. Everything shares the machine's cores, so the bridges compete with the broker,
         Kafka and the publishers for CPU, equally for both.
+        **only after stop** = messages that reached Kafka only when the bridge was stopped: kcat holds the tail of its
+        input until end of input, so a shell bridge under a lull delays its last messages indefinitely. The shell bridge
+        acknowledges to the broker as soon as `mosquitto_sub` printed a message, before Kafka has it: a clean run like
+        this one shows no loss, but whatever sits in the pipe or in kcat's queue when it crashes, or when Kafka is down
+        longer than kcat's message timeout, is gone; the gateway's equivalent faults are the integration tests
+        `GatewayKafkaOutageIT` and `GatewayProcessKillIT` (no loss). The bench does not inject faults.
         """;
   }
 
