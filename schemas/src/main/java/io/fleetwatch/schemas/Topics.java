@@ -1,12 +1,16 @@
 package io.fleetwatch.schemas;
 
+import io.fleetwatch.avro.Advisory;
 import io.fleetwatch.avro.Asset;
 import io.fleetwatch.avro.BusinessService;
 import io.fleetwatch.avro.DeadLetter;
 import io.fleetwatch.avro.DeviceEvent;
+import io.fleetwatch.avro.DeviceModel;
 import io.fleetwatch.avro.DeviceState;
 import io.fleetwatch.avro.Incident;
+import io.fleetwatch.avro.KnownExploited;
 import io.fleetwatch.avro.Policy;
+import io.fleetwatch.avro.Sbom;
 import io.fleetwatch.avro.Stakeholder;
 import io.fleetwatch.avro.Telemetry;
 import io.fleetwatch.avro.Violation;
@@ -34,6 +38,10 @@ public final class Topics {
   private final Topic<String, Policy> policies;
   private final Topic<String, BusinessService> services;
   private final Topic<String, Stakeholder> stakeholders;
+  private final Topic<String, Advisory> advisories;
+  private final Topic<String, KnownExploited> knownExploited;
+  private final Topic<String, DeviceModel> models;
+  private final Topic<String, Sbom> sboms;
 
   public Topics(String prefix) {
     if (prefix == null || !LEGAL_PREFIX.matcher(prefix).matches()) {
@@ -52,6 +60,10 @@ public final class Topics {
     this.policies = new Topic<>(prefix + "policies", key, AvroSerde.of(Policy.class), true);
     this.services = new Topic<>(prefix + "services", key, AvroSerde.of(BusinessService.class), true);
     this.stakeholders = new Topic<>(prefix + "stakeholders", key, AvroSerde.of(Stakeholder.class), true);
+    this.advisories = new Topic<>(prefix + "advisories", key, AvroSerde.of(Advisory.class), true);
+    this.knownExploited = new Topic<>(prefix + "known-exploited", key, AvroSerde.of(KnownExploited.class), true);
+    this.models = new Topic<>(prefix + "models", key, AvroSerde.of(DeviceModel.class), true);
+    this.sboms = new Topic<>(prefix + "sboms", key, AvroSerde.of(Sbom.class), true);
   }
 
   public static Topics withDefaultPrefix() {
@@ -112,9 +124,29 @@ public final class Topics {
     return stakeholders;
   }
 
+  /** Security advisories (parsed CSAF), compacted, key advisory id. */
+  public Topic<String, Advisory> advisories() {
+    return advisories;
+  }
+
+  /** Vulnerabilities known to be exploited (KEV-style list), compacted, key CVE id. */
+  public Topic<String, KnownExploited> knownExploited() {
+    return knownExploited;
+  }
+
+  /** Model catalogue of the registry (minimum firmware, support end, SBOMs, stakeholders), compacted, key model. */
+  public Topic<String, DeviceModel> models() {
+    return models;
+  }
+
+  /** SBOMs per model and firmware, compacted, key model@firmware. */
+  public Topic<String, Sbom> sboms() {
+    return sboms;
+  }
+
   /** Every topic of the catalogue, for creation at start-up. */
   public List<Topic<String, ?>> all() {
     return List.of(telemetry, events, state, deadLetter, assets, violations, incidents, policies, services,
-        stakeholders);
+        stakeholders, advisories, knownExploited, models, sboms);
   }
 }

@@ -36,7 +36,9 @@ class SchemaCompatibilityTest {
   static Stream<Class<? extends SpecificRecord>> recordTypes() {
     return Stream.of(Telemetry.class, DeviceEvent.class, DeviceState.class, DeadLetter.class, Asset.class,
         Violation.class, Incident.class, DeviceTwin.class, CheckState.class, Policy.class, BusinessService.class,
-        Stakeholder.class);
+        Stakeholder.class, io.fleetwatch.avro.Advisory.class, io.fleetwatch.avro.KnownExploited.class,
+        io.fleetwatch.avro.DeviceModel.class, io.fleetwatch.avro.Sbom.class, io.fleetwatch.avro.DeviceInventory.class,
+        io.fleetwatch.avro.DeviceFinding.class);
   }
 
   @ParameterizedTest
