@@ -8,6 +8,8 @@ import io.fleetwatch.avro.DeviceEvent;
 import io.fleetwatch.avro.DeviceModel;
 import io.fleetwatch.avro.DeviceState;
 import io.fleetwatch.avro.Incident;
+import io.fleetwatch.avro.IncidentCommand;
+import io.fleetwatch.avro.IncidentCommandRejection;
 import io.fleetwatch.avro.KnownExploited;
 import io.fleetwatch.avro.Policy;
 import io.fleetwatch.avro.Sbom;
@@ -38,6 +40,8 @@ public final class Topics {
   private final Topic<String, Policy> policies;
   private final Topic<String, BusinessService> services;
   private final Topic<String, Stakeholder> stakeholders;
+  private final Topic<String, IncidentCommand> incidentCommands;
+  private final Topic<String, IncidentCommandRejection> incidentCommandsRejected;
   private final Topic<String, Advisory> advisories;
   private final Topic<String, KnownExploited> knownExploited;
   private final Topic<String, DeviceModel> models;
@@ -60,6 +64,10 @@ public final class Topics {
     this.policies = new Topic<>(prefix + "policies", key, AvroSerde.of(Policy.class), true);
     this.services = new Topic<>(prefix + "services", key, AvroSerde.of(BusinessService.class), true);
     this.stakeholders = new Topic<>(prefix + "stakeholders", key, AvroSerde.of(Stakeholder.class), true);
+    this.incidentCommands = new Topic<>(prefix + "incident-commands", key, AvroSerde.of(IncidentCommand.class),
+        false);
+    this.incidentCommandsRejected = new Topic<>(prefix + "incident-commands.rejected", key,
+        AvroSerde.of(IncidentCommandRejection.class), false);
     this.advisories = new Topic<>(prefix + "advisories", key, AvroSerde.of(Advisory.class), true);
     this.knownExploited = new Topic<>(prefix + "known-exploited", key, AvroSerde.of(KnownExploited.class), true);
     this.models = new Topic<>(prefix + "models", key, AvroSerde.of(DeviceModel.class), true);
@@ -144,9 +152,20 @@ public final class Topics {
     return sboms;
   }
 
+  /** Responders' commands on incidents (acknowledge, assign, resolve, verify), key incident id. */
+  public Topic<String, IncidentCommand> incidentCommands() {
+    return incidentCommands;
+  }
+
+  /** Commands that were not applied, with the reason, key incident id. */
+  public Topic<String, IncidentCommandRejection> incidentCommandsRejected() {
+    return incidentCommandsRejected;
+  }
+
   /** Every topic of the catalogue, for creation at start-up. */
   public List<Topic<String, ?>> all() {
     return List.of(telemetry, events, state, deadLetter, assets, violations, incidents, policies, services,
-        stakeholders, advisories, knownExploited, models, sboms);
+        stakeholders, advisories, knownExploited, models, sboms,
+        incidentCommands, incidentCommandsRejected);
   }
 }

@@ -35,7 +35,8 @@ class SchemaCompatibilityTest {
 
   static Stream<Class<? extends SpecificRecord>> recordTypes() {
     return Stream.of(Telemetry.class, DeviceEvent.class, DeviceState.class, DeadLetter.class, Asset.class,
-        Violation.class, Incident.class, DeviceTwin.class, CheckState.class, Policy.class, BusinessService.class,
+        Violation.class, Incident.class, io.fleetwatch.avro.IncidentCommand.class,
+        io.fleetwatch.avro.IncidentCommandRejection.class, DeviceTwin.class, CheckState.class, Policy.class, BusinessService.class,
         Stakeholder.class, io.fleetwatch.avro.Advisory.class, io.fleetwatch.avro.KnownExploited.class,
         io.fleetwatch.avro.DeviceModel.class, io.fleetwatch.avro.Sbom.class, io.fleetwatch.avro.DeviceInventory.class,
         io.fleetwatch.avro.DeviceFinding.class);
