@@ -1,0 +1,142 @@
+package io.fleetwatch.app.simulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fleetwatch.app.cli.SimulateCommand;
+import io.fleetwatch.app.demo.DemoPipeline;
+import io.fleetwatch.app.demo.DemoSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code fleetwatch simulate --check} against the demo pipeline (embedded MQTT and KRaft Kafka, gateway, streams
+ * with the full policy catalogue, HTTP API; its own simulator off): the scenarios' expected incidents appear and
+ * the command exits 0; an expected incident that cannot occur makes it exit 1. Each check waits at most for its
+ * scenarios' deadlines.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ScenarioCheckIT {
+  private static final Path FLEET = Path.of("..", "examples", "demo-fleet", "assets.yaml");
+  private static final Path SCENARIOS = Path.of("..", "scenarios");
+
+  private DemoPipeline pipeline;
+  private int runs;
+
+  @BeforeAll
+  void startPipeline() throws Exception {
+    DemoSettings settings = new DemoSettings("127.0.0.1", 0, 0, 0, null, FLEET, Path.of("..", "policies"), false, 20,
+        3);
+    pipeline = new DemoPipeline(settings, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+        .start();
+  }
+
+  @AfterAll
+  void stopPipeline() {
+    if (pipeline != null) {
+      pipeline.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void chillerOverheatRaisesSaf01AndTheCheckPasses() {
+    Result r = simulate(SCENARIOS, "--scenario", "chiller-overheat", "--check", "--api", api());
+
+    assertEquals(0, r.exit, r.output);
+    assertTrue(r.output.contains("OK       chiller-overheat: SAF-01 on chiller-01 -> SAF-01.chiller-01."), r.output);
+    assertTrue(r.output.contains("PASSED: 1 of 1 expected incidents appeared"), r.output);
+  }
+
+  @Test
+  @Order(2)
+  void aScenarioWhoseExpectedIncidentCannotOccurFailsTheCheckWithExitCode1(@TempDir Path dir) throws Exception {
+    // Given a scenario that keeps the chiller inside its envelope but expects SAF-01
+    Files.writeString(dir.resolve("cool-chiller.yaml"), """
+        apiVersion: fleetwatch.io/v1
+        kind: Scenario
+        name: cool-chiller
+        description: The chiller is held at a normal 8 °C, yet SAF-01 is expected; it cannot open.
+        targets: {chiller: {device: chiller-02}}
+        schedule: {start: PT2S}
+        steps: [{target: chiller, for: PT30S, force: {metric: supply_temp_c, value: 8.0}}]
+        expect: [{policy: SAF-01, target: chiller, within: PT15S}]
+        """);
+
+    Result r = simulate(dir, "--scenario", "cool-chiller", "--check", "--api", api());
+
+    assertEquals(1, r.exit, r.output);
+    assertTrue(r.output.contains("MISSING  cool-chiller: SAF-01 on chiller-02 not raised within 15 s"), r.output);
+    assertTrue(r.output.contains("FAILED: 0 of 1 expected incidents appeared"), r.output);
+  }
+
+  @Test
+  @Order(3)
+  void safetyAndSecurityScenariosCombinedInOneRunRaiseEveryExpectedIncident() {
+    List<String> args = new ArrayList<>();
+    for (String scenario : List.of("pressure-spike", "interlock-command", "brute-force-login", "default-credential",
+        "tls-downgrade", "new-open-port", "firmware-downgrade", "config-drift", "replayed-messages", "tamper",
+        "reboot-loop", "intrusion-then-overheat", "update-while-running",
+        // the skewed clock makes the boiler's readings late for the envelope rules: after the pressure spike
+        "clock-skew@PT70S")) {
+      args.add("--scenario");
+      args.add(scenario);
+    }
+    args.addAll(List.of("--check", "--api", api()));
+
+    Result r = simulate(SCENARIOS, args.toArray(String[]::new));
+
+    assertEquals(0, r.exit, r.output);
+    for (String expected : List.of("SAF-02 on boiler-01", "SAF-01 on boiler-01", "SAF-03 on plc-01",
+        "SEC-01 on meter-01", "SEC-02 on meter-11", "SEC-03 on chiller-11", "SEC-11 on elevator-01",
+        "SEC-08 on plc-02", "SEC-05 on plc-02", "SEC-09 on plc-01", "SEC-18 on chiller-02", "SEC-16 on elevator-01",
+        "SEC-20 on meter-11", "SEC-04 on chiller-11", "FLT-04 on chiller-11", "SAF-06 on plc-02",
+        "SEC-13 on boiler-01")) {
+      assertTrue(r.output.contains(": " + expected + " -> "), expected + " missing in:\n" + r.output);
+    }
+  }
+
+  @Test
+  @Order(4)
+  void checkModeReadsIncidentsFromTheIncidentsTopicWithoutTheApi() {
+    Result r = simulate(SCENARIOS, "--scenario", "security-degraded", "--check", "--bootstrap-servers",
+        pipeline.bootstrapServers());
+
+    assertEquals(0, r.exit, r.output);
+    assertTrue(r.output.contains("OK       security-degraded: SEC-17 on elevator-01 -> "), r.output);
+  }
+
+  private String api() {
+    return "http://127.0.0.1:" + pipeline.httpPort();
+  }
+
+  private record Result(int exit, String output) {
+  }
+
+  private Result simulate(Path scenarios, String... args) {
+    List<String> all = new ArrayList<>(List.of("--mqtt-uri", pipeline.mqttUri(), "--fleet", FLEET.toString(),
+        "--scenarios-dir", scenarios.toString(), "--rate", "20", "--client-id-prefix", "check-it-" + (++runs)));
+    all.addAll(List.of(args));
+    StringWriter out = new StringWriter();
+    PrintWriter writer = new PrintWriter(out, true);
+    int exit = new CommandLine(new SimulateCommand()).setOut(writer).setErr(writer).execute(all.toArray(String[]::new));
+    return new Result(exit, out.toString());
+  }
+}
