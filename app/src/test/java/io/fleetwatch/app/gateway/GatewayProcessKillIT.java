@@ -36,7 +36,7 @@ class GatewayProcessKillIT {
   @TempDir Path logs;
 
   @Test
-  void loosesNothingWhenTheGatewayProcessIsKilledMidStreamAndRestarted() throws Exception {
+  void losesNothingWhenTheGatewayProcessIsKilledMidStreamAndRestarted() throws Exception {
     long began = System.nanoTime();
     try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start();
         Mosquitto mosquitto = Mosquitto.started()) {
