@@ -1,0 +1,151 @@
+package io.fleetwatch.app.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code fleetwatch streams} ({@code io.fleetwatch.app.Main streams}) in a child JVM on this test's classpath,
+ * configured by {@code FLEETWATCH_*} environment variables, so a test can kill it with SIGKILL (no shutdown hook, no
+ * Kafka Streams close, no transaction commit or abort) like a crash and start another process on the same state
+ * directory. Its HTTP API listens on 127.0.0.1 on a port chosen here; readiness is {@code /health} answering 200
+ * (Kafka Streams RUNNING or REBALANCING). Output goes to a log file that failure messages quote.
+ */
+public final class StreamsProcess implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamsProcess.class);
+
+  private final Process process;
+  private final int httpPort;
+  private final Path log;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  private StreamsProcess(Process process, int httpPort, Path log) {
+    this.process = process;
+    this.httpPort = httpPort;
+    this.log = log;
+  }
+
+  /**
+   * Starts the streams app with {@code env} added to this process's environment, plus its HTTP API on 127.0.0.1 and
+   * {@code httpPort} (pass the same port to a restarted process so clients keep their address).
+   *
+   * @param env {@code FLEETWATCH_*} settings, e.g. {@code FLEETWATCH_KAFKA_BOOTSTRAP_SERVERS},
+   *     {@code FLEETWATCH_STREAMS_STATE_DIR}, {@code FLEETWATCH_STREAMS_APPLICATION_ID}, {@code FLEETWATCH_POLICIES}
+   * @param httpPort API port, e.g. {@link Ports#free()}
+   * @param log file for the child's output (appended)
+   */
+  public static StreamsProcess start(Map<String, String> env, int httpPort, Path log) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx384m", "-cp",
+        System.getProperty("java.class.path"), "io.fleetwatch.app.Main", "streams"))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    Map<String, String> childEnv = new HashMap<>(env);
+    childEnv.put("FLEETWATCH_HTTP_HOST", Ports.LOOPBACK);
+    childEnv.put("FLEETWATCH_HTTP_PORT", Integer.toString(httpPort));
+    builder.environment().putAll(childEnv);
+    try {
+      Process process = builder.start();
+      LOG.info("streams process {} started (API on port {}, log {})", process.pid(), httpPort, log);
+      return new StreamsProcess(process, httpPort, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the streams process", e);
+    }
+  }
+
+  /**
+   * Waits until {@code /health} answers 200.
+   *
+   * @throws AssertionError with the process log if it does not within {@code timeout} or the process exits
+   */
+  public StreamsProcess awaitHealthy(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      if (!process.isAlive()) {
+        throw new AssertionError("streams process exited with " + process.exitValue() + "; log:\n" + readLog());
+      }
+      if (get("/health").status() == 200) {
+        return this;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw new AssertionError("streams process not healthy within " + timeout + "; log:\n" + readLog());
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+  }
+
+  /** One HTTP answer; status -1 when nothing answered (not listening, timed out). */
+  public record Answer(int status, String body) {}
+
+  /** {@code GET path} on the API, without throwing when the process is not listening. */
+  public Answer get(String path) throws InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(baseUri() + path)).timeout(Duration.ofSeconds(5)).build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return new Answer(response.statusCode(), response.body());
+    } catch (IOException e) {
+      return new Answer(-1, e.toString());
+    }
+  }
+
+  /** {@code http://127.0.0.1:port}. */
+  public String baseUri() {
+    return "http://" + Ports.LOOPBACK + ":" + httpPort;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** Kills the process with SIGKILL, like a crash, and waits until it is gone; returns its exit code. */
+  public int kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("streams process " + process.pid() + " survived SIGKILL for 30 s");
+    }
+    LOG.info("streams process {} killed (exit {})", process.pid(), process.exitValue());
+    return process.exitValue();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** The child's output so far. */
+  public String readLog() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(cannot read " + log + ": " + e + ")";
+    }
+  }
+
+  /** Stops the process (SIGTERM, so Kafka Streams closes cleanly; SIGKILL after 30 s). */
+  @Override
+  public void close() throws InterruptedException {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}
