@@ -29,7 +29,9 @@ class FleetStreamsAppTest {
       assertEquals(KafkaStreams.State.CREATED, app.state());
       assertFalse(app.isRunning());
       String description = app.topology().describe().toString();
-      for (String store : new String[] {"assets", "incidents", "device-twins", "check-states", "incidents-by-dedup"}) {
+      for (String store : new String[] {"assets", "incidents", "device-twins", "check-states",
+          "incidents-by-site-and-dedup-key", "services", "stakeholders", "violations-by-site",
+          "incident-commands-by-site"}) {
         assertTrue(description.contains(store), store);
       }
       assertTrue(app.close(Duration.ofSeconds(10)));

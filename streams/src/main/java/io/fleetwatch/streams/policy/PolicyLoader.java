@@ -37,6 +37,8 @@ import java.util.stream.Stream;
 public final class PolicyLoader {
   public static final String API_VERSION = "fleetwatch.io/v1";
   public static final String KIND = "Policy";
+  /** Document kinds that live beside policies and belong to another reader (the incident rules); skipped here. */
+  public static final Set<String> SIBLING_KINDS = Set.of("IotSsfModel", "IncidentActionTemplates");
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Map<String, Severity> SEVERITIES = Map.of("info", Severity.INFO, "low", Severity.LOW,
       "medium", Severity.MEDIUM, "high", Severity.HIGH, "critical", Severity.CRITICAL);
@@ -156,6 +158,10 @@ public final class PolicyLoader {
         YamlNode document = YamlNode.read(parser, source);
         if (document instanceof YamlNode.Scalar scalar && scalar.token() == JsonToken.VALUE_NULL) {
           continue; // empty document, e.g. a trailing '---'
+        }
+        if (document instanceof YamlNode.Mapping m && m.entries().get("kind") instanceof YamlNode.Scalar k
+            && SIBLING_KINDS.contains(k.text())) {
+          continue; // read by IncidentRulesLoader
         }
         policies.add(policy(new Fields(source, "", document)));
       }

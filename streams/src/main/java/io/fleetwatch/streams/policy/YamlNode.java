@@ -12,7 +12,7 @@ import java.util.Map;
  * A YAML value with the line it starts on, so that validation errors can point at the right line (Jackson's
  * tree model drops token locations). Mappings keep the line of each key.
  */
-sealed interface YamlNode {
+public sealed interface YamlNode {
   int line();
 
   String describe();

@@ -1,33 +1,47 @@
 package io.fleetwatch.streams.topology;
 
 import io.fleetwatch.avro.Asset;
+import io.fleetwatch.avro.BusinessService;
 import io.fleetwatch.avro.CheckState;
 import io.fleetwatch.avro.DeviceTwin;
 import io.fleetwatch.avro.Incident;
+import io.fleetwatch.avro.IncidentCommand;
+import io.fleetwatch.avro.IncidentCommandRejection;
 import io.fleetwatch.avro.DeviceEvent;
 import io.fleetwatch.avro.DeviceState;
 import io.fleetwatch.avro.Policy;
+import io.fleetwatch.avro.Stakeholder;
 import io.fleetwatch.avro.Telemetry;
 import io.fleetwatch.avro.Violation;
 import io.fleetwatch.schemas.AvroSerde;
 import io.fleetwatch.schemas.Topic;
 import io.fleetwatch.schemas.Topics;
+import io.fleetwatch.streams.incident.IncidentAssessor;
+import io.fleetwatch.streams.incident.IncidentLifecycle;
+import io.fleetwatch.streams.incident.IncidentRules;
+import io.fleetwatch.streams.incident.IncidentTiming;
 import io.fleetwatch.streams.policy.PolicyCatalogue;
 import io.fleetwatch.streams.policy.RuntimeCatalogue;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -54,7 +68,14 @@ public final class FleetTopology {
   public static final String INCIDENTS_STORE = "incidents";
   public static final String DEVICE_TWINS_STORE = "device-twins";
   public static final String CHECK_STATES_STORE = "check-states";
-  public static final String INCIDENTS_BY_DEDUP_STORE = "incidents-by-dedup";
+  /** {@code site|policyId|deviceOrSite} to the incident (unresolved, or resolved within the reopen window). */
+  public static final String INCIDENTS_BY_DEDUP_STORE = "incidents-by-site-and-dedup-key";
+  public static final String SERVICES_STORE = "services";
+  public static final String STAKEHOLDERS_STORE = "stakeholders";
+  /** Repartition of violations by site, so that one task sees every incident of a site (correlation). */
+  public static final String VIOLATIONS_BY_SITE = "violations-by-site";
+  /** Repartition of responders' commands by the site of their incident. */
+  public static final String COMMANDS_BY_SITE = "incident-commands-by-site";
   /** How often the heartbeat-loss punctuator runs (wall clock) unless configured. */
   public static final Duration DEFAULT_HEARTBEAT_SCAN = Duration.ofSeconds(5);
 
@@ -63,6 +84,9 @@ public final class FleetTopology {
   private final Clock clock;
   private final PipelineMetrics metrics;
   private final Duration heartbeatScan;
+  private final IncidentRules incidentRules;
+  private final IncidentTiming incidentTiming;
+  private final IncidentMetrics incidentMetrics;
 
   /**
    * @param topics the topic catalogue
@@ -83,6 +107,22 @@ public final class FleetTopology {
    */
   public FleetTopology(Topics topics, RuntimeCatalogue catalogue, Clock clock, MeterRegistry registry,
       Duration heartbeatScan) {
+    this(topics, catalogue, clock, registry, heartbeatScan, IncidentRules.defaults(), IncidentTiming.IMMEDIATE);
+  }
+
+  /**
+   * @param topics the topic catalogue
+   * @param catalogue the catalogue in force, updated from {@code fleet.policies}
+   * @param clock wall clock, used only for {@code detectedAt} of new incidents and the time of impact assessments
+   * @param registry where the domain metrics go (see {@link PipelineMetrics}, {@link IncidentMetrics})
+   * @param heartbeatScan how often the wall-clock punctuator looks for silent devices
+   * @param incidentRules IoT-SSF matrix, severity factors, escalation, routing, correlation and action templates
+   * @param incidentTiming quiet period, reopen window and the incident punctuator's interval
+   */
+  public FleetTopology(Topics topics, RuntimeCatalogue catalogue, Clock clock, MeterRegistry registry,
+      Duration heartbeatScan, IncidentRules incidentRules, IncidentTiming incidentTiming) {
+    this.incidentRules = Objects.requireNonNull(incidentRules, "incidentRules");
+    this.incidentTiming = Objects.requireNonNull(incidentTiming, "incidentTiming");
     this.topics = Objects.requireNonNull(topics, "topics");
     this.catalogue = Objects.requireNonNull(catalogue, "catalogue");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -90,7 +130,14 @@ public final class FleetTopology {
     if (heartbeatScan.isNegative() || heartbeatScan.isZero()) {
       throw new IllegalArgumentException("heartbeatScan must be positive, got " + heartbeatScan);
     }
-    this.metrics = new PipelineMetrics(Objects.requireNonNull(registry, "registry"), catalogue::knownIds);
+    Supplier<Set<String>> policyIds = () -> {
+      Set<String> ids = new HashSet<>(catalogue.knownIds());
+      ids.add(incidentRules.correlation().siteIncident().policyId());
+      ids.add(incidentRules.correlation().massOffline().policyId());
+      return ids;
+    };
+    this.metrics = new PipelineMetrics(Objects.requireNonNull(registry, "registry"), policyIds);
+    this.incidentMetrics = new IncidentMetrics(registry, policyIds, incidentRules.matrix().categories());
   }
 
   /** The catalogue in force, for the API. */
@@ -115,8 +162,21 @@ public final class FleetTopology {
         Consumed.with(policiesTopic.keySerde(), policiesTopic.valueSerde()).withName("policies-source"),
         () -> new PolicyUpdateProcessor(catalogue));
 
+    Topic<String, BusinessService> servicesTopic = topics.services();
+    builder.globalTable(servicesTopic.name(),
+        Consumed.with(servicesTopic.keySerde(), servicesTopic.valueSerde()).withName("services-source"),
+        Materialized.<String, BusinessService, KeyValueStore<Bytes, byte[]>>as(SERVICES_STORE)
+            .withKeySerde(servicesTopic.keySerde())
+            .withValueSerde(servicesTopic.valueSerde()));
+    Topic<String, Stakeholder> stakeholdersTopic = topics.stakeholders();
+    builder.globalTable(stakeholdersTopic.name(),
+        Consumed.with(stakeholdersTopic.keySerde(), stakeholdersTopic.valueSerde()).withName("stakeholders-source"),
+        Materialized.<String, Stakeholder, KeyValueStore<Bytes, byte[]>>as(STAKEHOLDERS_STORE)
+            .withKeySerde(stakeholdersTopic.keySerde())
+            .withValueSerde(stakeholdersTopic.valueSerde()));
+
     Topic<String, Incident> incidentsTopic = topics.incidents();
-    builder.globalTable(incidentsTopic.name(),
+    GlobalKTable<String, Incident> incidentsTable = builder.globalTable(incidentsTopic.name(),
         Consumed.with(incidentsTopic.keySerde(), incidentsTopic.valueSerde()).withName("incidents-source"),
         Materialized.<String, Incident, KeyValueStore<Bytes, byte[]>>as(INCIDENTS_STORE)
             .withKeySerde(incidentsTopic.keySerde())
@@ -143,10 +203,37 @@ public final class FleetTopology {
     violations.to(violationsTopic.name(),
         Produced.with(violationsTopic.keySerde(), violationsTopic.valueSerde()).withName("violations-sink"));
 
-    violations
+    // Incidents are tracked per site (correlation needs every incident of a site in one task): violations and
+    // commands are repartitioned by site; a command's site comes from the incident in the global table.
+    KStream<String, IncidentInput> violationsBySite = violations
+        .selectKey((device, v) -> v.getSite(), Named.as("key-violations-by-site"))
+        .repartition(Repartitioned.<String, Violation>as(VIOLATIONS_BY_SITE)
+            .withKeySerde(violationsTopic.keySerde()).withValueSerde(violationsTopic.valueSerde()))
+        .mapValues(IncidentInput::of, Named.as("violation-as-incident-input"));
+    Topic<String, IncidentCommand> commandsTopic = topics.incidentCommands();
+    KStream<String, IncidentInput> commandsBySite = builder.stream(commandsTopic.name(),
+            Consumed.with(commandsTopic.keySerde(), commandsTopic.valueSerde()).withName("incident-commands-source"))
+        .filter((id, command) -> command != null, Named.as("incident-commands-with-value"))
+        .leftJoin(incidentsTable, (id, command) -> command.getIncidentId(),
+            (command, incident) -> KeyValue.pair(incident == null ? command.getIncidentId() : incident.getSite(),
+                command), Named.as("incident-commands-find-site"))
+        .map((id, routed) -> routed, Named.as("key-incident-commands-by-site"))
+        .repartition(Repartitioned.<String, IncidentCommand>as(COMMANDS_BY_SITE)
+            .withKeySerde(commandsTopic.keySerde()).withValueSerde(commandsTopic.valueSerde()))
+        .mapValues(IncidentInput::of, Named.as("command-as-incident-input"));
+    Topic<String, IncidentCommandRejection> rejectedTopic = topics.incidentCommandsRejected();
+    violationsBySite
+        .merge(commandsBySite, Named.as("merge-incident-commands"))
         .process(incidentSupplier(), Named.as("track-incidents"))
-        .to(incidentsTopic.name(),
-            Produced.with(incidentsTopic.keySerde(), incidentsTopic.valueSerde()).withName("incidents-sink"));
+        .split(Named.as("incident-output-"))
+        .branch((id, out) -> out.incident() != null, Branched.withConsumer(incidents -> incidents
+            .mapValues(IncidentOutput::incident, Named.as("incident-output-incident"))
+            .to(incidentsTopic.name(), Produced.with(incidentsTopic.keySerde(), incidentsTopic.valueSerde())
+                .withName("incidents-sink")), "incidents"))
+        .branch((id, out) -> out.rejection() != null, Branched.withConsumer(rejections -> rejections
+            .mapValues(IncidentOutput::rejection, Named.as("incident-output-rejection"))
+            .to(rejectedTopic.name(), Produced.with(rejectedTopic.keySerde(), rejectedTopic.valueSerde())
+                .withName("incident-commands-rejected-sink")), "rejections"));
     return builder.build();
   }
 
@@ -168,13 +255,14 @@ public final class FleetTopology {
     };
   }
 
-  private ProcessorSupplier<String, Violation, String, Incident> incidentSupplier() {
+  private ProcessorSupplier<String, IncidentInput, String, IncidentOutput> incidentSupplier() {
     StoreBuilder<KeyValueStore<String, Incident>> open = Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(INCIDENTS_BY_DEDUP_STORE), Serdes.String(), AvroSerde.of(Incident.class));
     return new ProcessorSupplier<>() {
       @Override
       public IncidentProcessor get() {
-        return new IncidentProcessor(clock, metrics);
+        return new IncidentProcessor(new IncidentLifecycle(incidentTiming), new IncidentAssessor(incidentRules), clock,
+            metrics, incidentMetrics);
       }
 
       @Override

@@ -178,9 +178,9 @@ class ApiServerTest {
 
   private static Incident incident(String id, String site, IncidentStatus status, Severity severity, Instant at) {
     String[] parts = id.split("\\.");
-    List<Transition> history = new ArrayList<>(List.of(new Transition(IncidentStatus.OPEN, at, "raised")));
+    List<Transition> history = new ArrayList<>(List.of(new Transition(IncidentStatus.OPEN, at, "raised", null)));
     if (status == IncidentStatus.RESOLVED) {
-      history.add(new Transition(IncidentStatus.RESOLVED, at.plusSeconds(30), "cleared"));
+      history.add(new Transition(IncidentStatus.RESOLVED, at.plusSeconds(30), "cleared", null));
     }
     return Incident.newBuilder()
         .setId(id).setDedupKey(parts[0] + "|" + parts[1]).setStatus(status).setPolicyId(parts[0])

@@ -145,7 +145,7 @@ class FleetTopologyTest {
     assertTrue(violations.isEmpty(), "no repeated RAISED while the check holds");
     assertTrue(incidents.isEmpty(), "no duplicate incident");
     KeyValueStore<String, Incident> open = driver.getKeyValueStore(FleetTopology.INCIDENTS_BY_DEDUP_STORE);
-    assertEquals(id, open.get("SAF-01|chiller-01").getId());
+    assertEquals(id, open.get("hq|SAF-01|chiller-01").getId());
 
     // When three readings of 8.0 arrive
     readSupplyTemp("chiller-01", 80, 8.0);
@@ -163,7 +163,7 @@ class FleetTopologyTest {
     assertTrue(resolved.getActiveChecks().isEmpty());
     assertEquals(List.of(IncidentStatus.OPEN, IncidentStatus.RESOLVED),
         resolved.getHistory().stream().map(t -> t.getStatus()).toList());
-    assertNull(open.get("SAF-01|chiller-01"), "the dedup entry is removed on resolution");
+    assertNull(open.get("hq|SAF-01|chiller-01"), "the dedup entry is removed on resolution");
     KeyValueStore<String, Incident> global = driver.getKeyValueStore(FleetTopology.INCIDENTS_STORE);
     assertEquals(IncidentStatus.RESOLVED, global.get(id).getStatus());
   }
