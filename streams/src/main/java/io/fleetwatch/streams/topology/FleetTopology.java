@@ -22,6 +22,7 @@ import io.fleetwatch.streams.incident.IncidentRules;
 import io.fleetwatch.streams.incident.IncidentTiming;
 import io.fleetwatch.streams.policy.PolicyCatalogue;
 import io.fleetwatch.streams.policy.RuntimeCatalogue;
+import io.fleetwatch.streams.vulnerability.VulnerabilityTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,6 +85,7 @@ public final class FleetTopology {
   private final Clock clock;
   private final PipelineMetrics metrics;
   private final Duration heartbeatScan;
+  private Duration vulnerabilityScan = VulnerabilityTopology.DEFAULT_SCAN_INTERVAL;
   private final IncidentRules incidentRules;
   private final IncidentTiming incidentTiming;
   private final IncidentMetrics incidentMetrics;
@@ -140,6 +142,15 @@ public final class FleetTopology {
     this.incidentMetrics = new IncidentMetrics(registry, policyIds, incidentRules.matrix().categories());
   }
 
+  /**
+   * How often each task looks for new, changed or withdrawn advisories (wall clock; see
+   * {@link VulnerabilityTopology}). Call before {@link #build()}.
+   */
+  public FleetTopology withVulnerabilityScan(Duration interval) {
+    this.vulnerabilityScan = Objects.requireNonNull(interval, "interval");
+    return this;
+  }
+
   /** The catalogue in force, for the API. */
   public RuntimeCatalogue catalogue() {
     return catalogue;
@@ -191,15 +202,19 @@ public final class FleetTopology {
             Consumed.with(eventsTopic.keySerde(), eventsTopic.valueSerde()).withName("events-source"))
         .mapValues(DeviceMessage::of, Named.as("events-as-message"));
     Topic<String, DeviceState> stateTopic = topics.state();
-    KStream<String, DeviceMessage> states = builder.stream(stateTopic.name(),
-            Consumed.with(stateTopic.keySerde(), stateTopic.valueSerde()).withName("state-source"))
+    KStream<String, DeviceState> stateRecords = builder.stream(stateTopic.name(),
+        Consumed.with(stateTopic.keySerde(), stateTopic.valueSerde()).withName("state-source"));
+    KStream<String, DeviceMessage> states = stateRecords
         .mapValues(DeviceMessage::of, Named.as("state-as-message"));
+    KStream<String, Violation> vulnerabilityViolations =
+        new VulnerabilityTopology(topics, catalogue, vulnerabilityScan).addTo(builder, stateRecords);
 
     Topic<String, Violation> violationsTopic = topics.violations();
     KStream<String, Violation> violations = telemetry
         .merge(events, Named.as("merge-events"))
         .merge(states, Named.as("merge-states"))
-        .process(evaluationSupplier(), Named.as("evaluate-policies"));
+        .process(evaluationSupplier(), Named.as("evaluate-policies"))
+        .merge(vulnerabilityViolations, Named.as("merge-vulnerability-violations"));
     violations.to(violationsTopic.name(),
         Produced.with(violationsTopic.keySerde(), violationsTopic.valueSerde()).withName("violations-sink"));
 
