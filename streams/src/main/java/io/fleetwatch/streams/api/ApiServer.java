@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /api/incidents/{id}} → the incident, or 404</li>
  *   <li>{@code GET /api/devices/{id}} → the device twin (last values, reported state, last event), its active
  *       violations (raised checks, with policy version and severity) and open incident ids, or 404</li>
+ *   <li>{@code GET /api/vulnerabilities[/{advisoryId}]} → findings by advisory (see {@link VulnerabilityApi}); the
+ *       device document also carries its {@code inventory} and {@code vulnerabilities}</li>
  *   <li>{@code GET /api/policies} → the catalogue in force ({@code policies}: id, version, origin file or
  *       published, references, checks with rule type and scope) and the refused definitions ({@code rejected})</li>
  *   <li>{@code GET /health} → 200 {@code {"status":"UP"}} while Kafka Streams is RUNNING or REBALANCING,
@@ -82,6 +84,8 @@ public final class ApiServer implements AutoCloseable {
   private final IncidentJson incidentJson = new IncidentJson(mapper);
   private final DeviceJson deviceJson = new DeviceJson(mapper);
   private final PolicyJson policyJson = new PolicyJson(mapper);
+  private final VulnerabilityQueries vulnerabilities;
+  private final VulnerabilityJson vulnerabilityJson = new VulnerabilityJson(mapper);
 
   /**
    * Binds the server (not started yet). Device and policy endpoints are served when {@code incidents} also
@@ -124,6 +128,12 @@ public final class ApiServer implements AutoCloseable {
     });
     server.setExecutor(executor);
     server.createContext("/", this::handle);
+    if (incidents instanceof VulnerabilityQueries vulnerabilities) {
+      this.vulnerabilities = vulnerabilities;
+      server.createContext(VulnerabilityApi.PATH, new VulnerabilityApi(vulnerabilities, mapper));
+    } else {
+      this.vulnerabilities = null;
+    }
   }
 
   public void start() {
@@ -266,8 +276,12 @@ public final class ApiServer implements AutoCloseable {
     List<String> openIncidents = incidents.all().stream()
         .filter(i -> id.equals(i.getDeviceId()) && i.getStatus() != IncidentStatus.RESOLVED)
         .map(Incident::getId).sorted().toList();
-    sendJson(exchange, 200, deviceJson.write(twin.get(), devices.activeChecks(id),
-        catalogue == null ? null : catalogue.current(), openIncidents));
+    ObjectNode body = deviceJson.write(twin.get(), devices.activeChecks(id),
+        catalogue == null ? null : catalogue.current(), openIncidents);
+    if (vulnerabilities != null) {
+      vulnerabilityJson.addTo(body, vulnerabilities.inventory(id), vulnerabilities.findingsOfDevice(id));
+    }
+    sendJson(exchange, 200, body);
   }
 
   private void policyList(HttpExchange exchange) throws IOException {

@@ -1,10 +1,14 @@
 package io.fleetwatch.streams.api;
 
+import io.fleetwatch.avro.Advisory;
 import io.fleetwatch.avro.CheckState;
+import io.fleetwatch.avro.DeviceFinding;
+import io.fleetwatch.avro.DeviceInventory;
 import io.fleetwatch.avro.DeviceTwin;
 import io.fleetwatch.avro.Incident;
 import io.fleetwatch.streams.policy.RuntimeCatalogue;
 import io.fleetwatch.streams.topology.FleetTopology;
+import io.fleetwatch.streams.vulnerability.KafkaStreamsVulnerabilityQueries;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -23,7 +27,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * {@link DeviceQueries} from this instance's {@code device-twins} and {@code check-states} stores and
  * {@link PolicyQueries} from the catalogue in force, when given one.
  */
-public final class KafkaStreamsIncidentQueries implements IncidentQueries, DeviceQueries, PolicyQueries {
+public final class KafkaStreamsIncidentQueries implements IncidentQueries, DeviceQueries, PolicyQueries, VulnerabilityQueries {
   private final KafkaStreams streams;
   private final RuntimeCatalogue catalogue;
 
@@ -93,5 +97,34 @@ public final class KafkaStreamsIncidentQueries implements IncidentQueries, Devic
   @Override
   public Optional<Incident> byId(String id) {
     return Optional.ofNullable(store().get(id));
+  }
+
+  private KafkaStreamsVulnerabilityQueries vulnerabilities() {
+    return new KafkaStreamsVulnerabilityQueries(streams);
+  }
+
+  @Override
+  public List<DeviceFinding> findings(int limit) {
+    return vulnerabilities().findings(limit);
+  }
+
+  @Override
+  public List<DeviceFinding> findingsOfAdvisory(String advisoryId, int limit) {
+    return vulnerabilities().findingsOfAdvisory(advisoryId, limit);
+  }
+
+  @Override
+  public List<DeviceFinding> findingsOfDevice(String deviceId) {
+    return vulnerabilities().findingsOfDevice(deviceId);
+  }
+
+  @Override
+  public Optional<DeviceInventory> inventory(String deviceId) {
+    return vulnerabilities().inventory(deviceId);
+  }
+
+  @Override
+  public Optional<Advisory> advisory(String advisoryId) {
+    return vulnerabilities().advisory(advisoryId);
   }
 }
