@@ -2,16 +2,24 @@ package io.fleetwatch.streams;
 
 import io.fleetwatch.schemas.Topics;
 import io.fleetwatch.streams.api.IncidentQueries;
+import io.fleetwatch.streams.api.KafkaIncidentCommandSink;
 import io.fleetwatch.streams.api.KafkaStreamsIncidentQueries;
+import io.fleetwatch.streams.incident.IncidentRules;
+import io.fleetwatch.streams.incident.IncidentRulesLoader;
+import io.fleetwatch.streams.incident.IncidentTiming;
 import io.fleetwatch.streams.policy.PolicyCatalogue;
 import io.fleetwatch.streams.policy.RuntimeCatalogue;
+import io.fleetwatch.streams.topology.DeadLetterDeserializationHandler;
 import io.fleetwatch.streams.topology.FleetTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -22,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * The streams app: {@link FleetTopology} on a {@link KafkaStreams} instance configured by
  * {@link StreamsConfigFactory}, with Kafka Streams client metrics bound to Micrometer. Inputs and outputs
  * are those of {@link FleetTopology}. An unexpected exception in a stream thread shuts the client down
- * (state becomes ERROR, {@code /health} turns 503) rather than replaying the same record forever.
+ * (state becomes ERROR, {@code /health} turns 503) rather than replaying the same record forever. Incident rules
+ * ({@code iot-ssf*.yaml}) are read from the policy path; a producer publishes responders' commands from the API.
  */
 public final class FleetStreamsApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FleetStreamsApp.class);
@@ -31,6 +40,7 @@ public final class FleetStreamsApp implements AutoCloseable {
   private final KafkaStreamsMetrics streamsMetrics;
   private final Topology topology;
   private final RuntimeCatalogue catalogue;
+  private final KafkaIncidentCommandSink commands;
 
   /**
    * @param config validated configuration
@@ -41,10 +51,18 @@ public final class FleetStreamsApp implements AutoCloseable {
   public FleetStreamsApp(StreamsAppConfig config, PolicyCatalogue catalogue, MeterRegistry registry, Clock clock) {
     Objects.requireNonNull(config, "config");
     Topics topics = new Topics(config.topicPrefix());
-    FleetTopology fleet = new FleetTopology(topics, catalogue, clock, registry);
+    IncidentRules incidentRules = new IncidentRulesLoader().load(config.policies());
+    IncidentTiming timing = new IncidentTiming(config.incidentQuietPeriod(), config.incidentReopenWindow(),
+        config.incidentScanInterval(), IncidentTiming.IMMEDIATE.impactRefresh());
+    FleetTopology fleet = new FleetTopology(topics, new RuntimeCatalogue(catalogue.policies()), clock, registry,
+        FleetTopology.DEFAULT_HEARTBEAT_SCAN, incidentRules, timing);
     this.catalogue = fleet.catalogue();
     this.topology = fleet.build();
     Properties props = StreamsConfigFactory.properties(config, topics);
+    props.put(DeadLetterDeserializationHandler.METER_REGISTRY_CONFIG, registry);
+    Map<String, Object> clients = new HashMap<>(config.kafka());
+    clients.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    this.commands = new KafkaIncidentCommandSink(clients, topics.incidentCommands(), config.apiToken());
     LOG.info("Starting streams app with {} ({} policies)", config.redacted(), catalogue.policyIds().size());
     this.streams = new KafkaStreams(topology, props);
     this.streams.setUncaughtExceptionHandler(e -> {
@@ -80,7 +98,7 @@ public final class FleetStreamsApp implements AutoCloseable {
    * {@link io.fleetwatch.streams.api.DeviceQueries} and {@link io.fleetwatch.streams.api.PolicyQueries}.
    */
   public IncidentQueries incidentQueries() {
-    return new KafkaStreamsIncidentQueries(streams, catalogue);
+    return new KafkaStreamsIncidentQueries(streams, catalogue, commands);
   }
 
   /** The policy catalogue in force (files overlaid by {@code fleet.policies}). */
@@ -92,6 +110,7 @@ public final class FleetStreamsApp implements AutoCloseable {
   public boolean close(Duration timeout) {
     boolean stopped = streams.close(timeout);
     streamsMetrics.close();
+    commands.close();
     return stopped;
   }
 

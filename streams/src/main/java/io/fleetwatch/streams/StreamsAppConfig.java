@@ -26,6 +26,14 @@ import java.util.regex.Pattern;
  * <tr><td>{@value #HTTP_HOST}</td><td>HTTP API bind address</td><td>127.0.0.1</td></tr>
  * <tr><td>{@value #HTTP_PORT}</td><td>HTTP API port (0 = any free port)</td><td>8080</td></tr>
  * <tr><td>{@value #POLICIES}</td><td>policy file or directory</td><td>policies</td></tr>
+ * <tr><td>{@value #API_TOKEN}</td><td>bearer token the HTTP API's write endpoints (incident commands) require;
+ * never logged</td><td>none (write endpoints open)</td></tr>
+ * <tr><td>{@value #INCIDENT_QUIET_PERIOD}</td><td>ISO-8601 duration an incident stays open after its checks
+ * cleared (flapping suppression); PT0S resolves at once</td><td>PT2M</td></tr>
+ * <tr><td>{@value #INCIDENT_REOPEN_WINDOW}</td><td>a raise this soon after the resolution reopens the incident;
+ * PT0S never reopens</td><td>PT30M</td></tr>
+ * <tr><td>{@value #INCIDENT_SCAN_INTERVAL}</td><td>wall-clock interval of the incident punctuator (quiet period,
+ * impact, escalation, gauges)</td><td>PT10S</td></tr>
  * <tr><td>{@code kafka.<client key>}</td><td>passed to the Kafka clients as {@code <client key>}, last, so it
  * can override anything above (e.g. {@code kafka.security.protocol=SASL_SSL})</td><td></td></tr>
  * </table>
@@ -34,7 +42,8 @@ import java.util.regex.Pattern;
  */
 public record StreamsAppConfig(String applicationId, String bootstrapServers, String topicPrefix, Path stateDir,
     int replicationFactor, Duration commitInterval, int streamThreads, String httpHost, int httpPort,
-    Path policies, Map<String, String> kafka) {
+    Path policies, Map<String, String> kafka, String apiToken, Duration incidentQuietPeriod,
+    Duration incidentReopenWindow, Duration incidentScanInterval) {
 
   public static final String BOOTSTRAP = "FLEETWATCH_KAFKA_BOOTSTRAP";
   public static final String APPLICATION_ID = "FLEETWATCH_STREAMS_APPLICATION_ID";
@@ -46,6 +55,10 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
   public static final String HTTP_HOST = "FLEETWATCH_HTTP_HOST";
   public static final String HTTP_PORT = "FLEETWATCH_HTTP_PORT";
   public static final String POLICIES = "FLEETWATCH_POLICIES";
+  public static final String API_TOKEN = "FLEETWATCH_API_TOKEN";
+  public static final String INCIDENT_QUIET_PERIOD = "FLEETWATCH_INCIDENT_QUIET_PERIOD";
+  public static final String INCIDENT_REOPEN_WINDOW = "FLEETWATCH_INCIDENT_REOPEN_WINDOW";
+  public static final String INCIDENT_SCAN_INTERVAL = "FLEETWATCH_INCIDENT_SCAN_INTERVAL";
   public static final String KAFKA_PREFIX = "kafka.";
 
   public static final String DEFAULT_APPLICATION_ID = "fleetwatch-streams";
@@ -88,6 +101,15 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     if (policies == null) {
       throw new StreamsConfigException(POLICIES, "must not be empty");
     }
+    if (apiToken != null && (apiToken.isBlank() || apiToken.length() < 16)) {
+      throw new StreamsConfigException(API_TOKEN, "expected at least 16 characters (value not shown)");
+    }
+    notNegative(INCIDENT_QUIET_PERIOD, incidentQuietPeriod);
+    notNegative(INCIDENT_REOPEN_WINDOW, incidentReopenWindow);
+    notNegative(INCIDENT_SCAN_INTERVAL, incidentScanInterval);
+    if (incidentScanInterval.isZero()) {
+      throw new StreamsConfigException(INCIDENT_SCAN_INTERVAL, "expected a positive duration, got PT0S");
+    }
     kafka = Map.copyOf(Objects.requireNonNull(kafka, "kafka"));
     for (Map.Entry<String, String> e : kafka.entrySet()) {
       if (e.getKey().isBlank() || e.getValue() == null) {
@@ -114,6 +136,12 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     value(settings, HTTP_HOST).ifPresent(b::httpHost);
     value(settings, HTTP_PORT).ifPresent(v -> b.httpPort(integer(HTTP_PORT, v)));
     value(settings, POLICIES).ifPresent(v -> b.policies(Path.of(v)));
+    value(settings, API_TOKEN).ifPresent(b::apiToken);
+    value(settings, INCIDENT_QUIET_PERIOD).ifPresent(v -> b.incidentQuietPeriod(duration(INCIDENT_QUIET_PERIOD, v)));
+    value(settings, INCIDENT_REOPEN_WINDOW).ifPresent(
+        v -> b.incidentReopenWindow(duration(INCIDENT_REOPEN_WINDOW, v)));
+    value(settings, INCIDENT_SCAN_INTERVAL).ifPresent(
+        v -> b.incidentScanInterval(duration(INCIDENT_SCAN_INTERVAL, v)));
     settings.forEach((k, v) -> {
       if (k.startsWith(KAFKA_PREFIX)) {
         b.kafka(k.substring(KAFKA_PREFIX.length()), v);
@@ -125,6 +153,20 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
   private static java.util.Optional<String> value(Map<String, String> settings, String key) {
     String v = settings.get(key);
     return v == null || v.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(v.strip());
+  }
+
+  private static Duration duration(String key, String text) {
+    try {
+      return Duration.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new StreamsConfigException(key, "expected an ISO-8601 duration such as PT2M, got '" + text + "'");
+    }
+  }
+
+  private static void notNegative(String key, Duration value) {
+    if (value == null || value.isNegative()) {
+      throw new StreamsConfigException(key, "expected a duration >= PT0S, got " + value);
+    }
   }
 
   private static int integer(String key, String text) {
@@ -149,6 +191,10 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     shown.put("streamThreads", streamThreads);
     shown.put("http", httpHost + ":" + httpPort);
     shown.put("policies", policies);
+    shown.put("apiToken", apiToken == null ? "none" : "[redacted]");
+    shown.put("incidentQuietPeriod", incidentQuietPeriod);
+    shown.put("incidentReopenWindow", incidentReopenWindow);
+    shown.put("incidentScanInterval", incidentScanInterval);
     shown.put("kafka", clients);
     return shown.toString();
   }
@@ -175,8 +221,33 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     private int httpPort = 8080;
     private Path policies = Path.of("policies");
     private final Map<String, String> kafka = new LinkedHashMap<>();
+    private String apiToken;
+    private Duration incidentQuietPeriod = Duration.ofMinutes(2);
+    private Duration incidentReopenWindow = Duration.ofMinutes(30);
+    private Duration incidentScanInterval = Duration.ofSeconds(10);
 
     private Builder() {}
+
+    /** Bearer token of the API's write endpoints; null leaves them open. */
+    public Builder apiToken(String value) {
+      this.apiToken = value;
+      return this;
+    }
+
+    public Builder incidentQuietPeriod(Duration value) {
+      this.incidentQuietPeriod = value;
+      return this;
+    }
+
+    public Builder incidentReopenWindow(Duration value) {
+      this.incidentReopenWindow = value;
+      return this;
+    }
+
+    public Builder incidentScanInterval(Duration value) {
+      this.incidentScanInterval = value;
+      return this;
+    }
 
     public Builder applicationId(String value) {
       this.applicationId = value;
@@ -236,7 +307,8 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
 
     public StreamsAppConfig build() {
       return new StreamsAppConfig(applicationId, bootstrapServers, topicPrefix, stateDir, replicationFactor,
-          commitInterval, streamThreads, httpHost, httpPort, policies, kafka);
+          commitInterval, streamThreads, httpHost, httpPort, policies, kafka, apiToken, incidentQuietPeriod,
+          incidentReopenWindow, incidentScanInterval);
     }
   }
 }

@@ -18,7 +18,17 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import io.fleetwatch.avro.IncidentCommand;
+import io.fleetwatch.avro.IncidentCommandType;
+import io.fleetwatch.avro.Verification;
+import io.fleetwatch.streams.incident.CommandResult;
+import io.fleetwatch.streams.incident.IncidentLifecycle;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
+import java.util.UUID;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,6 +62,13 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /health} → 200 {@code {"status":"UP"}} while Kafka Streams is RUNNING or REBALANCING,
  *       else 503 {@code {"status":"DOWN"}}</li>
  *   <li>{@code GET /metrics} → Prometheus text format</li>
+ *   <li>{@code POST /api/incidents/{id}/acknowledge|assign|resolve|verify} with a JSON body
+ *       {@code {"actor": "...", "reason": "...", "assignee": "..." (assign), "verification":
+ *       "true_positive|benign_positive|false_positive" (verify)}} → the command goes to
+ *       {@code fleet.incident-commands}; 200 with the updated incident once it shows in the store (up to 5 s), else
+ *       202 {@code {"status": "accepted", "commandId": ...}}. Unknown incident → 404, illegal transition → 409, bad
+ *       body → 400, missing or wrong {@code Authorization: Bearer <token>} when a token is configured → 401.
+ *       Served when the queries object also implements {@link IncidentCommandSink}.</li>
  * </ul>
  * Bad query parameters → 400, unknown paths → 404, other methods → 405, store not queryable yet → 503;
  * every error body is {@code {"error": "..."}}.
@@ -69,6 +86,14 @@ public final class ApiServer implements AutoCloseable {
       "acknowledged", IncidentStatus.ACKNOWLEDGED, "resolved", IncidentStatus.RESOLVED);
   private static final Map<String, Severity> SEVERITIES = Map.of("info", Severity.INFO, "low", Severity.LOW,
       "medium", Severity.MEDIUM, "high", Severity.HIGH, "critical", Severity.CRITICAL);
+  private static final Map<String, IncidentCommandType> COMMANDS = Map.of("acknowledge",
+      IncidentCommandType.ACKNOWLEDGE, "assign", IncidentCommandType.ASSIGN, "resolve", IncidentCommandType.RESOLVE,
+      "verify", IncidentCommandType.VERIFY);
+  private static final Map<String, Verification> VERDICTS = Map.of("true_positive", Verification.TRUE_POSITIVE,
+      "benign_positive", Verification.BENIGN_POSITIVE, "false_positive", Verification.FALSE_POSITIVE);
+  private static final Set<String> COMMAND_FIELDS = Set.of("actor", "reason", "assignee", "verification");
+  private static final int MAX_BODY = 16 * 1024;
+  private static final Duration APPLY_WAIT = Duration.ofSeconds(5);
   private static final Comparator<Incident> NEWEST_FIRST = Comparator
       .comparing(Incident::getOpenedAt).reversed()
       .thenComparing(Incident::getId);
@@ -78,6 +103,7 @@ public final class ApiServer implements AutoCloseable {
   private final IncidentQueries incidents;
   private final DeviceQueries devices;
   private final PolicyQueries policies;
+  private final IncidentCommandSink commands;
   private final Supplier<KafkaStreams.State> state;
   private final PrometheusMeterRegistry prometheus;
   private final ObjectMapper mapper = new ObjectMapper();
@@ -117,6 +143,8 @@ public final class ApiServer implements AutoCloseable {
     this.incidents = Objects.requireNonNull(incidents, "incidents");
     this.devices = devices;
     this.policies = policies;
+    this.commands = incidents instanceof IncidentCommandSink sink
+        && (!(incidents instanceof KafkaStreamsIncidentQueries k) || k.acceptsCommands()) ? sink : null;
     this.state = Objects.requireNonNull(state, "state");
     this.prometheus = Objects.requireNonNull(prometheus, "prometheus");
     this.server = HttpServer.create(Objects.requireNonNull(bind, "bind"), 0);
@@ -162,8 +190,9 @@ public final class ApiServer implements AutoCloseable {
           sendError(exchange, 404, "no such resource: " + path);
           return;
         }
-        if (!"GET".equals(exchange.getRequestMethod())) {
-          exchange.getResponseHeaders().add("Allow", "GET");
+        String allowed = route == Route.INCIDENT_COMMAND ? "POST" : "GET";
+        if (!allowed.equals(exchange.getRequestMethod())) {
+          exchange.getResponseHeaders().add("Allow", allowed);
           sendError(exchange, 405, "method " + exchange.getRequestMethod() + " not allowed on " + path);
           return;
         }
@@ -175,6 +204,11 @@ public final class ApiServer implements AutoCloseable {
           case INCIDENT -> one(exchange, path.substring(INCIDENTS.length() + 1));
           case DEVICE -> device(exchange, path.substring(DEVICES.length() + 1));
           case POLICY_LIST -> policyList(exchange);
+          case INCIDENT_COMMAND -> {
+            String rest = path.substring(INCIDENTS.length() + 1);
+            int slash = rest.indexOf('/');
+            incidentCommand(exchange, rest.substring(0, slash), rest.substring(slash + 1));
+          }
           default -> sendError(exchange, 404, "no such resource: " + path);
         }
       } catch (BadRequest e) {
@@ -183,14 +217,17 @@ public final class ApiServer implements AutoCloseable {
         LOG.debug("Store not queryable: {}", e.getMessage());
         exchange.getResponseHeaders().add("Retry-After", "1");
         sendError(exchange, 503, "store not ready (" + state.get() + "), retry shortly");
-      } catch (RuntimeException e) {
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        sendError(exchange, 503, "interrupted");
+      } catch (Exception e) {
         LOG.error("HTTP {} {} failed", exchange.getRequestMethod(), path, e);
         sendError(exchange, 500, "internal error");
       }
     }
   }
 
-  private enum Route { HEALTH, METRICS, INCIDENT_LIST, INCIDENT, DEVICE, POLICY_LIST, NOT_FOUND }
+  private enum Route { HEALTH, METRICS, INCIDENT_LIST, INCIDENT, INCIDENT_COMMAND, DEVICE, POLICY_LIST, NOT_FOUND }
 
   private Route route(String path) {
     if (devices != null && path.startsWith(DEVICES + "/") && path.indexOf('/', DEVICES.length() + 1) < 0
@@ -199,6 +236,13 @@ public final class ApiServer implements AutoCloseable {
     }
     if (policies != null && policies.catalogue() != null && (POLICIES.equals(path) || (POLICIES + "/").equals(path))) {
       return Route.POLICY_LIST;
+    }
+    if (commands != null && path.startsWith(INCIDENTS + "/")) {
+      String rest = path.substring(INCIDENTS.length() + 1);
+      int slash = rest.indexOf('/');
+      if (slash > 0 && rest.indexOf('/', slash + 1) < 0 && COMMANDS.containsKey(rest.substring(slash + 1))) {
+        return Route.INCIDENT_COMMAND;
+      }
     }
     return incidentRoute(path);
   }
@@ -282,6 +326,121 @@ public final class ApiServer implements AutoCloseable {
       vulnerabilityJson.addTo(body, vulnerabilities.inventory(id), vulnerabilities.findingsOfDevice(id));
     }
     sendJson(exchange, 200, body);
+  }
+
+  private void incidentCommand(HttpExchange exchange, String id, String action) throws Exception {
+    String token = commands.requiredToken();
+    if (token != null && !authorized(exchange.getRequestHeaders().getFirst("Authorization"), token)) {
+      exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"fleetwatch\"");
+      sendError(exchange, 401, "missing or wrong bearer token");
+      return;
+    }
+    if (!INCIDENT_ID.matcher(id).matches()) {
+      throw new BadRequest("malformed incident id '" + id + "'");
+    }
+    IncidentCommandType type = COMMANDS.get(action);
+    JsonNode body = body(exchange);
+    IncidentCommand command = IncidentCommand.newBuilder()
+        .setCommandId(UUID.randomUUID().toString())
+        .setIncidentId(id)
+        .setType(type)
+        .setActor(text(body, "actor", true))
+        .setReason(text(body, "reason", false))
+        .setAssignee(text(body, "assignee", type == IncidentCommandType.ASSIGN))
+        .setVerification(verdict(body, type))
+        .setIssuedAt(Instant.now())
+        .build();
+    Optional<Incident> incident = incidents.byId(id);
+    if (incident.isEmpty()) {
+      sendError(exchange, 404, "no incident with id " + id);
+      return;
+    }
+    // The pipeline decides again on arrival; checking here answers an illegal transition at once.
+    CommandResult expected = new IncidentLifecycle().command(incident.get(), command);
+    if (!expected.isApplied()) {
+      sendError(exchange, 409, expected.rejection());
+      return;
+    }
+    commands.submit(command);
+    LOG.info("Command {} {} on incident {} by {} submitted", command.getCommandId(), type, id, command.getActor());
+    long deadline = System.nanoTime() + APPLY_WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<Incident> now = incidents.byId(id);
+      if (now.isPresent() && reflects(now.get(), command)) {
+        sendJson(exchange, 200, incidentJson.write(now.get()));
+        return;
+      }
+      Thread.sleep(50); // waiting for the global store to catch up with the pipeline
+    }
+    ObjectNode accepted = mapper.createObjectNode();
+    accepted.put("status", "accepted");
+    accepted.put("commandId", command.getCommandId());
+    accepted.put("incidentId", id);
+    sendJson(exchange, 202, accepted);
+  }
+
+  private static boolean reflects(Incident incident, IncidentCommand command) {
+    return incident.getHistory().stream().anyMatch(t -> command.getActor().equals(t.getActor())
+        && t.getAt().toEpochMilli() == command.getIssuedAt().toEpochMilli());
+  }
+
+  private static boolean authorized(String header, String token) {
+    if (header == null || !header.startsWith("Bearer ")) {
+      return false;
+    }
+    byte[] given = header.substring("Bearer ".length()).strip().getBytes(StandardCharsets.UTF_8);
+    return MessageDigest.isEqual(given, token.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private JsonNode body(HttpExchange exchange) throws IOException {
+    byte[] raw;
+    try (InputStream in = exchange.getRequestBody()) {
+      raw = in.readNBytes(MAX_BODY + 1);
+    }
+    if (raw.length > MAX_BODY) {
+      throw new BadRequest("body larger than " + MAX_BODY + " bytes");
+    }
+    JsonNode body;
+    try {
+      body = raw.length == 0 ? mapper.createObjectNode() : mapper.readTree(raw);
+    } catch (IOException e) {
+      throw new BadRequest("body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+    if (body == null || !body.isObject()) {
+      throw new BadRequest("body must be a JSON object");
+    }
+    body.fieldNames().forEachRemaining(name -> {
+      if (!COMMAND_FIELDS.contains(name)) {
+        throw new BadRequest("unknown field '" + name + "', expected " + sorted(COMMAND_FIELDS));
+      }
+    });
+    return body;
+  }
+
+  private static String text(JsonNode body, String field, boolean required) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      if (required) {
+        throw new BadRequest(field + " is required");
+      }
+      return null;
+    }
+    if (!value.isTextual() || value.asText().isBlank() || value.asText().length() > 256) {
+      throw new BadRequest(field + " must be a non-blank string of at most 256 characters");
+    }
+    return value.asText();
+  }
+
+  private static Verification verdict(JsonNode body, IncidentCommandType type) {
+    String value = text(body, "verification", type == IncidentCommandType.VERIFY);
+    if (value == null) {
+      return null;
+    }
+    Verification v = VERDICTS.get(value.toLowerCase(Locale.ROOT));
+    if (v == null) {
+      throw new BadRequest("verification must be one of " + sorted(VERDICTS.keySet()) + ", got '" + value + "'");
+    }
+    return v;
   }
 
   private void policyList(HttpExchange exchange) throws IOException {

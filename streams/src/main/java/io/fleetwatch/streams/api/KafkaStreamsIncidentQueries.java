@@ -27,9 +27,11 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * {@link DeviceQueries} from this instance's {@code device-twins} and {@code check-states} stores and
  * {@link PolicyQueries} from the catalogue in force, when given one.
  */
-public final class KafkaStreamsIncidentQueries implements IncidentQueries, DeviceQueries, PolicyQueries, VulnerabilityQueries {
+public final class KafkaStreamsIncidentQueries implements IncidentQueries, DeviceQueries, PolicyQueries, VulnerabilityQueries,
+    IncidentCommandSink {
   private final KafkaStreams streams;
   private final RuntimeCatalogue catalogue;
+  private final IncidentCommandSink commands;
 
   public KafkaStreamsIncidentQueries(KafkaStreams streams) {
     this(streams, null);
@@ -40,8 +42,36 @@ public final class KafkaStreamsIncidentQueries implements IncidentQueries, Devic
    * @param catalogue the catalogue in force, or {@code null} when the API should not serve it
    */
   public KafkaStreamsIncidentQueries(KafkaStreams streams, RuntimeCatalogue catalogue) {
+    this(streams, catalogue, null);
+  }
+
+  /**
+   * @param streams the running client
+   * @param catalogue the catalogue in force, or {@code null} when the API should not serve it
+   * @param commands where responders' commands go, or {@code null} (then the API has no write endpoints)
+   */
+  public KafkaStreamsIncidentQueries(KafkaStreams streams, RuntimeCatalogue catalogue, IncidentCommandSink commands) {
     this.streams = Objects.requireNonNull(streams, "streams");
     this.catalogue = catalogue;
+    this.commands = commands;
+  }
+
+  /** Whether responders' commands can be submitted through this object. */
+  public boolean acceptsCommands() {
+    return commands != null;
+  }
+
+  @Override
+  public void submit(io.fleetwatch.avro.IncidentCommand command) throws Exception {
+    if (commands == null) {
+      throw new IllegalStateException("no command sink configured");
+    }
+    commands.submit(command);
+  }
+
+  @Override
+  public String requiredToken() {
+    return commands == null ? null : commands.requiredToken();
   }
 
   @Override

@@ -5,6 +5,8 @@ import io.fleetwatch.avro.DeadLetterReason;
 import io.fleetwatch.avro.Evidence;
 import io.fleetwatch.schemas.AvroSerde;
 import io.fleetwatch.schemas.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -36,6 +38,10 @@ import org.slf4j.LoggerFactory;
 public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
   public static final String DEAD_LETTER_TOPIC_CONFIG = "fleetwatch.deadletter.topic";
   public static final String MAX_PAYLOAD_BYTES_CONFIG = "fleetwatch.deadletter.max.payload.bytes";
+  /** A Micrometer {@code MeterRegistry} object (not a string) for {@value #DEAD_LETTERS}; optional. */
+  public static final String METER_REGISTRY_CONFIG = "fleetwatch.deadletter.meter.registry";
+  /** Counter of dead letters written by the streams app, tag {@code reason} (undecodable_record). */
+  public static final String DEAD_LETTERS = "fleetwatch.streams.deadletters";
   static final int DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024;
   public static final String COMPONENT = "streams";
 
@@ -45,12 +51,18 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
   private final AvroSerde<DeadLetter> serde = AvroSerde.of(DeadLetter.class);
   private String deadLetterTopic = Topics.DEFAULT_PREFIX + "deadletter";
   private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+  private Counter deadLetters;
 
   @Override
   public void configure(Map<String, ?> configs) {
     Object topic = configs.get(DEAD_LETTER_TOPIC_CONFIG);
     if (topic != null && !topic.toString().isBlank()) {
       deadLetterTopic = topic.toString();
+    }
+    if (configs.get(METER_REGISTRY_CONFIG) instanceof MeterRegistry registry) {
+      deadLetters = Counter.builder(DEAD_LETTERS).description("Dead letters written by the streams app")
+          .tag("reason", DeadLetterReason.UNDECODABLE_RECORD.name().toLowerCase(java.util.Locale.ROOT))
+          .register(registry);
     }
     Object max = configs.get(MAX_PAYLOAD_BYTES_CONFIG);
     if (max != null) {
@@ -76,7 +88,11 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
         deadLetterTopic, record.topic(), record.partition(), record.offset(), context.processorNodeId(),
         exception.toString());
     try {
-      return Response.resume(List.of(deadLetter(record, exception)));
+      Response response = Response.resume(List.of(deadLetter(record, exception)));
+      if (deadLetters != null) {
+        deadLetters.increment();
+      }
+      return response;
     } catch (RuntimeException e) {
       LOG.error("Cannot build the dead letter for topic={} partition={} offset={}; record skipped",
           record.topic(), record.partition(), record.offset(), e);

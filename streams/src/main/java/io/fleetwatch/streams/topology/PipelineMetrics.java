@@ -31,6 +31,8 @@ import java.util.function.Supplier;
  * <tr><td>fleetwatch.incidents.resolved</td><td>counter</td><td>policy, severity</td><td>incidents resolved</td></tr>
  * <tr><td>fleetwatch.incident.detection.latency</td><td>timer</td><td>policy</td><td>device time of the raising
  * observation to the wall-clock time the incident opened</td></tr>
+ * <tr><td>fleetwatch.devices</td><td>gauge</td><td>status (online, offline)</td><td>devices with a twin on this
+ * instance; offline = a heartbeat-loss (absence) check is raised; refreshed by the heartbeat punctuator</td></tr>
  * </table>
  */
 public final class PipelineMetrics {
@@ -40,6 +42,7 @@ public final class PipelineMetrics {
   public static final String INCIDENTS_OPENED = "fleetwatch.incidents.opened";
   public static final String INCIDENTS_RESOLVED = "fleetwatch.incidents.resolved";
   public static final String DETECTION_LATENCY = "fleetwatch.incident.detection.latency";
+  public static final String DEVICES = "fleetwatch.devices";
   static final String UNKNOWN = "unknown";
 
   private final MeterRegistry registry;
@@ -50,6 +53,7 @@ public final class PipelineMetrics {
   private final Map<String, Counter> opened = new ConcurrentHashMap<>();
   private final Map<String, Counter> resolved = new ConcurrentHashMap<>();
   private final Map<String, Timer> latency = new ConcurrentHashMap<>();
+  private final Map<String, long[]> devicesByTask = new ConcurrentHashMap<>();
 
   /**
    * @param registry where meters are registered
@@ -70,6 +74,30 @@ public final class PipelineMetrics {
     this.observations = Counter.builder(OBSERVATIONS)
         .description("Telemetry records evaluated against the policy catalogue")
         .register(registry);
+    for (String status : new String[] {"online", "offline"}) {
+      int index = "online".equals(status) ? 0 : 1;
+      io.micrometer.core.instrument.Gauge.builder(DEVICES, this, m -> m.deviceCount(index))
+          .description("Devices by heartbeat status (offline: heartbeat-loss check raised)")
+          .tag("status", status).register(registry);
+    }
+  }
+
+  private double deviceCount(int index) {
+    long total = 0;
+    for (long[] counts : devicesByTask.values()) {
+      total += counts[index];
+    }
+    return total;
+  }
+
+  /** Replaces one task's device counts (heartbeat punctuator). */
+  void devices(String taskId, long online, long offline) {
+    devicesByTask.put(taskId, new long[] {online, offline});
+  }
+
+  /** Forgets a task this instance no longer runs. */
+  void forgetDevices(String taskId) {
+    devicesByTask.remove(taskId);
   }
 
   void observation() {

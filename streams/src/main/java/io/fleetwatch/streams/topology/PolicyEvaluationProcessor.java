@@ -147,12 +147,20 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
     }
   }
 
-  /** Wall-clock punctuation: raises heartbeat loss for every silent device of this task. */
+  @Override
+  public void close() {
+    metrics.forgetDevices(context.taskId().toString());
+  }
+
+  /**
+   * Wall-clock punctuation: raises heartbeat loss for every silent device of this task, and counts the task's devices
+   * online and offline (a raised absence check) for the {@code fleetwatch.devices} gauge.
+   */
   private void scanForSilence(long wallClockMs) {
     PolicyCatalogue current = catalogue.current();
-    if (!current.hasAbsenceChecks()) {
-      return;
-    }
+    boolean absence = current.hasAbsenceChecks();
+    long online = 0;
+    long offline = 0;
     Instant now = Instant.ofEpochMilli(wallClockMs);
     try (KeyValueIterator<String, DeviceTwin> all = twins.all()) {
       while (all.hasNext()) {
@@ -161,6 +169,11 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
         if (twin == null) {
           continue;
         }
+        if (!absence) {
+          online++;
+          continue;
+        }
+        boolean silent = false;
         Asset asset = asset(twin.getDeviceId());
         String site = asset != null ? asset.getSite() : twin.getSite();
         List<ApplicableCheck> checks = current.absenceChecksFor(asset == null ? null : asset.getAssetClass(),
@@ -174,10 +187,19 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
             checkStates.put(key, evaluation.state());
             metrics.evaluation(applicable.policy().id());
             forward(applicable, evaluation, twin.getDeviceId(), site, asset, now, null, wallClockMs);
+            silent = true;
+          } else {
+            silent |= previous != null && previous.getActive();
           }
+        }
+        if (silent) {
+          offline++;
+        } else {
+          online++;
         }
       }
     }
+    metrics.devices(context.taskId().toString(), online, offline);
   }
 
   private Evaluation evaluate(ApplicableCheck applicable, String deviceId, Observation observation) {
