@@ -3,6 +3,8 @@ package io.fleetwatch.app.simulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetwatch.app.cli.SimulateCommand;
 import io.fleetwatch.app.demo.DemoPipeline;
 import io.fleetwatch.app.demo.DemoSettings;
@@ -10,6 +12,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +59,34 @@ class ScenarioCheckIT {
     if (pipeline != null) {
       pipeline.close();
     }
+  }
+
+  @Test
+  @Order(0)
+  void theDemoFleetAtRestRaisesNoIncident(@TempDir Path dir) throws Exception {
+    // Given 30 s of normal load from every device, then a marker: meter-01 connects to an unknown peer (SEC-12)
+    Files.writeString(dir.resolve("quiet-then-marker.yaml"), """
+        apiVersion: fleetwatch.io/v1
+        kind: Scenario
+        name: quiet-then-marker
+        description: Normal load for 30 s, then a new peer as a marker that the pipeline has caught up.
+        targets: {marker: {device: meter-01}}
+        schedule: {start: PT30S}
+        steps: [{target: marker, events: {type: peer_connected, count: 1, attributes: {peer: 203.0.113.50}}}]
+        expect: [{policy: SEC-12, target: marker, within: PT60S}]
+        """);
+
+    Result r = simulate(dir, "--scenario", "quiet-then-marker", "--check", "--api", api(), "--state-interval",
+        "PT10S");
+
+    // Then the marker is the only incident: the healthy baseline trips no policy of the catalogue
+    assertEquals(0, r.exit, r.output);
+    HttpResponse<String> incidents = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(api() + "/api/incidents")).build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode all = new ObjectMapper().readTree(incidents.body());
+    List<String> policies = new ArrayList<>();
+    all.forEach(i -> policies.add(i.path("policyId").asText() + " on " + i.path("deviceId").asText()));
+    assertEquals(List.of("SEC-12 on meter-01"), policies);
   }
 
   @Test
