@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code fleetwatch bench}: performance measurements whose results go to {@code docs/benchmarks.md}. */
 @Command(name = "bench", description = "Measure fleetwatch's performance (results appended to docs/benchmarks.md).",
-    subcommands = {IngestCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {IngestCommand.class, VulnerabilityBenchCommand.class, CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
