@@ -7,6 +7,7 @@ import io.fleetwatch.avro.Violation;
 import io.fleetwatch.avro.ViolationStatus;
 import io.fleetwatch.schemas.AvroSerde;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,44 +24,70 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * What the streams app committed for one {@link TelemetryFeed}, against what it must have produced: every expected
- * violation (device, RAISED/CLEARED, device time) exactly once in {@code fleet.violations}, and per incident exactly
- * one OPEN and, when its clearing reading was fed, one RESOLVED record in {@code fleet.incidents}. Both topics are
- * read {@code read_committed} up to their last stable offset, so records of aborted transactions (a killed instance's
- * unfinished work) do not count and duplicates from a replay that was committed twice would.
+ * What the streams app committed for one {@link TelemetryFeed}, against what it must have produced. Both output topics
+ * are read {@code read_committed} up to their last stable offset, so records of aborted transactions (a killed
+ * instance's unfinished work) do not count, and output committed twice (a replay after a failure) would.
  *
- * <p>The probe policy has one check, so an incident only ever has two records (opened, resolved); any further record
- * with the same id and status is a duplicated transition.
+ * <ul>
+ *   <li>{@code fleet.violations}: every expected violation (device, RAISED/CLEARED, device time of the reading) exactly
+ *       once, nothing else.
+ *   <li>{@code fleet.incidents}: every expected violation reached the incident of its device (a record of that device
+ *       whose {@code lastSeenAt} is the violation's device time), and no incident state was committed twice: two
+ *       records equal in everything but the wall-clock {@code detectedAt} are one transition emitted twice. This
+ *       holds whatever the incident lifecycle does with a raise (open, reopen) or a clear (resolve now or after a
+ *       quiet period).
+ *   <li>Incidents expected: one per raise, as the lifecycle without a reopen window has it; reported next to the
+ *       incidents seen.
+ * </ul>
  */
 final class PipelineAudit {
 
   /** Counts of one audit. */
   record Counts(int violationsExpected, int violationsSeen, int violationDuplicates, int violationsMissing,
-      int violationsUnexpected, int transitionsExpected, int transitionsSeen, int transitionDuplicates,
-      int transitionsMissing, int transitionsUnexpected, int incidentsExpected, int incidentsSeen, int openAtEnd, String sample) {
+      int violationsUnexpected, int incidentRecords, int incidentDuplicates, int violationsNotInIncidents,
+      int incidentsExpected, int incidentsSeen, int openAtEnd, String sample) {
 
+    /** Nothing lost, nothing duplicated. */
     boolean exact() {
       return violationDuplicates == 0 && violationsMissing == 0 && violationsUnexpected == 0
-          && transitionDuplicates == 0 && transitionsMissing == 0 && transitionsUnexpected == 0
-          && incidentsSeen == incidentsExpected;
+          && incidentDuplicates == 0 && violationsNotInIncidents == 0;
+    }
+
+    /** Everything expected arrived (duplicates aside). */
+    boolean complete() {
+      return violationsMissing == 0 && violationsNotInIncidents == 0;
     }
 
     @Override
     public String toString() {
       return "violations expected=" + violationsExpected + " seen=" + violationsSeen + " duplicates="
           + violationDuplicates + " missing=" + violationsMissing + " unexpected=" + violationsUnexpected
-          + " | incident transitions expected=" + transitionsExpected + " seen=" + transitionsSeen + " duplicates="
-          + transitionDuplicates + " missing=" + transitionsMissing + " unexpected=" + transitionsUnexpected
-          + " | incidents expected=" + incidentsExpected
-          + " seen=" + incidentsSeen + " open at end=" + openAtEnd + (sample.isEmpty() ? "" : " (e.g. " + sample + ")");
+          + " | incident transitions seen=" + incidentRecords + " duplicates=" + incidentDuplicates
+          + " violations missing from incidents=" + violationsNotInIncidents + " | incidents expected="
+          + incidentsExpected + " seen=" + incidentsSeen + " open at end=" + openAtEnd
+          + (sample.isEmpty() ? "" : " (e.g. " + sample + ")");
     }
   }
 
   private record ViolationKey(String deviceId, boolean raised, long eventTime) {}
 
-  private record TransitionKey(String incidentId, IncidentStatus status) {}
-
   private PipelineAudit() {}
+
+  /**
+   * Audits until everything expected has arrived or {@code timeout} passes, and returns the last audit: output is
+   * read up to the last stable offset, so a final record may land just after one read.
+   */
+  static Counts awaitComplete(String bootstrapServers, TelemetryFeed feed, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Counts counts = audit(bootstrapServers, feed);
+      if (counts.complete() || System.nanoTime() - deadline >= 0) {
+        return counts;
+      }
+      TimeUnit.MILLISECONDS.sleep(500);
+    }
+  }
 
   /** Audits the committed output for {@code feed}'s site against {@code feed.expected()}. */
   static Counts audit(String bootstrapServers, TelemetryFeed feed) {
@@ -99,63 +127,35 @@ final class PipelineAudit {
       }
     }
 
-    // Incidents: opened by each expected raise (device, time), resolved by the device's next expected clear.
-    Map<TransitionKey, Integer> seenTransitions = new HashMap<>();
-    Map<String, Incident> byDeviceAndOpening = new HashMap<>();
+    Map<Incident, Integer> states = new HashMap<>();
+    Set<String> reflected = new HashSet<>();
     Map<String, Incident> latest = new TreeMap<>();
     for (Incident i : incidents) {
-      seenTransitions.merge(new TransitionKey(i.getId(), i.getStatus()), 1, Integer::sum);
-      byDeviceAndOpening.putIfAbsent(i.getDeviceId() + "@" + i.getOpenedAt().toEpochMilli(), i);
+      states.merge(Incident.newBuilder(i).setDetectedAt(Instant.EPOCH).build(), 1, Integer::sum);
+      reflected.add(i.getDeviceId() + "@" + i.getLastSeenAt().toEpochMilli());
       latest.put(i.getId(), i);
     }
-    int transitionsExpected = 0;
-    int transitionsMissing = 0;
-    int incidentsExpected = 0;
-    Set<TransitionKey> expectedTransitions = new HashSet<>();
-    for (int k = 0; k < expected.size(); k++) {
-      Transition t = expected.get(k);
-      if (!t.raised()) {
-        continue;
-      }
-      incidentsExpected++;
-      boolean resolves = k + 1 < expected.size() && expected.get(k + 1).deviceId().equals(t.deviceId());
-      transitionsExpected += resolves ? 2 : 1;
-      Incident incident = byDeviceAndOpening.get(t.deviceId() + "@" + t.eventTime());
-      if (incident == null) {
-        transitionsMissing += resolves ? 2 : 1;
-        note(sample, "no incident for " + t);
-        continue;
-      }
-      expectedTransitions.add(new TransitionKey(incident.getId(), IncidentStatus.OPEN));
-      if (!seenTransitions.containsKey(new TransitionKey(incident.getId(), IncidentStatus.OPEN))) {
-        transitionsMissing++;
-        note(sample, "no OPEN record of " + incident.getId());
-      }
-      if (resolves) {
-        TransitionKey resolved = new TransitionKey(incident.getId(), IncidentStatus.RESOLVED);
-        expectedTransitions.add(resolved);
-        if (!seenTransitions.containsKey(resolved)) {
-          transitionsMissing++;
-          note(sample, "no RESOLVED record of " + incident.getId());
-        }
+    int incidentDuplicates = 0;
+    for (Map.Entry<Incident, Integer> e : states.entrySet()) {
+      if (e.getValue() > 1) {
+        incidentDuplicates += e.getValue() - 1;
+        note(sample, e.getValue() + "x " + e.getKey().getId() + " " + e.getKey().getStatus() + " lastSeenAt "
+            + e.getKey().getLastSeenAt());
       }
     }
-    int transitionDuplicates = 0;
-    int transitionsUnexpected = 0;
-    for (Map.Entry<TransitionKey, Integer> e : seenTransitions.entrySet()) {
-      transitionDuplicates += e.getValue() - 1;
-      if (e.getValue() > 1) {
-        note(sample, e.getValue() + "x " + e.getKey());
-      }
-      if (!expectedTransitions.contains(e.getKey())) {
-        transitionsUnexpected += e.getValue();
-        note(sample, "unexpected " + e.getKey());
+    int notInIncidents = 0;
+    int raises = 0;
+    for (Transition t : expected) {
+      raises += t.raised() ? 1 : 0;
+      if (!reflected.contains(t.deviceId() + "@" + t.eventTime())) {
+        notInIncidents++;
+        note(sample, "no incident record for " + t);
       }
     }
     int openAtEnd = (int) latest.values().stream().filter(i -> i.getStatus() != IncidentStatus.RESOLVED).count();
     return new Counts(expected.size(), violations.size(), violationDuplicates, violationsMissing,
-        violationsUnexpected, transitionsExpected, incidents.size(), transitionDuplicates, transitionsMissing,
-        transitionsUnexpected, incidentsExpected, latest.size(), openAtEnd, String.join("; ", sample));
+        violationsUnexpected, incidents.size(), incidentDuplicates, notInIncidents, raises, latest.size(), openAtEnd,
+        String.join("; ", sample));
   }
 
   /** Incident records (all transitions, in topic order per partition) of {@code site}'s probe policy. */

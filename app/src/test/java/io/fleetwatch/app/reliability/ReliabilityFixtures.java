@@ -96,6 +96,12 @@ final class ReliabilityFixtures {
     env.put("FLEETWATCH_POLICIES", policies.toString());
     env.put("FLEETWATCH_KAFKA_SESSION_TIMEOUT_MS", "6000");
     env.put("FLEETWATCH_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
+    // Checking the checker: -Dfleetwatch.it.streams.processing.guarantee=at_least_once overrides exactly-once, and the
+    // audits must then report duplicates after a kill.
+    String guarantee = System.getProperty("fleetwatch.it.streams.processing.guarantee");
+    if (guarantee != null) {
+      env.put("FLEETWATCH_KAFKA_PROCESSING_GUARANTEE", guarantee);
+    }
     return env;
   }
 
@@ -137,7 +143,7 @@ final class ReliabilityFixtures {
     }
   }
 
-  /** Whether {@code topic} exists and holds at least one record. */
+  /** Offsets in use in {@code topic} (records, and transaction markers when written transactionally). */
   static long recordCount(String bootstrapServers, String topic) throws Exception {
     try (Admin admin = admin(bootstrapServers)) {
       var description = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);

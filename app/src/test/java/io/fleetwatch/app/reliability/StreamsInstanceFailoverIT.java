@@ -112,11 +112,11 @@ class StreamsInstanceFailoverIT {
           assertTrue(ReliabilityFixtures.awaitCaughtUp(bootstrap, APPLICATION_ID,
               ReliabilityFixtures.TOPICS.telemetry().name(), Duration.ofMinutes(2)), "survivor caught up");
           assertTrue(ledger.awaitAll(feed.acknowledged(), Duration.ofSeconds(60)), "telemetry in Kafka");
-          PipelineAudit.Counts counts = PipelineAudit.audit(bootstrap, feed);
+          PipelineAudit.Counts counts = PipelineAudit.awaitComplete(bootstrap, feed, Duration.ofSeconds(60));
           LOG.info("REPORT one of two streams instances killed: sent={} acknowledged={} inKafka={} duplicates={} | {}"
               + " | devices moved to the survivor={} | kill->every device has a new incident {} ms | test {} s",
-              feed.sent(), feed.acknowledgedCount(), ledger.records(), ledger.seen().duplicates(), counts, ofB.size(), flowingAgainMs,
-              TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began));
+              feed.sent(), feed.acknowledgedCount(), ledger.records(), ledger.seen().duplicates(), counts, ofB.size(),
+              flowingAgainMs, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began));
           assertTrue(ofB.size() > 0 && aOnly > 0, "both instances owned devices before the kill: " + owners);
           assertEquals(messages, feed.acknowledgedCount(), "feed acknowledged by Kafka");
           assertTrue(counts.exact(), counts.toString());
