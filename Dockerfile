@@ -22,6 +22,7 @@ WORKDIR /app
 COPY --from=build /src/app/target/fleetwatch.jar /app/fleetwatch.jar
 COPY policies /app/policies
 COPY examples /app/examples
+COPY scenarios /app/scenarios
 ENV FLEETWATCH_HOME=/app
 USER fleetwatch
 EXPOSE 8080 8081
