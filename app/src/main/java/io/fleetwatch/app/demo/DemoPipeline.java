@@ -119,6 +119,10 @@ public final class DemoPipeline implements AutoCloseable {
         .httpHost(settings.bindHost())
         .httpPort(settings.httpPort())
         .policies(settings.policies())
+        .incidentQuietPeriod(settings.incidentQuietPeriod())
+        .incidentReopenWindow(settings.incidentReopenWindow())
+        .incidentScanInterval(Duration.ofSeconds(1))
+        .apiToken(settings.apiToken())
         .build();
     streams = new FleetStreamsApp(streamsConfig, catalogue, metrics, Clock.systemUTC());
     started.push(() -> streams.close(Duration.ofSeconds(10)));

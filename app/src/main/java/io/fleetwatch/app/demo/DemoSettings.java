@@ -1,6 +1,7 @@
 package io.fleetwatch.app.demo;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -16,9 +17,20 @@ import java.util.Objects;
  * @param simulate whether the simulator publishes the fleet's telemetry
  * @param rate simulator messages per second
  * @param partitions partitions of the topics created at start
+ * @param incidentQuietPeriod how long an incident stays open after its checks cleared (PT0S: resolves at once)
+ * @param incidentReopenWindow how soon after resolution a raise reopens it (PT0S: never)
+ * @param apiToken bearer token of the API's write endpoints, or null
  */
 public record DemoSettings(String bindHost, int mqttPort, int kafkaPort, int httpPort, Path dataDir, Path fleet,
-    Path policies, boolean simulate, double rate, int partitions) {
+    Path policies, boolean simulate, double rate, int partitions, Duration incidentQuietPeriod,
+    Duration incidentReopenWindow, String apiToken) {
+
+  /** Incidents resolve as soon as their checks clear and never reopen, so every transition shows at once. */
+  public DemoSettings(String bindHost, int mqttPort, int kafkaPort, int httpPort, Path dataDir, Path fleet,
+      Path policies, boolean simulate, double rate, int partitions) {
+    this(bindHost, mqttPort, kafkaPort, httpPort, dataDir, fleet, policies, simulate, rate, partitions,
+        Duration.ZERO, Duration.ZERO, null);
+  }
 
   public DemoSettings {
     Objects.requireNonNull(bindHost, "bindHost");
@@ -29,6 +41,8 @@ public record DemoSettings(String bindHost, int mqttPort, int kafkaPort, int htt
         throw new IllegalArgumentException("port must be within 0..65535, got " + port);
       }
     }
+    Objects.requireNonNull(incidentQuietPeriod, "incidentQuietPeriod");
+    Objects.requireNonNull(incidentReopenWindow, "incidentReopenWindow");
     if (partitions < 1) {
       throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
     }
