@@ -42,8 +42,9 @@ public final class RegistryCommand {
     public Integer call() {
       try {
         Registry registry = AssetRegistryFile.readRegistry(file);
-        spec.commandLine().getOut().printf("%s: %d assets, %d services, %d stakeholders, valid%n", file,
-            registry.assets().size(), registry.services().size(), registry.stakeholders().size());
+        spec.commandLine().getOut().printf("%s: %d assets, %d services, %d stakeholders, %d models, %d SBOMs, valid%n",
+            file, registry.assets().size(), registry.services().size(), registry.stakeholders().size(),
+            registry.models().size(), registry.sboms().size());
         return 0;
       } catch (RegistryException e) {
         spec.commandLine().getErr().println(e.getMessage());
@@ -86,12 +87,14 @@ public final class RegistryCommand {
   }
 
   /**
-   * Publishes services, stakeholders, then assets (so whatever an asset refers to is there first), each keyed by
+   * Publishes services, stakeholders, SBOMs, the model catalogue, then assets (so whatever an asset refers to is there first), each keyed by
    * its id, and waits until Kafka acknowledged all of them.
    */
   public static void apply(Map<String, Object> clientConfig, Topics topics, Registry registry) throws Exception {
     publish(clientConfig, topics.services(), registry.services(), BusinessService::getId);
     publish(clientConfig, topics.stakeholders(), registry.stakeholders(), Stakeholder::getId);
+    publish(clientConfig, topics.sboms(), registry.sboms(), s -> s.getModel() + "@" + s.getFirmware());
+    publish(clientConfig, topics.models(), registry.models(), io.fleetwatch.avro.DeviceModel::getModel);
     publish(clientConfig, topics.assets(), registry.assets(), Asset::getDeviceId);
   }
 

@@ -2,9 +2,13 @@ package io.fleetwatch.streams.registry;
 
 import io.fleetwatch.avro.Asset;
 import io.fleetwatch.avro.BusinessService;
+import io.fleetwatch.avro.DeviceModel;
+import io.fleetwatch.avro.ModelStakeholder;
+import io.fleetwatch.avro.Sbom;
 import io.fleetwatch.avro.Stakeholder;
 import io.fleetwatch.avro.StakeholderRef;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.io.IOException;
 import java.io.Reader;
@@ -49,23 +53,31 @@ public final class AssetRegistryFile {
   public static final String API_VERSION = "fleetwatch.io/v1";
   public static final String KIND = "AssetRegistry";
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final Set<String> TOP_LEVEL = Set.of("apiVersion", "kind", "assets", "services", "stakeholders");
+  private static final Set<String> TOP_LEVEL = Set.of("apiVersion", "kind", "assets", "services", "stakeholders",
+      "models");
+  private static final Set<String> MODEL_FIELDS = Set.of("model", "vendor", "minimumFirmware", "supportEndsOn",
+      "stakeholders", "sboms");
+  private static final Set<String> SBOM_FIELDS = Set.of("firmware", "file");
   private static final Set<String> ASSET_FIELDS = Set.of("deviceId", "site", "zone", "assetClass", "model", "vendor",
       "safetyFunction", "services", "ssf", "stakeholders");
   private static final Set<String> SSF_FIELDS = Set.of("recoveryDifficulty", "economicImpact");
   private static final Set<String> SERVICE_FIELDS = Set.of("id", "name", "rto", "rpo", "costPerHour", "currency",
       "manualFallback", "fallback", "bcpReference");
   private static final Set<String> STAKEHOLDER_FIELDS =
-      Set.of("id", "name", "role", "email", "phone", "url", "securityTxt");
+      Set.of("id", "name", "role", "email", "phone", "url", "securityTxt", "psirtUrl", "csafProviderMetadata",
+          "components");
   /** Supply-chain roles a stakeholder can hold. */
   public static final Set<String> ROLES = Set.of("owner", "operator", "integrator", "maintenance-contractor",
       "manufacturer-psirt", "component-supplier", "insurer", "isac", "regulator");
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
   private final String file;
+  private final Path baseDirectory;
 
   private AssetRegistryFile(String file) {
     this.file = file;
+    Path parent = Path.of(file).toAbsolutePath().getParent();
+    this.baseDirectory = parent == null ? Path.of(".") : parent;
   }
 
   /** Reads and validates the registry at {@code path}; returns its assets. */
@@ -169,7 +181,79 @@ public final class AssetRegistryFile {
       }
       assets.add(asset);
     }
-    return new Registry(assets, services, stakeholders);
+    List<DeviceModel> models = new ArrayList<>();
+    List<Sbom> sboms = new ArrayList<>();
+    Map<String, Integer> modelIds = new HashMap<>();
+    for (Item item : list(top.get("models"), "models")) {
+      DeviceModel model = model(item.node(), item.at(), sboms, top.containsKey("stakeholders") ? stakeholderIds : null);
+      rejectDuplicate(modelIds, model.getModel(), item, "model", "model");
+      models.add(model);
+    }
+    return new Registry(assets, services, stakeholders, models, sboms);
+  }
+
+  /**
+   * A model of the catalogue: vendor, minimum firmware (SEC-05), end of support (SEC-06), stakeholders by role, and
+   * CycloneDX SBOMs per firmware ({@code file} relative to the registry file).
+   */
+  private DeviceModel model(Node node, String at, List<Sbom> sboms, Map<String, Integer> stakeholderIds)
+      throws RegistryException {
+    Map<String, Node> fields = mapping(node, at, MODEL_FIELDS);
+    String model = requiredText(fields, node, "model", at + ".model");
+    String minimum = optionalText(fields, "minimumFirmware", at);
+    LocalDate supportEnds = null;
+    String end = optionalText(fields, "supportEndsOn", at);
+    if (end != null) {
+      try {
+        supportEnds = LocalDate.parse(end);
+      } catch (DateTimeParseException e) {
+        throw error(fields.get("supportEndsOn"), at + ".supportEndsOn", "must be a date like 2029-12-31, got '"
+            + end + "'");
+      }
+    }
+    List<ModelStakeholder> refs = new ArrayList<>();
+    Node stakeholdersNode = fields.get("stakeholders");
+    if (stakeholdersNode != null) {
+      for (Map.Entry<String, Node> e : mapping(stakeholdersNode, at + ".stakeholders", ROLES).entrySet()) {
+        String id = scalar(e.getValue(), at + ".stakeholders." + e.getKey());
+        if (stakeholderIds != null && !stakeholderIds.containsKey(id)) {
+          throw error(e.getValue(), at + ".stakeholders." + e.getKey(), "unknown stakeholder '" + id
+              + "' (not in stakeholders:)");
+        }
+        refs.add(new ModelStakeholder(e.getKey(), id));
+      }
+    }
+    List<String> sbomKeys = new ArrayList<>();
+    for (Item item : list(fields.get("sboms"), at + ".sboms")) {
+      Map<String, Node> sbom = mapping(item.node(), item.at(), SBOM_FIELDS);
+      String firmware = requiredText(sbom, item.node(), "firmware", item.at() + ".firmware");
+      String relative = requiredText(sbom, item.node(), "file", item.at() + ".file");
+      Path path = baseDirectory.resolve(relative);
+      String json;
+      try {
+        json = Files.readString(path, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw error(sbom.get("file"), item.at() + ".file", "cannot read " + path + ": " + e.getMessage());
+      }
+      sboms.add(new CycloneDxSbom().parse(path.toString(), json, model, firmware));
+      sbomKeys.add(model + "@" + firmware);
+    }
+    return DeviceModel.newBuilder().setModel(model).setVendor(optionalText(fields, "vendor", at))
+        .setMinimumFirmware(minimum).setSupportEndsOn(supportEnds).setStakeholders(refs).setSboms(sbomKeys).build();
+  }
+
+  private List<String> textList(Node node, String at) throws RegistryException {
+    List<String> values = new ArrayList<>();
+    if (node == null) {
+      return values;
+    }
+    if (!(node instanceof SequenceNode seq)) {
+      throw error(node, at, "must be a list");
+    }
+    for (int i = 0; i < seq.getValue().size(); i++) {
+      values.add(scalar(seq.getValue().get(i), at + "[" + i + "]"));
+    }
+    return values;
   }
 
   private record Item(Node node, String at) {}
@@ -236,9 +320,13 @@ public final class AssetRegistryFile {
         .setPhone(optionalText(fields, "phone", at))
         .setUrl(optionalText(fields, "url", at))
         .setSecurityTxt(optionalText(fields, "securityTxt", at))
+        .setPsirtUrl(optionalText(fields, "psirtUrl", at))
+        .setCsafProviderMetadata(optionalText(fields, "csafProviderMetadata", at))
+        .setComponents(textList(fields.get("components"), at + ".components"))
         .build();
-    if (s.getEmail() == null && s.getPhone() == null && s.getUrl() == null && s.getSecurityTxt() == null) {
-      throw error(node, at, "needs at least one contact point (email, phone, url or securityTxt)");
+    if (s.getEmail() == null && s.getPhone() == null && s.getUrl() == null && s.getSecurityTxt() == null
+        && s.getPsirtUrl() == null) {
+      throw error(node, at, "needs at least one contact point (email, phone, url, securityTxt or psirtUrl)");
     }
     return s;
   }
