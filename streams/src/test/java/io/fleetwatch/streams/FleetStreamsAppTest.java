@@ -30,7 +30,7 @@ class FleetStreamsAppTest {
       assertFalse(app.isRunning());
       String description = app.topology().describe().toString();
       for (String store : new String[] {"assets", "incidents", "device-twins", "check-states",
-          "incidents-by-site-and-dedup-key", "services", "stakeholders", "violations-by-site",
+          "incidents-by-dedup", "services", "stakeholders", "violations-by-site",
           "incident-commands-by-site"}) {
         assertTrue(description.contains(store), store);
       }

@@ -70,7 +70,7 @@ public final class FleetTopology {
   public static final String DEVICE_TWINS_STORE = "device-twins";
   public static final String CHECK_STATES_STORE = "check-states";
   /** {@code site|policyId|deviceOrSite} to the incident (unresolved, or resolved within the reopen window). */
-  public static final String INCIDENTS_BY_DEDUP_STORE = "incidents-by-site-and-dedup-key";
+  public static final String INCIDENTS_BY_DEDUP_STORE = "incidents-by-dedup";
   public static final String SERVICES_STORE = "services";
   public static final String STAKEHOLDERS_STORE = "stakeholders";
   /** Repartition of violations by site, so that one task sees every incident of a site (correlation). */

@@ -251,6 +251,12 @@ final class IncidentProcessor implements Processor<String, IncidentInput, String
       if (stored == null) {
         continue;
       }
+      if (entry.key.chars().filter(c -> c == '|').count() != 2) {
+        // keyed policyId|deviceId by versions before site correlation; the topic keeps its last state
+        LOG.warn("Dropping incident {} stored under the legacy key {}", stored.getId(), entry.key);
+        incidents.delete(entry.key);
+        continue;
+      }
       if (lifecycle.expired(stored, now)) {
         incidents.delete(entry.key);
         continue;
