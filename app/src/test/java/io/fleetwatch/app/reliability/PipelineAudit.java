@@ -69,7 +69,15 @@ final class PipelineAudit {
     }
   }
 
-  private record ViolationKey(String deviceId, boolean raised, long eventTime) {}
+  /** A committed violation of the probe policy, as the audit sees it. */
+  record ViolationSeen(String deviceId, boolean raised, long eventTime) {}
+
+  /**
+   * A committed incident record, as the audit sees it.
+   *
+   * @param state the record without its wall-clock fields: two equal states are one transition committed twice
+   */
+  record IncidentSeen(String id, String deviceId, long lastSeenAt, boolean resolved, Object state) {}
 
   private PipelineAudit() {}
 
@@ -91,23 +99,28 @@ final class PipelineAudit {
 
   /** Audits the committed output for {@code feed}'s site against {@code feed.expected()}. */
   static Counts audit(String bootstrapServers, TelemetryFeed feed) {
-    List<Transition> expected = feed.expected();
-    List<Violation> violations = readCommitted(bootstrapServers, ReliabilityFixtures.TOPICS.violations().name(),
+    List<ViolationSeen> violations = readCommitted(bootstrapServers, ReliabilityFixtures.TOPICS.violations().name(),
         AvroSerde.of(Violation.class)).stream()
         .filter(v -> feed.site().equals(v.getSite()) && ReliabilityFixtures.POLICY_ID.equals(v.getPolicyId()))
+        .map(v -> new ViolationSeen(v.getDeviceId(), v.getStatus() == ViolationStatus.RAISED,
+            v.getEventTime().toEpochMilli()))
         .toList();
-    List<Incident> incidents = incidents(bootstrapServers, feed.site());
-    List<String> sample = new ArrayList<>();
+    List<IncidentSeen> incidents = incidents(bootstrapServers, feed.site()).stream()
+        .map(i -> new IncidentSeen(i.getId(), i.getDeviceId(), i.getLastSeenAt().toEpochMilli(),
+            i.getStatus() == IncidentStatus.RESOLVED, Incident.newBuilder(i).setDetectedAt(Instant.EPOCH).build()))
+        .toList();
+    return count(feed.expected(), violations, incidents);
+  }
 
-    Map<ViolationKey, Integer> seenViolations = new HashMap<>();
-    for (Violation v : violations) {
-      seenViolations.merge(new ViolationKey(v.getDeviceId(), v.getStatus() == ViolationStatus.RAISED,
-          v.getEventTime().toEpochMilli()), 1, Integer::sum);
-    }
-    Set<ViolationKey> expectedViolations = new HashSet<>();
+  /** The audit proper: what was committed against what the feed must have produced. */
+  static Counts count(List<Transition> expected, List<ViolationSeen> violations, List<IncidentSeen> incidents) {
+    List<String> sample = new ArrayList<>();
+    Map<ViolationSeen, Integer> seenViolations = new HashMap<>();
+    violations.forEach(v -> seenViolations.merge(v, 1, Integer::sum));
+    Set<ViolationSeen> expectedViolations = new HashSet<>();
     int violationsMissing = 0;
     for (Transition t : expected) {
-      ViolationKey key = new ViolationKey(t.deviceId(), t.raised(), t.eventTime());
+      ViolationSeen key = new ViolationSeen(t.deviceId(), t.raised(), t.eventTime());
       expectedViolations.add(key);
       if (!seenViolations.containsKey(key)) {
         violationsMissing++;
@@ -116,7 +129,7 @@ final class PipelineAudit {
     }
     int violationDuplicates = 0;
     int violationsUnexpected = 0;
-    for (Map.Entry<ViolationKey, Integer> e : seenViolations.entrySet()) {
+    for (Map.Entry<ViolationSeen, Integer> e : seenViolations.entrySet()) {
       violationDuplicates += e.getValue() - 1;
       if (e.getValue() > 1) {
         note(sample, e.getValue() + "x violation " + e.getKey());
@@ -127,20 +140,22 @@ final class PipelineAudit {
       }
     }
 
-    Map<Incident, Integer> states = new HashMap<>();
+    Map<Object, Integer> states = new HashMap<>();
+    Map<Object, IncidentSeen> described = new HashMap<>();
     Set<String> reflected = new HashSet<>();
-    Map<String, Incident> latest = new TreeMap<>();
-    for (Incident i : incidents) {
-      states.merge(Incident.newBuilder(i).setDetectedAt(Instant.EPOCH).build(), 1, Integer::sum);
-      reflected.add(i.getDeviceId() + "@" + i.getLastSeenAt().toEpochMilli());
-      latest.put(i.getId(), i);
+    Map<String, IncidentSeen> latest = new TreeMap<>();
+    for (IncidentSeen i : incidents) {
+      states.merge(i.state(), 1, Integer::sum);
+      described.putIfAbsent(i.state(), i);
+      reflected.add(i.deviceId() + "@" + i.lastSeenAt());
+      latest.put(i.id(), i);
     }
     int incidentDuplicates = 0;
-    for (Map.Entry<Incident, Integer> e : states.entrySet()) {
+    for (Map.Entry<Object, Integer> e : states.entrySet()) {
       if (e.getValue() > 1) {
         incidentDuplicates += e.getValue() - 1;
-        note(sample, e.getValue() + "x " + e.getKey().getId() + " " + e.getKey().getStatus() + " lastSeenAt "
-            + e.getKey().getLastSeenAt());
+        IncidentSeen i = described.get(e.getKey());
+        note(sample, e.getValue() + "x the same state of incident " + i.id() + " (lastSeenAt " + i.lastSeenAt() + ")");
       }
     }
     int notInIncidents = 0;
@@ -152,7 +167,7 @@ final class PipelineAudit {
         note(sample, "no incident record for " + t);
       }
     }
-    int openAtEnd = (int) latest.values().stream().filter(i -> i.getStatus() != IncidentStatus.RESOLVED).count();
+    int openAtEnd = (int) latest.values().stream().filter(i -> !i.resolved()).count();
     return new Counts(expected.size(), violations.size(), violationDuplicates, violationsMissing,
         violationsUnexpected, incidents.size(), incidentDuplicates, notInIncidents, raises, latest.size(), openAtEnd,
         String.join("; ", sample));
