@@ -1,0 +1,260 @@
+package io.fleetwatch.app.bench;
+
+import io.fleetwatch.simulator.SimulatedDevice;
+import io.fleetwatch.simulator.Signal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes a generated fleet's telemetry over MQTT 5 (Eclipse Paho async) at a target total rate from several
+ * connections, each owning the devices {@code index % connections == connection}, and injects faults on request.
+ *
+ * <p>Telemetry is {@code {"ts":..,"seq":n,"metrics":{..}}} on {@code fleet/{site}/{device}/telemetry} with each
+ * asset class's normal signals (daily cycle and noise from the simulator's {@link Signal}). A fault is
+ * {@link #BREACH_READINGS} consecutive chiller readings with {@code supply_temp_c} {@value #BREACH_VALUE}, outside
+ * SAF-01's envelope [4, 12], published back to back by the connection that owns the device, so no normal reading
+ * of that device can be ordered between them. The moment the last of them (the one that makes SAF-01 raise) is
+ * handed to the client is reported to the fault listener; normal readings resume afterwards.
+ */
+final class FleetPublisher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FleetPublisher.class);
+  static final int BREACH_READINGS = 3;
+  static final double BREACH_VALUE = 15.0;
+
+  private final List<SimulatedDevice> devices;
+  private final String[] topics;
+  private final AtomicLongArray seq;
+  private final int qos;
+  private final int window;
+  private final List<MqttAsyncClient> clients = new ArrayList<>();
+  private final List<Queue<Integer>> faults = new ArrayList<>();
+  private final AtomicLong published = new AtomicLong();
+  private final AtomicLong acknowledged = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final long startMillis = System.currentTimeMillis();
+  private final List<Thread> threads = new ArrayList<>();
+  private volatile BiConsumer<SimulatedDevice, Long> faultListener = (d, t) -> { };
+  private volatile double rate;
+  private volatile boolean running = true;
+
+  FleetPublisher(String brokerUri, List<SimulatedDevice> devices, int connections, int qos, int window)
+      throws MqttException {
+    this.devices = List.copyOf(devices);
+    this.qos = qos;
+    this.window = window;
+    this.topics = new String[devices.size()];
+    this.seq = new AtomicLongArray(devices.size());
+    for (int i = 0; i < topics.length; i++) {
+      SimulatedDevice d = devices.get(i);
+      topics[i] = "fleet/" + d.site() + "/" + d.deviceId() + "/telemetry";
+    }
+    try {
+      for (int c = 0; c < connections; c++) {
+        MqttAsyncClient client = new MqttAsyncClient(brokerUri, "bench-fleet-" + c + "-"
+            + Long.toHexString(System.nanoTime()), new MemoryPersistence());
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(true);
+        options.setAutomaticReconnect(false);
+        options.setConnectionTimeout(10);
+        options.setKeepAliveInterval(60);
+        options.setReceiveMaximum(window);
+        client.connect(options).waitForCompletion(15_000);
+        clients.add(client);
+        faults.add(new ConcurrentLinkedQueue<>());
+      }
+    } catch (MqttException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Called with the device and the {@link System#nanoTime()} just before its raising reading is published. */
+  void onFault(BiConsumer<SimulatedDevice, Long> listener) {
+    this.faultListener = listener;
+  }
+
+  /** Starts (or retargets) publishing at {@code total} messages per second over all connections. */
+  synchronized void rate(double total) {
+    this.rate = total;
+    if (threads.isEmpty()) {
+      for (int c = 0; c < clients.size(); c++) {
+        int connection = c;
+        Thread t = new Thread(() -> publishLoop(connection), "bench-fleet-publisher-" + c);
+        t.setDaemon(true);
+        threads.add(t);
+      }
+      threads.forEach(Thread::start);
+    }
+  }
+
+  /** Queues a fault on device {@code index}; its owning connection publishes it at its next tick. */
+  void inject(int index) {
+    faults.get(index % clients.size()).add(index);
+  }
+
+  long published() {
+    return published.get();
+  }
+
+  long acknowledged() {
+    return acknowledged.get();
+  }
+
+  long failed() {
+    return failed.get();
+  }
+
+  private void publishLoop(int connection) {
+    MqttAsyncClient client = clients.get(connection);
+    Semaphore inFlight = new Semaphore(window);
+    int connections = clients.size();
+    List<Integer> own = new ArrayList<>();
+    for (int i = connection; i < devices.size(); i += connections) {
+      own.add(i);
+    }
+    double currentRate = -1;
+    long startNanos = 0;
+    long sent = 0;
+    int next = 0;
+    try {
+      while (running) {
+        double target = rate / connections;
+        if (target != currentRate) {
+          currentRate = target;
+          startNanos = System.nanoTime();
+          sent = 0;
+        }
+        if (target <= 0) {
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+          continue;
+        }
+        long due = startNanos + (long) (sent * 1e9 / target);
+        long wait;
+        while ((wait = due - System.nanoTime()) > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        Integer fault = faults.get(connection).poll();
+        if (fault != null) {
+          for (int k = 0; k < BREACH_READINGS; k++) {
+            inFlight.acquire();
+            if (k == BREACH_READINGS - 1) {
+              faultListener.accept(devices.get(fault), System.nanoTime());
+            }
+            publish(client, inFlight, fault, true);
+            sent++;
+          }
+          continue;
+        }
+        int index = own.get(next);
+        next = (next + 1) % own.size();
+        inFlight.acquire();
+        publish(client, inFlight, index, false);
+        sent++;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void publish(MqttAsyncClient client, Semaphore inFlight, int index, boolean breach) {
+    SimulatedDevice device = devices.get(index);
+    long now = System.currentTimeMillis();
+    StringBuilder json = new StringBuilder(96).append("{\"ts\":").append(now).append(",\"seq\":")
+        .append(seq.getAndIncrement(index)).append(",\"metrics\":{");
+    double elapsed = (now - startMillis) / 1000.0;
+    boolean first = true;
+    for (Signal s : device.signals()) {
+      double value = breach && "supply_temp_c".equals(s.metric()) ? BREACH_VALUE
+          : s.valueAt(elapsed + index, ThreadLocalRandom.current().nextGaussian());
+      json.append(first ? "" : ",").append('"').append(s.metric()).append("\":")
+          .append(String.format(Locale.ROOT, "%.3f", value));
+      first = false;
+    }
+    json.append("}}");
+    MqttMessage message = new MqttMessage(json.toString().getBytes(StandardCharsets.UTF_8));
+    message.setQos(qos);
+    MqttActionListener listener = new MqttActionListener() {
+      @Override
+      public void onSuccess(IMqttToken token) {
+        int[] codes = token.getReasonCodes();
+        if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+          failed.incrementAndGet();
+        } else {
+          acknowledged.incrementAndGet();
+        }
+        inFlight.release();
+      }
+
+      @Override
+      public void onFailure(IMqttToken token, Throwable error) {
+        failed.incrementAndGet();
+        inFlight.release();
+      }
+    };
+    while (running) {
+      try {
+        client.publish(topics[index], message, null, listener);
+        published.incrementAndGet();
+        return;
+      } catch (MqttException e) {
+        if (e.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+          LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+          continue;
+        }
+        failed.incrementAndGet();
+        inFlight.release();
+        LOG.debug("publish to {} failed: {}", topics[index], e.getMessage());
+        return;
+      }
+    }
+    inFlight.release();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    threads.forEach(Thread::interrupt);
+    for (Thread t : threads) {
+      try {
+        t.join(2_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    for (MqttAsyncClient client : clients) {
+      try {
+        if (client.isConnected()) {
+          client.disconnect(1_000).waitForCompletion(2_000);
+        }
+      } catch (MqttException | RuntimeException e) {
+        LOG.debug("publisher disconnect: {}", e.getMessage());
+      }
+      try {
+        client.close(true);
+      } catch (MqttException | RuntimeException e) {
+        LOG.debug("publisher close: {}", e.getMessage());
+      }
+    }
+  }
+}
