@@ -53,6 +53,26 @@ final class BenchEnvironment {
     return String.join(" ", args.subList(at + 1, args.size())).strip();
   }
 
+  /**
+   * Waits until every partition of {@code topics} has a leader: a freshly created topic on a busy machine answers
+   * the first produce requests with NOT_LEADER_OR_FOLLOWER for a moment.
+   */
+  static void awaitLeaders(org.apache.kafka.clients.admin.Admin admin, java.util.Collection<String> topics,
+      java.time.Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      boolean ready = admin.describeTopics(topics).allTopicNames().get().values().stream()
+          .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      if (ready) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("partitions of " + topics + " without a leader after " + timeout);
+      }
+      Thread.sleep(100);
+    }
+  }
+
   static String loadAverage() {
     try {
       String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");

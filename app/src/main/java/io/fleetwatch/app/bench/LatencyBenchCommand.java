@@ -158,6 +158,7 @@ public final class LatencyBenchCommand implements Callable<Integer> {
       Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
       try (Admin admin = Admin.create(client)) {
         new TopicProvisioner(admin, partitions, (short) 1).ensure(topics, Duration.ofSeconds(30));
+        BenchEnvironment.awaitLeaders(admin, topics.all().stream().map(t -> t.name()).toList(), Duration.ofSeconds(30));
       }
       registerAssets(kafka.bootstrapServers(), topics, fleet);
       out.printf("fleet: %,d devices (%s), %,d chillers; pipeline starting%n", fleet.size(), generate, chillers.size());
@@ -308,11 +309,16 @@ public final class LatencyBenchCommand implements Callable<Integer> {
     }
   }
 
-  /** Publishes one asset per device to the compacted asset topic (what {@code fleetwatch registry apply} does). */
+  /**
+   * Publishes one asset per device to the compacted asset topic (what {@code fleetwatch registry apply} does). Not
+   * idempotent: a batch retried after a leader change may be written twice, which a compacted topic absorbs.
+   */
   static void registerAssets(String bootstrap, Topics topics, List<SimulatedDevice> fleet) throws Exception {
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+    config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 10);
     try (KafkaProducer<String, Asset> producer = new KafkaProducer<>(config, topics.assets().keySerde().serializer(),
         topics.assets().valueSerde().serializer())) {

@@ -131,6 +131,7 @@ public final class PolicyBenchCommand implements Callable<Integer> {
     Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     try (Admin admin = Admin.create(client)) {
       new TopicProvisioner(admin, partitions, (short) 1).ensure(topics, Duration.ofSeconds(30));
+      BenchEnvironment.awaitLeaders(admin, topics.all().stream().map(t -> t.name()).toList(), Duration.ofSeconds(30));
     }
     int sites = Math.max(1, fleetSize / 100);
     List<SimulatedDevice> fleet = FleetGenerator.generate(sites, (fleetSize + sites - 1) / sites,
@@ -216,6 +217,8 @@ public final class PolicyBenchCommand implements Callable<Integer> {
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+    config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     Random random = new Random(7);
