@@ -86,7 +86,10 @@ final class ReliabilityFixtures {
 
   /**
    * Environment of a {@code fleetwatch streams} child process. A 6 s consumer session (the broker's minimum) so a
-   * killed member leaves the group in seconds rather than the 45 s default.
+   * killed member leaves the group in seconds rather than the 45 s default. No quiet period and no reopen window, so
+   * every raise opens an incident and every clear resolves it and "incidents expected" (one per raise) is comparable
+   * with the incidents seen; the audit itself does not depend on it (with the defaults, PT2M and PT30M, each device
+   * keeps one flapping incident and the audits pass the same).
    */
   static Map<String, String> streamsEnv(String bootstrapServers, String applicationId, Path stateDir, Path policies) {
     Map<String, String> env = new HashMap<>();
@@ -96,6 +99,8 @@ final class ReliabilityFixtures {
     env.put("FLEETWATCH_POLICIES", policies.toString());
     env.put("FLEETWATCH_KAFKA_SESSION_TIMEOUT_MS", "6000");
     env.put("FLEETWATCH_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
+    env.put("FLEETWATCH_INCIDENT_QUIET_PERIOD", "PT0S");
+    env.put("FLEETWATCH_INCIDENT_REOPEN_WINDOW", "PT0S");
     // Checking the checker: -Dfleetwatch.it.streams.processing.guarantee=at_least_once overrides exactly-once, and the
     // audits must then report duplicates after a kill.
     String guarantee = System.getProperty("fleetwatch.it.streams.processing.guarantee");

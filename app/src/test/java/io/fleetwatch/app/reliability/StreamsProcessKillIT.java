@@ -44,8 +44,10 @@ class StreamsProcessKillIT {
   private static final String SITE = "kill";
   private static final int DEVICES = 50;
   private static final double RATE = 500;
-  private static final Duration FEED = ReliabilityFixtures.soaking() ? ReliabilityFixtures.SOAK : Duration.ofSeconds(45);
-  private static final int KILLS = ReliabilityFixtures.soaking() ? (int) Math.max(1, ReliabilityFixtures.SOAK.toMinutes()) : 1;
+  private static final Duration FEED =
+      ReliabilityFixtures.soaking() ? ReliabilityFixtures.SOAK : Duration.ofSeconds(45);
+  private static final int KILLS =
+      ReliabilityFixtures.soaking() ? (int) Math.max(1, ReliabilityFixtures.SOAK.toMinutes()) : 1;
   private static final Duration START = Duration.ofSeconds(90);
 
   private final ObjectMapper json = new ObjectMapper();
