@@ -187,6 +187,44 @@ class IncidentTopologyTest {
   }
 
   @Test
+  void callsMassOfflineAnOutageWhenNoSecurityIncidentAccompaniesTheSilence() throws Exception {
+    fleet = new IncidentDriver(stateDir, TIMING);
+    // Given three hq devices that reported once
+    for (String device : List.of("chiller-01", "chiller-02", "boiler-01")) {
+      fleet.reading(device, 0, "supply_temp_c", 8.0);
+    }
+
+    // When all of them stay silent past the heartbeat limit (3 x 1 min), by wall clock
+    fleet.advanceWallClock(Duration.ofMinutes(4));
+    fleet.advanceWallClock(Duration.ofSeconds(30));
+
+    // Then one FLT-03 site incident groups the heartbeat-loss incidents and calls it an outage
+    Incident massOffline = fleet.only("FLT-03");
+    assertNull(massOffline.getDeviceId());
+    assertEquals("outage", massOffline.getAssessment());
+    assertTrue(massOffline.getDevices().size() >= 2, massOffline.getDevices().toString());
+    assertTrue(fleet.incidents().values().stream().filter(i -> i.getPolicyId().equals("SEC-14")).count() >= 2);
+  }
+
+  @Test
+  void callsMassOfflineAnAttackWhenSecurityIncidentsAccompanyTheSilence() throws Exception {
+    fleet = new IncidentDriver(stateDir, TIMING);
+    // Given three hq devices that reported, one of them with a degraded security state (SEC-17)
+    fleet.reading("chiller-01", 0, "supply_temp_c", 8.0);
+    fleet.reading("chiller-02", 0, "supply_temp_c", 8.0);
+    fleet.state("boiler-01", 0, s -> s.setSecurityState("degraded"));
+    assertEquals(IncidentStatus.OPEN, fleet.only("SEC-17").getStatus());
+
+    // When the site goes silent
+    fleet.advanceWallClock(Duration.ofMinutes(4));
+    fleet.advanceWallClock(Duration.ofSeconds(30));
+
+    // Then the mass-offline incident is assessed as an attack, and its severity records the attack indicators
+    Incident massOffline = fleet.only("FLT-03");
+    assertEquals("attack", massOffline.getAssessment());
+  }
+
+  @Test
   void linksASafetyViolationAfterAConfigurationChangeToBothIncidentsAsCritical() throws Exception {
     fleet = new IncidentDriver(stateDir, TIMING);
     // Given chiller-01's configuration changes (SEC-09 after the learned baseline)
