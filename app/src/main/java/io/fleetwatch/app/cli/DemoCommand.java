@@ -6,6 +6,7 @@ import io.fleetwatch.streams.policy.PolicyFormatException;
 import io.fleetwatch.streams.registry.RegistryException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -54,11 +55,23 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the topics (default ${DEFAULT-VALUE}).")
   int partitions;
 
+  @Option(names = "--quiet-period", defaultValue = "PT0S",
+      description = "An incident resolves this long after its checks cleared (ISO-8601; default ${DEFAULT-VALUE}: at once, so the demo shows every transition).")
+  Duration quietPeriod;
+
+  @Option(names = "--reopen-window", defaultValue = "PT0S",
+      description = "A raise within this long after resolution reopens the incident (default ${DEFAULT-VALUE}: never).")
+  Duration reopenWindow;
+
+  @Option(names = "--api-token", defaultValue = "${env:FLEETWATCH_API_TOKEN}",
+      description = "Bearer token required by the POST endpoints (env FLEETWATCH_API_TOKEN; default: none).")
+  String apiToken;
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out; // the demo prints its incident lines on stdout, logs go to stderr
     DemoSettings settings = new DemoSettings(bind, mqttPort, kafkaPort, httpPort, dataDir, fleet, policies,
-        !noSimulator, rate, partitions);
+        !noSimulator, rate, partitions, quietPeriod, reopenWindow, apiToken);
     CountDownLatch stopped = new CountDownLatch(1);
     DemoPipeline pipeline = new DemoPipeline(settings, out);
     Thread hook = new Thread(() -> {
