@@ -3,6 +3,9 @@ package io.fleetwatch.app.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.fleetwatch.app.demo.DemoPipeline;
 import io.fleetwatch.app.demo.DemoSettings;
 import io.fleetwatch.app.harness.MosquittoPub;
@@ -95,14 +98,50 @@ class DashboardMetricsIT {
     // One message through the standalone gateway, so its counters and Kafka timer have values.
     MosquittoPub.publish(pipeline.mqttUri(), "opsit/hq/ops-probe-01/telemetry",
         "{\"ts\":" + System.currentTimeMillis() + ",\"metrics\":{\"supply_temp_c\":8.0}}");
-    // chiller-01 leaves its envelope (4..12 °C, 3 consecutive readings) and comes back: an incident opens and
-    // resolves, which registers the detection-latency histogram and the resolved counter.
+    // chiller-01 leaves its envelope (4..12 °C, 3 consecutive readings): an incident opens (detection-latency
+    // histogram); a responder acknowledges it through the standalone streams API (time-to-acknowledge timer);
+    // chiller-01 comes back and the incident resolves (resolved counter).
     long ts = System.currentTimeMillis() - 60_000;
-    for (double value : new double[] {15.0, 15.0, 15.0, 8.0, 8.0, 8.0}) {
+    for (double value : new double[] {15.0, 15.0, 15.0}) {
       ts += 1000;
-      MosquittoPub.publish(pipeline.mqttUri(), "fleet/hq/chiller-01/telemetry",
-          "{\"ts\":" + ts + ",\"metrics\":{\"supply_temp_c\":" + value + "}}");
+      publishSupplyTemp(ts, value);
     }
+    acknowledgeOpenIncident(streamsPort, "chiller-01");
+    for (double value : new double[] {8.0, 8.0, 8.0}) {
+      ts += 1000;
+      publishSupplyTemp(ts, value);
+    }
+  }
+
+  private void publishSupplyTemp(long ts, double value) throws Exception {
+    MosquittoPub.publish(pipeline.mqttUri(), "fleet/hq/chiller-01/telemetry",
+        "{\"ts\":" + ts + ",\"metrics\":{\"supply_temp_c\":" + value + "}}");
+  }
+
+  /** Waits for the device's open incident in the streams API and acknowledges it there (200 or 202). */
+  private void acknowledgeOpenIncident(int port, String deviceId) throws Exception {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> open = get(port, "/api/incidents?status=open");
+      last = open.statusCode() + " " + open.body();
+      if (open.statusCode() == 200) {
+        for (JsonNode incident : new ObjectMapper().readTree(open.body())) {
+          if (deviceId.equals(incident.path("deviceId").asText())) {
+            HttpResponse<String> ack = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/api/incidents/" + incident.path("id").asText() + "/acknowledge"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"actor\":\"ops-it\",\"reason\":\"dashboards check\"}"))
+                .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(ack.statusCode() == 200 || ack.statusCode() == 202, "acknowledge: " + ack.statusCode() + " "
+                + ack.body());
+            return;
+          }
+        }
+      }
+      TimeUnit.MILLISECONDS.sleep(200); // poll interval; bounded by the deadline
+    }
+    throw new AssertionError("no open incident of " + deviceId + " within " + DEADLINE + ": " + last);
   }
 
   @AfterAll
