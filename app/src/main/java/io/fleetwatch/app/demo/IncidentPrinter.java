@@ -1,7 +1,10 @@
 package io.fleetwatch.app.demo;
 
+import io.fleetwatch.avro.BusinessImpact;
 import io.fleetwatch.avro.Incident;
 import io.fleetwatch.avro.IncidentStatus;
+import io.fleetwatch.avro.RoutedStakeholder;
+import io.fleetwatch.avro.ServiceImpact;
 import io.fleetwatch.schemas.Topic;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -99,8 +102,41 @@ public final class IncidentPrinter implements AutoCloseable {
     String what = i.getStatus() == IncidentStatus.RESOLVED
         ? "resolved after " + Duration.between(i.getOpenedAt(), at).toSeconds() + "s"
         : i.getSummary();
-    return String.format(Locale.ROOT, "%s  %-8s %-7s %-8s %-22s %s: %s  [%s]", TIME.format(at), verb,
+    String line = String.format(Locale.ROOT, "%s  %-8s %-7s %-8s %-22s %s: %s  [%s]", TIME.format(at), verb,
         i.getPolicyId(), i.getSeverity().name().toLowerCase(Locale.ROOT), where, i.getTitle(), what, i.getId());
+    return i.getStatus() == IncidentStatus.OPEN ? line + context(i) : line;
+  }
+
+  private static String contact(RoutedStakeholder r) {
+    String who = r.getRole() + " " + (r.getName() == null ? r.getStakeholderId() : r.getName());
+    String how = r.getPhone() != null ? r.getPhone() : r.getEmail() != null ? r.getEmail()
+        : r.getSecurityTxt() != null ? r.getSecurityTxt() : r.getUrl();
+    return how == null ? who : who + " (" + how + ")";
+  }
+
+  /** Business context of an opened incident: category, services hurt with RTO and cost rate, whom to call. */
+  private static String context(Incident i) {
+    StringBuilder b = new StringBuilder();
+    if (i.getSsf() != null && !"none".equals(i.getSsf().getCategory())) {
+      b.append("\n          IoT-SSF category ").append(i.getSsf().getCategory());
+    }
+    BusinessImpact impact = i.getImpact();
+    if (impact != null && !impact.getServices().isEmpty()) {
+      b.append(b.length() == 0 ? "\n          " : "; ").append("hurts ");
+      for (int k = 0; k < impact.getServices().size(); k++) {
+        ServiceImpact s = impact.getServices().get(k);
+        b.append(k == 0 ? "" : ", ").append(s.getName()).append(" (RTO ")
+            .append(Duration.ofSeconds(s.getRtoSeconds()).toMinutes()).append(" min)");
+      }
+      b.append(String.format(Locale.ROOT, ", %,.0f %s/h", impact.getCostPerHour(),
+          impact.getCurrency() == null ? "" : impact.getCurrency()));
+    }
+    List<String> routed = i.getStakeholders().stream().filter(RoutedStakeholder::getRouted)
+        .map(IncidentPrinter::contact).toList();
+    if (!routed.isEmpty()) {
+      b.append("\n          call ").append(String.join(", ", routed));
+    }
+    return b.toString();
   }
 
   @Override
