@@ -1,17 +1,13 @@
 package io.fleetwatch.app.harness;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -26,15 +22,13 @@ import org.slf4j.LoggerFactory;
 public final class GatewayProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayProcess.class);
 
-  private final Process process;
+  private final FleetwatchChild child;
   private final int httpPort;
-  private final Path log;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-  private GatewayProcess(Process process, int httpPort, Path log) {
-    this.process = process;
+  private GatewayProcess(FleetwatchChild child, int httpPort) {
+    this.child = child;
     this.httpPort = httpPort;
-    this.log = log;
   }
 
   /**
@@ -45,22 +39,12 @@ public final class GatewayProcess implements AutoCloseable {
    */
   public static GatewayProcess start(Map<String, String> env, Path log) {
     int httpPort = Ports.free();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp",
-        System.getProperty("java.class.path"), "io.fleetwatch.app.Main", "gateway"))
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Map<String, String> childEnv = new HashMap<>(env);
     childEnv.put("FLEETWATCH_GATEWAY_HTTP_HOST", Ports.LOOPBACK);
     childEnv.put("FLEETWATCH_GATEWAY_HTTP_PORT", Integer.toString(httpPort));
-    builder.environment().putAll(childEnv);
-    try {
-      Process process = builder.start();
-      LOG.info("gateway process {} started (health on port {}, log {})", process.pid(), httpPort, log);
-      return new GatewayProcess(process, httpPort, log);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the gateway process", e);
-    }
+    FleetwatchChild child = FleetwatchChild.start("gateway", "256m", childEnv, log);
+    LOG.info("gateway process {} started (health on port {}, log {})", child.pid(), httpPort, log);
+    return new GatewayProcess(child, httpPort);
   }
 
   /**
@@ -73,9 +57,7 @@ public final class GatewayProcess implements AutoCloseable {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + Ports.LOOPBACK + ":" + httpPort + "/health"))
         .timeout(Duration.ofSeconds(2)).build();
     while (true) {
-      if (!process.isAlive()) {
-        throw new AssertionError("gateway process exited with " + process.exitValue() + "; log:\n" + readLog());
-      }
+      child.requireAlive();
       try {
         if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
           return this;
@@ -92,40 +74,25 @@ public final class GatewayProcess implements AutoCloseable {
 
   /** Kills the process with SIGKILL, like a crash, and waits until it is gone; returns its exit code. */
   public int kill() throws InterruptedException {
-    process.destroyForcibly();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("gateway process " + process.pid() + " survived SIGKILL for 30 s");
-    }
-    LOG.info("gateway process {} killed (exit {})", process.pid(), process.exitValue());
-    return process.exitValue();
+    return child.kill();
   }
 
   public boolean isAlive() {
-    return process.isAlive();
+    return child.isAlive();
   }
 
   public long pid() {
-    return process.pid();
+    return child.pid();
   }
 
   /** The child's output so far. */
   public String readLog() {
-    try {
-      return Files.readString(log, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "(cannot read " + log + ": " + e + ")";
-    }
+    return child.readLog();
   }
 
   /** Stops the process (SIGTERM, so the gateway closes cleanly; SIGKILL after 15 s). */
   @Override
   public void close() throws InterruptedException {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    if (!process.waitFor(15, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    }
+    child.stop(Duration.ofSeconds(15));
   }
 }

@@ -1,17 +1,14 @@
 package io.fleetwatch.app.harness;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -27,15 +24,13 @@ import org.slf4j.LoggerFactory;
 public final class StreamsProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamsProcess.class);
 
-  private final Process process;
+  private final FleetwatchChild child;
   private final int httpPort;
-  private final Path log;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-  private StreamsProcess(Process process, int httpPort, Path log) {
-    this.process = process;
+  private StreamsProcess(FleetwatchChild child, int httpPort) {
+    this.child = child;
     this.httpPort = httpPort;
-    this.log = log;
   }
 
   /**
@@ -48,22 +43,12 @@ public final class StreamsProcess implements AutoCloseable {
    * @param log file for the child's output (appended)
    */
   public static StreamsProcess start(Map<String, String> env, int httpPort, Path log) {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx384m", "-cp",
-        System.getProperty("java.class.path"), "io.fleetwatch.app.Main", "streams"))
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Map<String, String> childEnv = new HashMap<>(env);
     childEnv.put("FLEETWATCH_HTTP_HOST", Ports.LOOPBACK);
     childEnv.put("FLEETWATCH_HTTP_PORT", Integer.toString(httpPort));
-    builder.environment().putAll(childEnv);
-    try {
-      Process process = builder.start();
-      LOG.info("streams process {} started (API on port {}, log {})", process.pid(), httpPort, log);
-      return new StreamsProcess(process, httpPort, log);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the streams process", e);
-    }
+    FleetwatchChild child = FleetwatchChild.start("streams", "384m", childEnv, log);
+    LOG.info("streams process {} started (API on port {}, log {})", child.pid(), httpPort, log);
+    return new StreamsProcess(child, httpPort);
   }
 
   /**
@@ -74,9 +59,7 @@ public final class StreamsProcess implements AutoCloseable {
   public StreamsProcess awaitHealthy(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      if (!process.isAlive()) {
-        throw new AssertionError("streams process exited with " + process.exitValue() + "; log:\n" + readLog());
-      }
+      child.requireAlive();
       if (get("/health").status() == 200) {
         return this;
       }
@@ -112,40 +95,25 @@ public final class StreamsProcess implements AutoCloseable {
 
   /** Kills the process with SIGKILL, like a crash, and waits until it is gone; returns its exit code. */
   public int kill() throws InterruptedException {
-    process.destroyForcibly();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("streams process " + process.pid() + " survived SIGKILL for 30 s");
-    }
-    LOG.info("streams process {} killed (exit {})", process.pid(), process.exitValue());
-    return process.exitValue();
+    return child.kill();
   }
 
   public boolean isAlive() {
-    return process.isAlive();
+    return child.isAlive();
   }
 
   public long pid() {
-    return process.pid();
+    return child.pid();
   }
 
   /** The child's output so far. */
   public String readLog() {
-    try {
-      return Files.readString(log, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "(cannot read " + log + ": " + e + ")";
-    }
+    return child.readLog();
   }
 
   /** Stops the process (SIGTERM, so Kafka Streams closes cleanly; SIGKILL after 30 s). */
   @Override
   public void close() throws InterruptedException {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    }
+    child.stop(Duration.ofSeconds(30));
   }
 }
