@@ -87,6 +87,7 @@ public final class Gateway implements AutoCloseable {
     this.handler = new InboundMessageHandler(new MqttTopicParser(config.topicRoot()), config.payloadParser(),
         new GatewayRecords(topics, config.maxPayloadBytes()), forwarder, mqtt.acks(), metrics, clock,
         config.receiveMaximum(), QOS0_WAIT);
+    metrics.backPressureFrom(handler::backPressureNanos);
   }
 
   /** Starts the Kafka sender and connects to the broker in the background (retrying with backoff); returns at once. */

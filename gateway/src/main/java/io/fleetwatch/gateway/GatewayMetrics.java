@@ -4,6 +4,7 @@ import io.fleetwatch.avro.DeadLetterReason;
 import io.fleetwatch.gateway.mapping.Channel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
+import java.util.function.IntToLongFunction;
 
 /**
  * The gateway's Micrometer meters. Tags come from closed sets only: {@code channel} (telemetry, event, state,
@@ -31,6 +33,8 @@ import java.util.function.IntSupplier;
  *   <tr><td>fleetwatch.gateway.inflight</td><td>gauge</td><td></td><td>records handed to Kafka and not yet acknowledged</td></tr>
  *   <tr><td>fleetwatch.gateway.mqtt.connected</td><td>gauge</td><td></td><td>1 while connected to the broker</td></tr>
  *   <tr><td>fleetwatch.gateway.mqtt.connection.lost</td><td>counter</td><td></td><td>connections lost</td></tr>
+ *   <tr><td>fleetwatch.gateway.backpressure</td><td>counter (seconds)</td><td>qos</td><td>time the in-flight bound
+ *   (Receive Maximum) was reached, so the broker held further messages</td></tr>
  * </table>
  */
 public final class GatewayMetrics {
@@ -43,6 +47,7 @@ public final class GatewayMetrics {
   public static final String INFLIGHT = "fleetwatch.gateway.inflight";
   public static final String MQTT_CONNECTED = "fleetwatch.gateway.mqtt.connected";
   public static final String MQTT_CONNECTION_LOST = "fleetwatch.gateway.mqtt.connection.lost";
+  public static final String BACKPRESSURE = "fleetwatch.gateway.backpressure";
   /** Reason tag of {@link #DROPPED}. */
   public static final String QOS0_OVERFLOW = "qos0_overflow";
 
@@ -57,6 +62,7 @@ public final class GatewayMetrics {
   private final Counter connectionLost;
   private final AtomicInteger connected = new AtomicInteger();
   private volatile IntSupplier inflight = () -> 0;
+  private volatile IntToLongFunction backPressureNanos = qos -> 0L;
 
   public GatewayMetrics(MeterRegistry registry) {
     for (Channel c : Channel.values()) {
@@ -81,6 +87,13 @@ public final class GatewayMetrics {
         .description("Time from send to Kafka acknowledgement").register(registry);
     connectionLost = Counter.builder(MQTT_CONNECTION_LOST)
         .description("MQTT connections lost").register(registry);
+    for (int qos : new int[] {0, 1}) {
+      FunctionCounter.builder(BACKPRESSURE, this, m -> m.backPressureNanos.applyAsLong(qos) / 1e9)
+          .tag("qos", Integer.toString(qos)).baseUnit("seconds")
+          .description("Time the gateway's in-flight bound (Receive Maximum) was reached, so the broker held further"
+              + " messages")
+          .register(registry);
+    }
     Gauge.builder(INFLIGHT, this, m -> m.inflight.getAsInt())
         .description("Records handed to Kafka and not yet acknowledged").register(registry);
     Gauge.builder(MQTT_CONNECTED, connected, AtomicInteger::get)
@@ -90,6 +103,11 @@ public final class GatewayMetrics {
   /** Where the in-flight gauge reads from. */
   public void inflightFrom(IntSupplier source) {
     this.inflight = source;
+  }
+
+  /** Where the back-pressure time per QoS (nanoseconds at the in-flight bound) reads from. */
+  public void backPressureFrom(IntToLongFunction nanosByQos) {
+    this.backPressureNanos = nanosByQos;
   }
 
   /** A message arrived on a channel, or {@code null} when its topic names none. */

@@ -73,9 +73,12 @@ class InboundMessageHandlerTest {
 
   @Test
   void acknowledgesInArrivalOrderWhenKafkaCompletesOutOfOrder() throws Exception {
-    handler.handle(TOPIC, VALID, 1, 1);
-    handler.handle(TOPIC, VALID, 2, 1);
-    handler.handle(TOPIC, VALID, 3, 1);
+    InboundMessageHandler roomy = new InboundMessageHandler(MqttTopicParser.withDefaultRoot(),
+        PayloadParser.withDefaults(), new GatewayRecords(Topics.withDefaultPrefix(), 64 * 1024), forwarder, acks,
+        new GatewayMetrics(registry), CLOCK, 3);
+    roomy.handle(TOPIC, VALID, 1, 1);
+    roomy.handle(TOPIC, VALID, 2, 1);
+    roomy.handle(TOPIC, VALID, 3, 1);
     CapturingProducer.Sent first = producer.next();
     CapturingProducer.Sent second = producer.next();
     CapturingProducer.Sent third = producer.next();
@@ -190,13 +193,65 @@ class InboundMessageHandlerTest {
   }
 
   @Test
-  void neverDropsQos1MessagesWhileKafkaIsSlow() {
-    for (int id = 1; id <= 5; id++) {
-      handler.handle(TOPIC, VALID, id, 1);
-    }
+  void neverDropsQos1MessagesWhileKafkaIsSlowAndHoldsThoseBeyondTheLimitUntilASlotFrees() throws Exception {
+    // Given the in-flight limit (2) of QoS 1 messages waiting for Kafka
+    handler.handle(TOPIC, VALID, 1, 1);
+    handler.handle(TOPIC, VALID, 2, 1);
+    CapturingProducer.Sent first = producer.next();
+    producer.next();
 
-    assertEquals(5, forwarder.inFlight());
+    // When a third arrives although the broker was told the Receive Maximum (on its own thread, as it blocks)
+    Thread third = new Thread(() -> handler.handle(TOPIC, VALID, 3, 1));
+    third.start();
+    third.join(300);
+
+    // Then it waits, nothing is dropped, and the wait counts as back-pressure
+    assertTrue(third.isAlive(), "the third QoS 1 message waits for a slot");
+    assertEquals(2, forwarder.inFlight());
+    assertEquals(2, handler.qos1InFlight());
+    assertTrue(handler.backPressureNanos(1) > 0);
+
+    // When Kafka acknowledges the first record, the third goes on
+    first.succeed();
+    third.join(5_000);
+    assertFalse(third.isAlive());
+    producer.next();
+    assertEquals(2, handler.qos1InFlight());
     assertEquals(0.0, registry.get(GatewayMetrics.DROPPED).counter().count());
+    assertEquals(List.of(1), acked);
+  }
+
+  @Test
+  void aQos1MessageWaitingForASlotIsLeftUnacknowledgedWhenTheGatewayStops() throws Exception {
+    handler.handle(TOPIC, VALID, 1, 1);
+    handler.handle(TOPIC, VALID, 2, 1);
+    Thread third = new Thread(() -> handler.handle(TOPIC, VALID, 3, 1));
+    third.start();
+    third.join(300);
+    assertTrue(third.isAlive());
+
+    handler.stopAccepting();
+    third.join(5_000);
+
+    assertFalse(third.isAlive(), "stopping releases the waiting callback thread");
+    assertEquals(2, forwarder.inFlight(), "the waiting message was not forwarded (the broker redelivers it)");
+  }
+
+  @Test
+  void anAbandonedRetryFreesItsSlot() throws Exception {
+    handler.handle(TOPIC, VALID, 1, 1);
+    handler.handle(TOPIC, VALID, 2, 1);
+    acks.connectionLost();
+    acks.connected(true); // session present: the broker redelivers both, their records are no longer wanted
+    producer.next().fail(new org.apache.kafka.common.errors.TimeoutException("broker down"));
+    producer.next().fail(new org.apache.kafka.common.errors.TimeoutException("broker down"));
+
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    while (handler.qos1InFlight() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertEquals(0, handler.qos1InFlight());
+    assertEquals(0, forwarder.inFlight());
   }
 
   @Test
