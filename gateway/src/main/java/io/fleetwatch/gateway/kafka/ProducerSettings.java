@@ -12,6 +12,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 public final class ProducerSettings {
   /** Linger: a few milliseconds of batching. */
   public static final int LINGER_MS = 5;
+  /** Delivery timeout: how long a send may take, retries included, before it fails (unless overridden). */
+  public static final int DELIVERY_TIMEOUT_MS = 120_000;
 
   private ProducerSettings() {}
 
@@ -26,7 +28,7 @@ public final class ProducerSettings {
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     // send() runs on the gateway's sender thread, never on the MQTT callback thread; failures are retried there.
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
     props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     if (overrides != null) {
       props.putAll(overrides);

@@ -298,7 +298,9 @@ final class IncidentProcessor implements Processor<String, IncidentInput, String
     switch (type) {
       case OPENED -> {
         metrics.incidentOpened(incident.getPolicyId(), incident.getSeverity(),
-            Duration.between(incident.getOpenedAt(), incident.getDetectedAt()));
+            Duration.between(incident.getOpenedAt(), incident.getDetectedAt()),
+            incident.getOpenedReceivedAt() == null ? null
+                : Duration.between(incident.getOpenedReceivedAt(), incident.getDetectedAt()));
         LOG.info("Incident {} opened: policy={} device={} site={} severity={} summary={}", incident.getId(),
             incident.getPolicyId(), incident.getDeviceId(), incident.getSite(), incident.getSeverity(),
             incident.getSummary());

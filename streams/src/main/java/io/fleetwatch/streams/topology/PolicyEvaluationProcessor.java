@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * message's channel and forward its RAISED/CLEARED transitions; those transitions are offered once to the
  * checks listening to violations (sequence rules such as FLT-04). A wall-clock punctuator evaluates heartbeat loss
  * over all twins of this task (the only wall-clock input of policy evaluation; the violation's event time is that
- * wall-clock time).
+ * wall-clock time). Every violation carries the gateway receive time of the message that caused it, or none when
+ * the heartbeat scan raised it.
  *
  * <p>Registered devices get the checks whose scope matches their asset class, site and id; unregistered
  * devices only the unscoped checks, and their violations say {@code registered=false}. The catalogue is read
@@ -116,7 +117,8 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
     for (ApplicableCheck applicable : checks) {
       Evaluation evaluation = evaluate(applicable, deviceId, observation);
       if (evaluation.outcome().isTransition()) {
-        forward(applicable, evaluation, deviceId, site, asset, observation.eventTime(), evidence, record.timestamp());
+        forward(applicable, evaluation, deviceId, site, asset, observation.eventTime(), observation.receivedAt(),
+            evidence, record.timestamp());
         if (transitions == null) {
           transitions = new ArrayList<>(2);
         }
@@ -125,13 +127,17 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
       }
     }
     if (transitions != null) {
-      feedBack(current, transitions, asset, site, deviceId, observation.eventTime(), evidence, record.timestamp());
+      feedBack(current, transitions, asset, site, deviceId, observation.eventTime(), observation.receivedAt(),
+          evidence, record.timestamp());
     }
   }
 
-  /** Offers this message's transitions to the checks that listen to violations; their own are not fed back. */
+  /**
+   * Offers this message's transitions to the checks that listen to violations; their own are not fed back. What they
+   * raise carries the message's event and receive times: the message is what caused it.
+   */
   private void feedBack(PolicyCatalogue current, List<ViolationSignal> transitions, Asset asset, String site,
-      String deviceId, Instant eventTime, Evidence evidence, long timestamp) {
+      String deviceId, Instant eventTime, Instant receivedAt, Evidence evidence, long timestamp) {
     List<ApplicableCheck> listeners = checksFor(current, asset, site, deviceId, Channel.VIOLATION);
     for (ViolationSignal signal : transitions) {
       Observation observation = Observation.violation(eventTime, signal);
@@ -141,7 +147,7 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
         }
         Evaluation evaluation = evaluate(applicable, deviceId, observation);
         if (evaluation.outcome().isTransition()) {
-          forward(applicable, evaluation, deviceId, site, asset, eventTime, evidence, timestamp);
+          forward(applicable, evaluation, deviceId, site, asset, eventTime, receivedAt, evidence, timestamp);
         }
       }
     }
@@ -186,7 +192,8 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
           if (evaluation.outcome() == Outcome.RAISED) {
             checkStates.put(key, evaluation.state());
             metrics.evaluation(applicable.policy().id());
-            forward(applicable, evaluation, twin.getDeviceId(), site, asset, now, null, wallClockMs);
+            // raised by the wall clock, not by a received record: no receive time
+            forward(applicable, evaluation, twin.getDeviceId(), site, asset, now, null, null, wallClockMs);
             silent = true;
           } else {
             silent |= previous != null && previous.getActive();
@@ -241,8 +248,8 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
   }
 
   private void forward(ApplicableCheck applicable, Evaluation evaluation, String deviceId, String site, Asset asset,
-      Instant eventTime, Evidence evidence, long timestamp) {
-    Violation violation = violation(applicable, evaluation, deviceId, site, asset, eventTime, evidence);
+      Instant eventTime, Instant receivedAt, Evidence evidence, long timestamp) {
+    Violation violation = violation(applicable, evaluation, deviceId, site, asset, eventTime, receivedAt, evidence);
     metrics.violation(applicable.policy().id(), violation.getStatus());
     LOG.debug("Check {}/{} {} on device {} (topic={} partition={} offset={}): {}",
         applicable.policy().id(), applicable.check().id(), violation.getStatus(), deviceId,
@@ -340,7 +347,7 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
   }
 
   private static Violation violation(ApplicableCheck applicable, Evaluation evaluation, String deviceId,
-      String site, Asset asset, Instant eventTime, Evidence evidence) {
+      String site, Asset asset, Instant eventTime, Instant receivedAt, Evidence evidence) {
     Policy policy = applicable.policy();
     List<FrameworkRef> references = new ArrayList<>(policy.references().size());
     policy.references().forEach(r -> references.add(new FrameworkRef(r.framework(), r.provision())));
@@ -359,6 +366,7 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
         .setAssetClass(asset == null ? null : asset.getAssetClass())
         .setRegistered(asset != null)
         .setEventTime(eventTime)
+        .setReceivedAt(receivedAt)
         .setMetric(metric)
         .setObserved(evaluation.observed())
         .setObservedText(evaluation.observedText())

@@ -176,6 +176,10 @@ class IncidentTopologyTest {
       assertTrue(device.getLinks().contains(new IncidentLink(site.getId(), "grouped-in")));
       assertTrue(device.getSeverityFactors().stream().anyMatch(f -> f.getFactor().equals("correlated-site")));
     }
+    // and the site incident carries the event and receive times of the device incident that opened it
+    Incident first = devices.stream().filter(d -> d.getOpenedAt().equals(site.getOpenedAt())).findFirst().orElseThrow();
+    assertNotNull(first.getOpenedReceivedAt());
+    assertEquals(first.getOpenedReceivedAt(), site.getOpenedReceivedAt());
 
     // When all three recover, the site incident resolves after the quiet period
     fleet.state("chiller-01", 30, s -> s.setSecurityState("normal"));

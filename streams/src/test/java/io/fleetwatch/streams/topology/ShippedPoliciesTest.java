@@ -6,6 +6,7 @@ import static io.fleetwatch.streams.topology.PolicyDriver.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetwatch.avro.DeviceTwin;
@@ -342,6 +343,7 @@ class ShippedPoliciesTest {
     Violation lost = fleet.last("SEC-14");
     assertTrue(lost.getEventTime().isAfter(T0.plusSeconds(180)), lost.toString());
     assertTrue(lost.getObserved() > 180, lost.toString());
+    assertNull(lost.getReceivedAt(), "raised by the wall clock, not by a received record");
     // and it does not raise again while still silent
     fleet.advanceWallClock(Duration.ofMinutes(1));
     assertEquals(List.of(RAISED), fleet.statuses("SEC-14"));
@@ -431,6 +433,9 @@ class ShippedPoliciesTest {
     assertEquals(Severity.CRITICAL, correlated.getSeverity());
     assertEquals("chiller-01", correlated.getDeviceId());
     assertTrue(correlated.getDetail().contains("SAF-01"), correlated.getDetail());
+    // and carries the receive time of the reading that raised SAF-01 (received 50 ms after its device time)
+    assertEquals(T0.plusSeconds(602).plusMillis(50), correlated.getReceivedAt());
+    assertEquals(correlated.getReceivedAt(), fleet.last("SAF-01").getReceivedAt());
     // When the safety violation clears, so does FLT-04
     for (int s = 603; s < 606; s++) {
       fleet.telemetry("chiller-01", s, Map.of("supply_temp_c", 8.0));
