@@ -356,7 +356,7 @@ public final class ApiServer implements AutoCloseable {
     }
     Optional<DeviceTwin> twin = devices.twin(id);
     if (twin.isEmpty()) {
-      sendError(exchange, 404, "no device " + id + " seen by this instance");
+      sendError(exchange, 404, "no device " + id + (instances == null ? " seen by this instance" : ""));
       return;
     }
     RuntimeCatalogue catalogue = policies == null ? null : policies.catalogue();
