@@ -70,18 +70,28 @@ public final class StreamsProcess implements AutoCloseable {
     }
   }
 
-  /** One HTTP answer; status -1 when nothing answered (not listening, timed out). */
-  public record Answer(int status, String body) {}
+  /**
+   * One HTTP answer; status -1 when nothing answered (not listening, timed out). {@code servedBy} is the
+   * {@code X-Fleetwatch-Served-By} header (the {@code host:port} of the instance whose stores answered; with several
+   * instances a request may be forwarded to the owner of the device), or {@code null}.
+   */
+  public record Answer(int status, String body, String servedBy) {}
 
   /** {@code GET path} on the API, without throwing when the process is not listening. */
   public Answer get(String path) throws InterruptedException {
     HttpRequest request = HttpRequest.newBuilder(URI.create(baseUri() + path)).timeout(Duration.ofSeconds(5)).build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      return new Answer(response.statusCode(), response.body());
+      return new Answer(response.statusCode(), response.body(),
+          response.headers().firstValue("X-Fleetwatch-Served-By").orElse(null));
     } catch (IOException e) {
-      return new Answer(-1, e.toString());
+      return new Answer(-1, e.toString(), null);
     }
+  }
+
+  /** {@code 127.0.0.1:port}: the address it advertises to the other instances (its default). */
+  public String address() {
+    return Ports.LOOPBACK + ":" + httpPort;
   }
 
   /** {@code http://127.0.0.1:port}. */
