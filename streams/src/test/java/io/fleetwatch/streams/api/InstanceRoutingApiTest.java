@@ -14,7 +14,6 @@ import io.fleetwatch.avro.DeviceFinding;
 import io.fleetwatch.avro.DeviceInventory;
 import io.fleetwatch.avro.DeviceTwin;
 import io.fleetwatch.avro.FindingStatus;
-import io.fleetwatch.avro.Incident;
 import io.fleetwatch.avro.VulnerabilityFinding;
 import io.fleetwatch.streams.api.InstanceRouting.KeyOwner;
 import io.fleetwatch.streams.topology.FleetTopology;
@@ -336,23 +335,13 @@ class InstanceRoutingApiTest {
   }
 
   /** One instance's stores: the twins of its devices and the findings on them. */
-  private static final class Fleet implements IncidentQueries, DeviceQueries, VulnerabilityQueries {
+  private static final class Fleet implements NoIncidents, DeviceQueries, VulnerabilityQueries {
     private final List<String> devices;
     private final List<DeviceFinding> findings;
 
     Fleet(List<String> devices, List<DeviceFinding> findings) {
       this.devices = devices;
       this.findings = findings;
-    }
-
-    @Override
-    public List<Incident> all() {
-      return List.of();
-    }
-
-    @Override
-    public Optional<Incident> byId(String id) {
-      return Optional.empty();
     }
 
     @Override
