@@ -25,6 +25,11 @@ import java.util.regex.Pattern;
  * <tr><td>{@value #STREAM_THREADS}</td><td>stream threads</td><td>1</td></tr>
  * <tr><td>{@value #HTTP_HOST}</td><td>HTTP API bind address</td><td>127.0.0.1</td></tr>
  * <tr><td>{@value #HTTP_PORT}</td><td>HTTP API port (0 = any free port)</td><td>8080</td></tr>
+ * <tr><td>{@value #HTTP_ADVERTISED_ADDRESS}</td><td>{@code host:port} at which the other instances of the
+ * application reach this instance's HTTP API (Kafka Streams {@code application.server}); API requests for a device
+ * of another instance's partitions are forwarded there</td><td>{@value #HTTP_HOST}:{@value #HTTP_PORT}, the
+ * machine's host name for a wildcard bind address; none when the port is 0 (the instance then answers from its own
+ * partitions only)</td></tr>
  * <tr><td>{@value #POLICIES}</td><td>policy file or directory</td><td>policies</td></tr>
  * <tr><td>{@value #API_TOKEN}</td><td>bearer token the HTTP API's write endpoints (incident commands) require;
  * never logged</td><td>none (write endpoints open)</td></tr>
@@ -42,7 +47,7 @@ import java.util.regex.Pattern;
  */
 public record StreamsAppConfig(String applicationId, String bootstrapServers, String topicPrefix, Path stateDir,
     int replicationFactor, Duration commitInterval, int streamThreads, String httpHost, int httpPort,
-    Path policies, Map<String, String> kafka, String apiToken, Duration incidentQuietPeriod,
+    String httpAdvertisedAddress, Path policies, Map<String, String> kafka, String apiToken, Duration incidentQuietPeriod,
     Duration incidentReopenWindow, Duration incidentScanInterval) {
 
   public static final String BOOTSTRAP = "FLEETWATCH_KAFKA_BOOTSTRAP";
@@ -54,6 +59,7 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
   public static final String STREAM_THREADS = "FLEETWATCH_STREAMS_THREADS";
   public static final String HTTP_HOST = "FLEETWATCH_HTTP_HOST";
   public static final String HTTP_PORT = "FLEETWATCH_HTTP_PORT";
+  public static final String HTTP_ADVERTISED_ADDRESS = "FLEETWATCH_HTTP_ADVERTISED_ADDRESS";
   public static final String POLICIES = "FLEETWATCH_POLICIES";
   public static final String API_TOKEN = "FLEETWATCH_API_TOKEN";
   public static final String INCIDENT_QUIET_PERIOD = "FLEETWATCH_INCIDENT_QUIET_PERIOD";
@@ -98,6 +104,9 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     if (httpPort < 0 || httpPort > 65535) {
       throw new StreamsConfigException(HTTP_PORT, "expected 0..65535, got " + httpPort);
     }
+    if (httpAdvertisedAddress != null) {
+      hostAndPort(httpAdvertisedAddress);
+    }
     if (policies == null) {
       throw new StreamsConfigException(POLICIES, "must not be empty");
     }
@@ -135,6 +144,7 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     value(settings, STREAM_THREADS).ifPresent(v -> b.streamThreads(integer(STREAM_THREADS, v)));
     value(settings, HTTP_HOST).ifPresent(b::httpHost);
     value(settings, HTTP_PORT).ifPresent(v -> b.httpPort(integer(HTTP_PORT, v)));
+    value(settings, HTTP_ADVERTISED_ADDRESS).ifPresent(b::httpAdvertisedAddress);
     value(settings, POLICIES).ifPresent(v -> b.policies(Path.of(v)));
     value(settings, API_TOKEN).ifPresent(b::apiToken);
     value(settings, INCIDENT_QUIET_PERIOD).ifPresent(v -> b.incidentQuietPeriod(duration(INCIDENT_QUIET_PERIOD, v)));
@@ -148,6 +158,47 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
       }
     });
     return b.build();
+  }
+
+  /**
+   * The {@code host:port} other instances reach this instance's API at: {@link #httpAdvertisedAddress()} when set,
+   * else {@link #httpHost()}:{@link #httpPort()} with the machine's host name in place of a wildcard bind address
+   * ({@code 0.0.0.0}, {@code ::}); empty when neither is set and the port is 0 (chosen at bind time, unknown here).
+   */
+  public java.util.Optional<String> advertisedApiAddress() {
+    if (httpAdvertisedAddress != null) {
+      return java.util.Optional.of(httpAdvertisedAddress);
+    }
+    if (httpPort == 0) {
+      return java.util.Optional.empty();
+    }
+    String host = httpHost;
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        throw new StreamsConfigException(HTTP_ADVERTISED_ADDRESS, "the bind address " + httpHost
+            + " is a wildcard and this machine's host name does not resolve (" + e.getMessage() + "); set it");
+      }
+    }
+    return java.util.Optional.of((host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":"
+        + httpPort);
+  }
+
+  private static void hostAndPort(String address) {
+    int colon = address.lastIndexOf(':');
+    String host = colon <= 0 ? "" : address.substring(0, colon);
+    int port;
+    try {
+      port = colon < 0 ? -1 : Integer.parseInt(address.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace) || host.contains("/") || port < 1
+        || port > 65535) {
+      throw new StreamsConfigException(HTTP_ADVERTISED_ADDRESS, "expected host:port with a port in 1..65535, got '"
+          + address + "'");
+    }
   }
 
   private static java.util.Optional<String> value(Map<String, String> settings, String key) {
@@ -190,6 +241,7 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     shown.put("commitIntervalMs", commitInterval.toMillis());
     shown.put("streamThreads", streamThreads);
     shown.put("http", httpHost + ":" + httpPort);
+    shown.put("httpAdvertised", httpAdvertisedAddress == null ? "default" : httpAdvertisedAddress);
     shown.put("policies", policies);
     shown.put("apiToken", apiToken == null ? "none" : "[redacted]");
     shown.put("incidentQuietPeriod", incidentQuietPeriod);
@@ -219,6 +271,7 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     private int streamThreads = 1;
     private String httpHost = "127.0.0.1";
     private int httpPort = 8080;
+    private String httpAdvertisedAddress;
     private Path policies = Path.of("policies");
     private final Map<String, String> kafka = new LinkedHashMap<>();
     private String apiToken;
@@ -294,6 +347,12 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
       return this;
     }
 
+    /** {@code host:port} other instances reach this API at; null for the default (bind host and port). */
+    public Builder httpAdvertisedAddress(String value) {
+      this.httpAdvertisedAddress = value;
+      return this;
+    }
+
     public Builder policies(Path value) {
       this.policies = value;
       return this;
@@ -307,8 +366,8 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
 
     public StreamsAppConfig build() {
       return new StreamsAppConfig(applicationId, bootstrapServers, topicPrefix, stateDir, replicationFactor,
-          commitInterval, streamThreads, httpHost, httpPort, policies, kafka, apiToken, incidentQuietPeriod,
-          incidentReopenWindow, incidentScanInterval);
+          commitInterval, streamThreads, httpHost, httpPort, httpAdvertisedAddress, policies, kafka, apiToken,
+          incidentQuietPeriod, incidentReopenWindow, incidentScanInterval);
     }
   }
 }

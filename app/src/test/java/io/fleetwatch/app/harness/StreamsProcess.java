@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -70,18 +71,42 @@ public final class StreamsProcess implements AutoCloseable {
     }
   }
 
-  /** One HTTP answer; status -1 when nothing answered (not listening, timed out). */
-  public record Answer(int status, String body) {}
+  /**
+   * One HTTP answer; status -1 when nothing answered (not listening, timed out).
+   *
+   * @param headers the first value of each response header, names in lower case
+   */
+  public record Answer(int status, String body, Map<String, String> headers) {
+    /** A response header, or {@code null}. */
+    public String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * {@code X-Fleetwatch-Served-By}: the {@code host:port} of the instance whose stores answered (with several
+     * instances a request may be forwarded to the owner of the device), or {@code null}.
+     */
+    public String servedBy() {
+      return header("X-Fleetwatch-Served-By");
+    }
+  }
 
   /** {@code GET path} on the API, without throwing when the process is not listening. */
   public Answer get(String path) throws InterruptedException {
     HttpRequest request = HttpRequest.newBuilder(URI.create(baseUri() + path)).timeout(Duration.ofSeconds(5)).build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      return new Answer(response.statusCode(), response.body());
+      Map<String, String> headers = new HashMap<>();
+      response.headers().map().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
+      return new Answer(response.statusCode(), response.body(), headers);
     } catch (IOException e) {
-      return new Answer(-1, e.toString());
+      return new Answer(-1, e.toString(), Map.of());
     }
+  }
+
+  /** {@code 127.0.0.1:port}: the address it advertises to the other instances (its default). */
+  public String address() {
+    return Ports.LOOPBACK + ":" + httpPort;
   }
 
   /** {@code http://127.0.0.1:port}. */
