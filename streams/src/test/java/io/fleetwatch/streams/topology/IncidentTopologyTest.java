@@ -204,10 +204,11 @@ class IncidentTopologyTest {
     // and, not being a device, it does not make a site correlation of its own
     assertTrue(fleet.incidents().values().stream().noneMatch(i -> i.getPolicyId().equals("FLT-01")));
 
-    // When chiller-01 reports 11 minutes later, the spray has left the window: the incident resolves after the
-    // quiet period
+    // When chiller-01 reports 11 minutes later, the spray has left the window: the check clears
     fleet.reading("chiller-01", 700, "supply_temp_c", 8.0);
-    fleet.advanceWallClock(Duration.ofMinutes(5));
+    assertEquals(List.of(), fleet.only("SEC-01").getActiveChecks());
+    // Then the incident resolves once the quiet period has passed after the clearing (T0 + 700 s + 2 min)
+    fleet.advanceWallClock(Duration.ofMinutes(15));
     assertEquals(IncidentStatus.RESOLVED, fleet.only("SEC-01").getStatus());
   }
 
