@@ -59,7 +59,7 @@ public final class FleetStreamsApp implements AutoCloseable {
     IncidentTiming timing = new IncidentTiming(config.incidentQuietPeriod(), config.incidentReopenWindow(),
         config.incidentScanInterval(), IncidentTiming.IMMEDIATE.impactRefresh());
     FleetTopology fleet = new FleetTopology(topics, new RuntimeCatalogue(catalogue.policies()), clock, registry,
-        FleetTopology.DEFAULT_HEARTBEAT_SCAN, incidentRules, timing);
+        config.heartbeatScanInterval(), incidentRules, timing);
     this.catalogue = fleet.catalogue();
     this.topology = fleet.build();
     Properties props = StreamsConfigFactory.properties(config, topics);

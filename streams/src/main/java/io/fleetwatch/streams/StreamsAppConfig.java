@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
  * PT0S never reopens</td><td>PT30M</td></tr>
  * <tr><td>{@value #INCIDENT_SCAN_INTERVAL}</td><td>wall-clock interval of the incident punctuator (quiet period,
  * impact, escalation, gauges)</td><td>PT10S</td></tr>
+ * <tr><td>{@value #HEARTBEAT_SCAN_INTERVAL}</td><td>wall-clock interval of the heartbeat-loss punctuator (SEC-14
+ * absence checks, {@code fleetwatch.devices} gauge); bounds how late a silence is noticed</td><td>PT5S</td></tr>
  * <tr><td>{@code kafka.<client key>}</td><td>passed to the Kafka clients as {@code <client key>}, last, so it
  * can override anything above (e.g. {@code kafka.security.protocol=SASL_SSL})</td><td></td></tr>
  * </table>
@@ -48,7 +50,7 @@ import java.util.regex.Pattern;
 public record StreamsAppConfig(String applicationId, String bootstrapServers, String topicPrefix, Path stateDir,
     int replicationFactor, Duration commitInterval, int streamThreads, String httpHost, int httpPort,
     String httpAdvertisedAddress, Path policies, Map<String, String> kafka, String apiToken, Duration incidentQuietPeriod,
-    Duration incidentReopenWindow, Duration incidentScanInterval) {
+    Duration incidentReopenWindow, Duration incidentScanInterval, Duration heartbeatScanInterval) {
 
   public static final String BOOTSTRAP = "FLEETWATCH_KAFKA_BOOTSTRAP";
   public static final String APPLICATION_ID = "FLEETWATCH_STREAMS_APPLICATION_ID";
@@ -65,6 +67,7 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
   public static final String INCIDENT_QUIET_PERIOD = "FLEETWATCH_INCIDENT_QUIET_PERIOD";
   public static final String INCIDENT_REOPEN_WINDOW = "FLEETWATCH_INCIDENT_REOPEN_WINDOW";
   public static final String INCIDENT_SCAN_INTERVAL = "FLEETWATCH_INCIDENT_SCAN_INTERVAL";
+  public static final String HEARTBEAT_SCAN_INTERVAL = "FLEETWATCH_HEARTBEAT_SCAN_INTERVAL";
   public static final String KAFKA_PREFIX = "kafka.";
 
   public static final String DEFAULT_APPLICATION_ID = "fleetwatch-streams";
@@ -119,6 +122,10 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     if (incidentScanInterval.isZero()) {
       throw new StreamsConfigException(INCIDENT_SCAN_INTERVAL, "expected a positive duration, got PT0S");
     }
+    notNegative(HEARTBEAT_SCAN_INTERVAL, heartbeatScanInterval);
+    if (heartbeatScanInterval.isZero()) {
+      throw new StreamsConfigException(HEARTBEAT_SCAN_INTERVAL, "expected a positive duration, got PT0S");
+    }
     kafka = Map.copyOf(Objects.requireNonNull(kafka, "kafka"));
     for (Map.Entry<String, String> e : kafka.entrySet()) {
       if (e.getKey().isBlank() || e.getValue() == null) {
@@ -152,6 +159,8 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
         v -> b.incidentReopenWindow(duration(INCIDENT_REOPEN_WINDOW, v)));
     value(settings, INCIDENT_SCAN_INTERVAL).ifPresent(
         v -> b.incidentScanInterval(duration(INCIDENT_SCAN_INTERVAL, v)));
+    value(settings, HEARTBEAT_SCAN_INTERVAL).ifPresent(
+        v -> b.heartbeatScanInterval(duration(HEARTBEAT_SCAN_INTERVAL, v)));
     settings.forEach((k, v) -> {
       if (k.startsWith(KAFKA_PREFIX)) {
         b.kafka(k.substring(KAFKA_PREFIX.length()), v);
@@ -247,6 +256,7 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     shown.put("incidentQuietPeriod", incidentQuietPeriod);
     shown.put("incidentReopenWindow", incidentReopenWindow);
     shown.put("incidentScanInterval", incidentScanInterval);
+    shown.put("heartbeatScanInterval", heartbeatScanInterval);
     shown.put("kafka", clients);
     return shown.toString();
   }
@@ -278,6 +288,7 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     private Duration incidentQuietPeriod = Duration.ofMinutes(2);
     private Duration incidentReopenWindow = Duration.ofMinutes(30);
     private Duration incidentScanInterval = Duration.ofSeconds(10);
+    private Duration heartbeatScanInterval = Duration.ofSeconds(5);
 
     private Builder() {}
 
@@ -299,6 +310,11 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
 
     public Builder incidentScanInterval(Duration value) {
       this.incidentScanInterval = value;
+      return this;
+    }
+
+    public Builder heartbeatScanInterval(Duration value) {
+      this.heartbeatScanInterval = value;
       return this;
     }
 
@@ -367,7 +383,7 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     public StreamsAppConfig build() {
       return new StreamsAppConfig(applicationId, bootstrapServers, topicPrefix, stateDir, replicationFactor,
           commitInterval, streamThreads, httpHost, httpPort, httpAdvertisedAddress, policies, kafka, apiToken,
-          incidentQuietPeriod, incidentReopenWindow, incidentScanInterval);
+          incidentQuietPeriod, incidentReopenWindow, incidentScanInterval, heartbeatScanInterval);
     }
   }
 }

@@ -90,4 +90,18 @@ class StreamsAppConfigTest {
       assertEquals(StreamsAppConfig.HTTP_ADVERTISED_ADDRESS, e.key());
     }
   }
+
+  @Test
+  void readsTheHeartbeatScanIntervalDefaultsToFiveSecondsAndRejectsZero() {
+    assertEquals(Duration.ofSeconds(5), StreamsAppConfig.from(Map.of()).heartbeatScanInterval());
+    assertEquals(Duration.ofSeconds(30), StreamsAppConfig.from(
+        Map.of(StreamsAppConfig.HEARTBEAT_SCAN_INTERVAL, "PT30S")).heartbeatScanInterval());
+    StreamsConfigException zero = assertThrows(StreamsConfigException.class,
+        () -> StreamsAppConfig.from(Map.of(StreamsAppConfig.HEARTBEAT_SCAN_INTERVAL, "PT0S")));
+    assertEquals(StreamsAppConfig.HEARTBEAT_SCAN_INTERVAL, zero.key());
+    StreamsConfigException text = assertThrows(StreamsConfigException.class,
+        () -> StreamsAppConfig.from(Map.of(StreamsAppConfig.HEARTBEAT_SCAN_INTERVAL, "5s")));
+    assertEquals("FLEETWATCH_HEARTBEAT_SCAN_INTERVAL: expected an ISO-8601 duration such as PT2M, got '5s'",
+        text.getMessage());
+  }
 }

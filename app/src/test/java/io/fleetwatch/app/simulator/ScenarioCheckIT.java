@@ -123,6 +123,31 @@ class ScenarioCheckIT {
 
   @Test
   @Order(3)
+  void crossDeviceScenariosRaiseASiteLevelSprayFindingAndASharedCredentialOnBothDevices() throws Exception {
+    // Given no device of hq sees enough failures for SEC-01, and two devices of two sites share a credential
+    Result r = simulate(SCENARIOS, "--scenario", "password-spray", "--scenario", "shared-credential", "--check",
+        "--api", api());
+
+    // Then the site-level SEC-01 and SEC-02 on both devices appear
+    assertEquals(0, r.exit, r.output);
+    assertTrue(r.output.contains("OK       password-spray: SEC-01 at site hq -> SEC-01.hq."), r.output);
+    assertTrue(r.output.contains("OK       shared-credential: SEC-02 on elevator-01 -> "), r.output);
+    assertTrue(r.output.contains("OK       shared-credential: SEC-02 on plc-02 -> "), r.output);
+    // and the spray opened a site incident, not a device one: no hq device has a SEC-01 incident
+    HttpResponse<String> incidents = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(api() + "/api/incidents?site=hq")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    List<String> sec01 = new ArrayList<>();
+    new ObjectMapper().readTree(incidents.body()).forEach(i -> {
+      if (i.path("policyId").asText().equals("SEC-01")) {
+        sec01.add(i.path("deviceId").isNull() || i.path("deviceId").isMissingNode() ? "site" : i.path("deviceId").asText());
+      }
+    });
+    assertEquals(List.of("site"), sec01, incidents.body());
+  }
+
+  @Test
+  @Order(4)
   void safetyAndSecurityScenariosCombinedInOneRunRaiseEveryExpectedIncident() {
     List<String> args = new ArrayList<>();
     for (String scenario : List.of("pressure-spike", "interlock-command", "brute-force-login", "default-credential",
@@ -148,7 +173,7 @@ class ScenarioCheckIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void checkModeReadsIncidentsFromTheIncidentsTopicWithoutTheApi() {
     Result r = simulate(SCENARIOS, "--scenario", "security-degraded", "--check", "--bootstrap-servers",
         pipeline.bootstrapServers());

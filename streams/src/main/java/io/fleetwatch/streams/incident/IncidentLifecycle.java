@@ -57,6 +57,16 @@ public final class IncidentLifecycle {
     return violation.getPolicyId() + "|" + violation.getDeviceId();
   }
 
+  /**
+   * Whether a violation is a site-level finding rather than about one device: its device id is its site, as in the
+   * synthetic signals of {@link SiteCorrelator} and the site-level group checks (e.g. SEC-01's distinct sources per
+   * site). Its incident is a site incident ({@code policyId|site}, no device). A device must therefore not be named
+   * like its own site.
+   */
+  public static boolean isSiteFinding(Violation violation) {
+    return violation.getDeviceId().equals(violation.getSite());
+  }
+
   /** Dedup key of a site incident. */
   public static String siteDedupKey(String policyId, String site) {
     return policyId + "|" + site;

@@ -7,6 +7,8 @@ import io.fleetwatch.avro.DeviceState;
 import io.fleetwatch.avro.DeviceTwin;
 import io.fleetwatch.avro.Evidence;
 import io.fleetwatch.avro.FrameworkRef;
+import io.fleetwatch.avro.GroupSignal;
+import io.fleetwatch.avro.GroupSignalKind;
 import io.fleetwatch.avro.ReportedState;
 import io.fleetwatch.avro.Telemetry;
 import io.fleetwatch.avro.Violation;
@@ -16,6 +18,8 @@ import io.fleetwatch.streams.policy.ApplicableCheck;
 import io.fleetwatch.streams.policy.Channel;
 import io.fleetwatch.streams.policy.Envelope;
 import io.fleetwatch.streams.policy.Evaluation;
+import io.fleetwatch.streams.policy.GroupInput;
+import io.fleetwatch.streams.policy.GroupRule;
 import io.fleetwatch.streams.policy.Observation;
 import io.fleetwatch.streams.policy.Outcome;
 import io.fleetwatch.streams.policy.Policy;
@@ -46,7 +50,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Input: device messages (telemetry, events, state) keyed by device id. Output: {@link Violation}s keyed by device
- * id. Rule: update the device twin, then evaluate every check in scope of the device's asset that listens to the
+ * id, and {@link GroupSignal}s keyed {@code policyId|checkId|group} for the group checks. Rule: update the device
+ * twin, then run the device side of every group check in scope ({@link GroupRule#route}, routing state in
+ * {@code check-states}), then evaluate every check in scope of the device's asset that listens to the
  * message's channel and forward its RAISED/CLEARED transitions; those transitions are offered once to the
  * checks listening to violations (sequence rules such as FLT-04). A wall-clock punctuator evaluates heartbeat loss
  * over all twins of this task (the only wall-clock input of policy evaluation; the violation's event time is that
@@ -57,14 +63,14 @@ import org.slf4j.LoggerFactory;
  * devices only the unscoped checks, and their violations say {@code registered=false}. The catalogue is read
  * once per message from the {@link RuntimeCatalogue}, so a policy change applies from the next message on.
  */
-final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage, String, Violation> {
+final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage, String, PolicyOutput> {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyEvaluationProcessor.class);
   private static final SkippedRecordLog SKIPPED = new SkippedRecordLog(LOG, 10, TimeUnit.SECONDS);
 
   private final RuntimeCatalogue catalogue;
   private final PipelineMetrics metrics;
   private final Duration heartbeatScan;
-  private ProcessorContext<String, Violation> context;
+  private ProcessorContext<String, PolicyOutput> context;
   private KeyValueStore<String, DeviceTwin> twins;
   private KeyValueStore<String, CheckState> checkStates;
   private KeyValueStore<String, Object> assets;
@@ -76,7 +82,7 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
   }
 
   @Override
-  public void init(ProcessorContext<String, Violation> context) {
+  public void init(ProcessorContext<String, PolicyOutput> context) {
     this.context = context;
     this.twins = context.getStateStore(FleetTopology.DEVICE_TWINS_STORE);
     this.checkStates = context.getStateStore(FleetTopology.CHECK_STATES_STORE);
@@ -108,6 +114,7 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
     PolicyCatalogue current = catalogue.current();
     Asset asset = asset(deviceId);
     String site = asset != null ? asset.getSite() : message.site();
+    routeToGroups(current, asset, site, deviceId, observation, record.timestamp());
     List<ApplicableCheck> checks = checksFor(current, asset, site, deviceId, observation.channel());
     if (checks.isEmpty()) {
       return;
@@ -129,6 +136,40 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
     if (transitions != null) {
       feedBack(current, transitions, asset, site, deviceId, observation.eventTime(), observation.receivedAt(),
           evidence, record.timestamp());
+    }
+  }
+
+  /** Device side of the group checks in scope: updates the device's routing state, forwards its group signals. */
+  private void routeToGroups(PolicyCatalogue current, Asset asset, String site, String deviceId,
+      Observation observation, long timestamp) {
+    List<ApplicableCheck> groupChecks = current.groupChecksFor(asset == null ? null : asset.getAssetClass(), site,
+        deviceId, observation.channel());
+    for (ApplicableCheck applicable : groupChecks) {
+      GroupRule rule = (GroupRule) applicable.check().rule();
+      String key = applicable.stateKey(deviceId);
+      CheckState stored = checkStates.get(key);
+      GroupRule.Routing routing = rule.route(compatible(stored, rule), observation, deviceId, site);
+      if (routing.state() != null && !Objects.equals(routing.state(), stored)) {
+        checkStates.put(key, routing.state());
+      }
+      if (routing.inputs().isEmpty()) {
+        continue;
+      }
+      Evidence evidence = evidence();
+      for (GroupInput input : routing.inputs()) {
+        GroupSignal signal = GroupSignal.newBuilder()
+            .setPolicyId(applicable.policy().id())
+            .setCheckId(applicable.check().id())
+            .setGroup(input.group())
+            .setKind(GroupSignalKind.valueOf(input.kind().name()))
+            .setDeviceId(input.deviceId())
+            .setSite(input.site())
+            .setAt(input.at())
+            .setValue(input.value())
+            .setEvidence(evidence)
+            .build();
+        context.forward(new Record<>(PolicyOutput.groupKey(signal), PolicyOutput.of(signal), timestamp));
+      }
     }
   }
 
@@ -228,7 +269,7 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
    * so that a raised check can still clear under the new rule. States from before rule types were recorded are
    * envelope states.
    */
-  private static CheckState compatible(CheckState stored, Rule rule) {
+  static CheckState compatible(CheckState stored, Rule rule) {
     if (stored == null) {
       return null;
     }
@@ -255,7 +296,7 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
         applicable.policy().id(), applicable.check().id(), violation.getStatus(), deviceId,
         evidence == null ? null : evidence.getTopic(), evidence == null ? null : evidence.getPartition(),
         evidence == null ? null : evidence.getOffset(), evaluation.detail());
-    context.forward(new Record<>(deviceId, violation, timestamp));
+    context.forward(new Record<>(deviceId, PolicyOutput.of(violation), timestamp));
   }
 
   private Asset asset(String deviceId) {
@@ -346,7 +387,7 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
     twins.put(deviceId, twin);
   }
 
-  private static Violation violation(ApplicableCheck applicable, Evaluation evaluation, String deviceId,
+  static Violation violation(ApplicableCheck applicable, Evaluation evaluation, String deviceId,
       String site, Asset asset, Instant eventTime, Instant receivedAt, Evidence evidence) {
     Policy policy = applicable.policy();
     List<FrameworkRef> references = new ArrayList<>(policy.references().size());

@@ -200,6 +200,72 @@ class ShippedPoliciesTest {
   }
 
   @Test
+  void sec01RaisesOneSiteFindingOnTenDistinctSourcesAcrossTheSiteCountingALateOneAndClearsWhenTheWindowMovesOn() {
+    // Given password spraying across hq: five devices (three registered, two not) see two sources each, nine sources
+    // in all so far, never enough on any one device; plc-01 at plant-a sees another source that hq must not count
+    String[] devices = {"chiller-01", "chiller-02", "boiler-01", "meter-a", "meter-b"};
+    for (int i = 0; i < 9; i++) {
+      fleet.event(devices[i % 5], 60 + i * 10L, "auth_failure", "source", "198.51.100." + i);
+    }
+    fleet.event("plc-01", 100, "auth_failure", "source", "198.51.100.77");
+    assertEquals(List.of(), fleet.statuses("SEC-01"), "no device and no site threshold yet");
+    // When the tenth source at hq arrives late (older than the others, still inside the 10 min window)
+    fleet.event("meter-b", 30, "auth_failure", "source", "198.51.100.9");
+    // Then one site-level finding is raised for hq: the violation is keyed and named by the site
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-01", "distinct-sources-per-site"));
+    Violation site = fleet.last("SEC-01");
+    assertEquals("hq", site.getDeviceId());
+    assertEquals("hq", site.getSite());
+    assertEquals(10.0, site.getObserved());
+    assertTrue(site.getDetail().startsWith("site hq: 10 distinct source"), site.getDetail());
+    assertEquals(List.of(), fleet.statuses("SEC-01", "distinct-sources"), "two sources per device stay below 3");
+    // When one more source arrives at another device of hq, it stays raised without a second transition
+    fleet.event("meter-c", 160, "auth_failure", "source", "198.51.100.10");
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-01", "distinct-sources-per-site"));
+    // When chiller-01 reports again more than 10 min after its last failure, the site window moves past the spray
+    fleet.telemetry("chiller-01", 900, Map.of("supply_temp_c", 7.0));
+    // Then the site-level finding clears
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-01", "distinct-sources-per-site"));
+    assertEquals("hq", fleet.last("SEC-01").getDeviceId());
+  }
+
+  @Test
+  void sec02RaisesOnEveryDeviceSharingACredentialIgnoresALateLoginAndClearsWhenItChanges() {
+    String shared = "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    String other = "sha256:60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752";
+    // Given chiller-01 logs in with a credential nobody else uses
+    fleet.event("chiller-01", 10, "auth_success", "credential", shared);
+    assertEquals(List.of(), fleet.statuses("SEC-02"));
+    // When an unregistered meter logs in with the same credential
+    fleet.event("meter-z", 20, "auth_success", "credential", shared);
+    // Then both devices are raised, on a check qualified by the shared fingerprint
+    assertEquals(List.of("chiller-01 RAISED", "meter-z RAISED"), sharedCredential(shared));
+    Violation meter = fleet.all().stream().filter(v -> v.getDeviceId().equals("meter-z")).findFirst().orElseThrow();
+    assertEquals("hq", meter.getSite());
+    assertFalse(meter.getRegistered());
+    assertEquals(2.0, meter.getObserved());
+    // When a late login of chiller-01 (older than its current credential) shows another credential, nothing changes
+    fleet.event("chiller-01", 5, "auth_success", "credential", other);
+    assertEquals(List.of("chiller-01 RAISED", "meter-z RAISED"), sharedCredential(shared));
+    assertEquals(List.of(), sharedCredential(other));
+    // When chiller-01's credential changes, the old one is no longer shared: both clear
+    fleet.event("chiller-01", 30, "auth_success", "credential", other);
+    assertEquals(List.of("chiller-01 RAISED", "meter-z RAISED", "chiller-01 CLEARED", "meter-z CLEARED"),
+        sharedCredential(shared));
+    // When boiler-01 then logs in with chiller-01's new credential, that one is shared
+    fleet.event("boiler-01", 40, "auth_success", "credential", other);
+    assertEquals(List.of("chiller-01 RAISED", "boiler-01 RAISED"), sharedCredential(other));
+    assertEquals(List.of(), fleet.statuses("SEC-02", "default-credential-login"), "neither is a default one");
+  }
+
+  /** {@code device STATUS} of SEC-02's shared-credential check on one fingerprint, in order. */
+  private List<String> sharedCredential(String fingerprint) {
+    return fleet.all().stream()
+        .filter(v -> v.getPolicyId().equals("SEC-02") && v.getCheckId().equals("shared-credential:" + fingerprint))
+        .map(v -> v.getDeviceId() + " " + v.getStatus()).toList();
+  }
+
+  @Test
   void sec02RaisesOnDefaultCredentialLoginAndClearsOnAUniqueOne() {
     fleet.event("meter-x", 0, "auth_success", "credential",
         "sha256:8c6976e5b5410415bde908bd4dee15dfb167a9c873fc4bb8a81f6f2ab448a918");
@@ -360,6 +426,39 @@ class ShippedPoliciesTest {
     assertEquals(List.of(RAISED), fleet.statuses("SEC-15"));
     fleet.telemetry("meter-01", T0.plusSeconds(30), T0.plusSeconds(30), null, Map.of("kw", 1.0));
     assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-15"));
+  }
+
+  @Test
+  void sec15RaisesAboveTheLearnedBaselineIgnoresLateMessagesOfCompletedMinutesAndClearsWhenTheRateIsBack() {
+    // Given meter-01 sends two messages a minute for ten minutes: the warm-up learns a baseline of 2 per minute
+    for (int minute = 0; minute < 10; minute++) {
+      fleet.telemetry("meter-01", minute * 60L + 5, Map.of("kw", 1.0));
+      fleet.telemetry("meter-01", minute * 60L + 35, Map.of("kw", 1.0));
+    }
+    assertEquals(List.of(), fleet.statuses("SEC-15"));
+    // When in minute 10 it sends 30 messages (the limit is max(4 x 2, 30) = 30: not above it yet)
+    for (int i = 0; i < 30; i++) {
+      fleet.telemetry("meter-01", 600L + i, Map.of("kw", 1.0));
+    }
+    assertEquals(List.of(), fleet.statuses("SEC-15"));
+    // and five late messages of minute 5 arrive (their minute is complete and learned: not counted again)
+    for (int i = 0; i < 5; i++) {
+      fleet.telemetry("meter-01", 300L + 50 + i, Map.of("kw", 1.0));
+    }
+    assertEquals(List.of(), fleet.statuses("SEC-15"));
+    // When the 31st message of minute 10 comes
+    fleet.telemetry("meter-01", 640, Map.of("kw", 1.0));
+    // Then the learned-baseline check raises (the hard cap of 100 per 10 s is far away)
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-15", "learned-baseline"));
+    assertEquals(31.0, fleet.last("SEC-15").getObserved());
+    assertEquals(List.of(), fleet.statuses("SEC-15", "hard-cap"));
+    // When minute 11 is back at two messages, it holds until minute 11 is complete
+    fleet.telemetry("meter-01", 665, Map.of("kw", 1.0));
+    fleet.telemetry("meter-01", 695, Map.of("kw", 1.0));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-15", "learned-baseline"));
+    // Then the first message of minute 12 completes it within the limit: cleared
+    fleet.telemetry("meter-01", 725, Map.of("kw", 1.0));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-15", "learned-baseline"));
   }
 
   @Test
