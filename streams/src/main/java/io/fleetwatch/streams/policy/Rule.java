@@ -14,7 +14,8 @@ import java.util.Set;
  * the time in.
  */
 public sealed interface Rule permits Envelope, RateOfChange, StuckSensor, RedundantSensors, WindowedCount, Absence,
-    StatePredicate, VersionBelow, SupportEnded, ChangeDetection, ClockSkew, Sequence, CommandResponse {
+    StatePredicate, VersionBelow, SupportEnded, ChangeDetection, ClockSkew, Sequence, CommandResponse,
+    VulnerableComponent {
 
   /** The {@code type:} name of this rule kind in policy files. */
   String type();

@@ -102,7 +102,7 @@ class PolicyLoaderTest {
     PolicyFormatException e = assertThrows(PolicyFormatException.class, () -> loader.parse("f.yaml", text));
     assertEquals("f.yaml:18: checks[0].rule.type: unknown rule type 'fourier', expected one of [absence, change, "
         + "clock-skew, command-response, count, envelope, predicate, rate-of-change, redundant-disagree, sequence, "
-        + "stuck, support-ended, version-below]", e.getMessage());
+        + "stuck, support-ended, version-below, vulnerable-component]", e.getMessage());
   }
 
   @Test
