@@ -97,6 +97,19 @@ class RegistrySchedulesFileTest {
         "an unregistered device has no windows");
   }
 
+  @Test
+  void theDemoFleetSchedulesPlantAMaintenanceAndApprovesTheCh400Rollback() throws Exception {
+    List<Asset> assets = AssetRegistryFile.read(java.nio.file.Path.of("..", "examples", "demo-fleet", "assets.yaml"));
+
+    // Sunday 2025-11-30 03:00 Tokyo = Saturday 18:00Z
+    assertTrue(RegistrySchedules.inMaintenanceWindow(asset(assets, "plc-01"), Instant.parse("2025-11-29T18:00:00Z")));
+    assertFalse(RegistrySchedules.inMaintenanceWindow(asset(assets, "chiller-01"),
+        Instant.parse("2025-11-29T18:00:00Z")), "hq has no scheduled window");
+    assertNotNull(RegistrySchedules.approval(asset(assets, "chiller-11"), Version.parse("3.2.0"),
+        Version.parse("3.1.0"), Instant.parse("2026-01-15T00:00:00Z")));
+    assertTrue(asset(assets, "chiller-01").getApprovedChanges().isEmpty(), "CH-200 has no approval");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {
       "approvedChanges:\n  - {model: S-1500, deviceId: plc-01}\n"
