@@ -218,6 +218,23 @@ class PolicyLoaderTest {
   }
 
   @Test
+  void versionBelowWithoutATableTakesEveryMinimumFromTheRegistry() {
+    Policy p = loader.parse("r.yaml", HEAD + "      type: version-below\n").get(0);
+    assertEquals(VersionBelow.fromRegistry(), p.checks().get(0).rule());
+  }
+
+  @Test
+  void reportsAVulnerableComponentRuleWithParametersAndABadMaintenanceWindowFlag() {
+    PolicyFormatException extra = ruleError("      type: vulnerable-component\n      minimums: {CH-200: 1.0}\n");
+    assertTrue(extra.getMessage().startsWith("r.yaml:14: checks[0].rule.minimums: unknown field"), extra.getMessage());
+    PolicyFormatException flag = ruleError("      type: sequence\n      first: {state: mode, notIn: [maintenance]}\n"
+        + "      then: {event: tamper}\n      clear: {event: tamper, attribute: state, in: [closed]}\n"
+        + "      exceptMaintenanceWindows: sometimes\n");
+    assertEquals("r.yaml:17: checks[0].rule.exceptMaintenanceWindows: expected true or false, got 'sometimes'",
+        flag.getMessage());
+  }
+
+  @Test
   void reportsASignalWithTwoKindsAndASequenceThatCouldNeverClear() {
     PolicyFormatException signal = ruleError("      type: count\n      signal: {event: boot, state: mode}\n"
         + "      window: PT1M\n      threshold: 3\n");
