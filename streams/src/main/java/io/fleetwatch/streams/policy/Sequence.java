@@ -117,7 +117,8 @@ public record Sequence(SignalMatch first, SignalMatch then, Duration within, Sig
       return new Evaluation(state, state.getActive() ? Outcome.HOLD : Outcome.NONE, null, label(o), "");
     }
     if (exceptMaintenanceWindows && RegistrySchedules.inMaintenanceWindow(o.asset(), at)) {
-      return new Evaluation(state, Outcome.NONE, null, label(o), then.describe() + " in a scheduled maintenance window");
+      return new Evaluation(state, Outcome.NONE, null, label(o),
+          then.describe() + " in a scheduled maintenance window");
     }
     state.setActive(true);
     String since = armedAt.equals(Instant.EPOCH) ? "" : " (armed by " + first.describe() + " at " + armedAt + ")";

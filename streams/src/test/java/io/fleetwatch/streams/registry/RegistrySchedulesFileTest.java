@@ -130,16 +130,19 @@ class RegistrySchedulesFileTest {
           + "=r.yaml:10: maintenanceWindows[0].until: required field is missing",
       "maintenanceWindows:\n  - {site: hq, from: 2025-11-29T22:00:00Z, until: 2025-11-29T21:00:00Z}\n"
           + "=r.yaml:10: maintenanceWindows[0].until: must be after from",
-      "maintenanceWindows:\n  - site: hq\n    weekly: {days: [caturday], start: '02:00', duration: PT1H, timeZone: UTC}\n"
+      "maintenanceWindows:\n  - site: hq\n    weekly: {days: [caturday], start: '02:00', duration: PT1H, "
+          + "timeZone: UTC}\n"
           + "=r.yaml:11: maintenanceWindows[0].weekly.days: unknown day 'caturday'",
       "maintenanceWindows:\n  - site: hq\n    weekly: {days: [mon], start: '2am', duration: PT1H, timeZone: UTC}\n"
           + "=r.yaml:11: maintenanceWindows[0].weekly.start: must be a local time like 02:00, got '2am'",
       "maintenanceWindows:\n  - site: hq\n    weekly: {days: [mon], start: '02:00', duration: P8D, timeZone: UTC}\n"
           + "=r.yaml:11: maintenanceWindows[0].weekly.duration: must be more than zero and at most P7D",
-      "maintenanceWindows:\n  - site: hq\n    weekly: {days: [mon], start: '02:00', duration: PT1H, timeZone: Mars/Base}\n"
+      "maintenanceWindows:\n  - site: hq\n    weekly: {days: [mon], start: '02:00', duration: PT1H, "
+          + "timeZone: Mars/Base}\n"
           + "=r.yaml:11: maintenanceWindows[0].weekly.timeZone: unknown time zone 'Mars/Base'",
       "maintenanceWindows:\n  - site: hq\n    from: 2025-11-29T22:00:00Z\n    weekly: {days: [mon], start: '02:00', "
-          + "duration: PT1H, timeZone: UTC}\n=r.yaml:12: maintenanceWindows[0].weekly: give either from/until or weekly",
+          + "duration: PT1H, timeZone: UTC}\n"
+          + "=r.yaml:12: maintenanceWindows[0].weekly: give either from/until or weekly",
   })
   void namesFileLineAndFieldOfScheduleErrors(String caseText) {
     String[] parts = caseText.split("=r.yaml", 2);
