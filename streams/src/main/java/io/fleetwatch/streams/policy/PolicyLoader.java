@@ -47,7 +47,7 @@ public final class PolicyLoader {
   private static final Set<String> RULE_TYPES = Set.of(Envelope.TYPE, RateOfChange.TYPE, StuckSensor.TYPE,
       RedundantSensors.TYPE, WindowedCount.TYPE, Absence.TYPE, StatePredicate.TYPE, VersionBelow.TYPE,
       SupportEnded.TYPE, ChangeDetection.TYPE, ClockSkew.TYPE, Sequence.TYPE, CommandResponse.TYPE, RateBaseline.TYPE,
-      SiteCount.TYPE, SharedValue.TYPE);
+      SiteCount.TYPE, SharedValue.TYPE, VulnerableComponent.TYPE);
   private static final Trigger IMMEDIATELY = Trigger.afterConsecutive(1);
   private static final Map<String, ChangeDetection.Detect> DETECT = Map.of("baseline",
       ChangeDetection.Detect.BASELINE, "decrease", ChangeDetection.Detect.DECREASE, "regression",
@@ -265,6 +265,10 @@ public final class PolicyLoader {
         case RateBaseline.TYPE -> rateBaseline(rule);
         case SiteCount.TYPE -> siteCount(rule);
         case SharedValue.TYPE -> sharedValue(rule);
+        case VulnerableComponent.TYPE -> {
+          rule.allowOnly("type");
+          yield new VulnerableComponent();
+        }
         default -> throw rule.error("type", "unknown rule type '" + type + "', expected one of " + sorted(RULE_TYPES));
       };
     } catch (PolicyFormatException e) {
@@ -418,9 +422,6 @@ public final class PolicyLoader {
     Map<String, Version> minimums = new LinkedHashMap<>();
     rule.textMap("minimums").forEach((model, text) -> minimums.put(model, rule.version("minimums", text)));
     Version otherwise = rule.has("otherwise") ? rule.version("otherwise", rule.requiredText("otherwise")) : null;
-    if (minimums.isEmpty() && otherwise == null) {
-      throw rule.error("minimums", "give minimums per model and/or otherwise");
-    }
     return new VersionBelow(minimums, otherwise);
   }
 
@@ -428,9 +429,6 @@ public final class PolicyLoader {
     rule.allowOnly("type", "supportEnds");
     Map<String, LocalDate> ends = new LinkedHashMap<>();
     Map<String, String> texts = rule.textMap("supportEnds");
-    if (texts.isEmpty()) {
-      throw rule.error("supportEnds", "must map at least one model to the date its support ends");
-    }
     texts.forEach((model, text) -> {
       try {
         ends.put(model, LocalDate.parse(text));
@@ -471,7 +469,7 @@ public final class PolicyLoader {
   }
 
   private Sequence sequence(Fields rule) {
-    rule.allowOnly("type", "first", "then", "within", "disarm", "clear", "armedInitially");
+    rule.allowOnly("type", "first", "then", "within", "disarm", "clear", "armedInitially", "exceptMaintenanceWindows");
     SignalMatch disarm = rule.has("disarm") ? signal(rule.requiredMapping("disarm")) : null;
     SignalMatch clear = rule.has("clear") ? signal(rule.requiredMapping("clear")) : null;
     if (disarm == null && clear == null) {
@@ -479,7 +477,7 @@ public final class PolicyLoader {
     }
     return new Sequence(signal(rule.requiredMapping("first")), signal(rule.requiredMapping("then")),
         rule.has("within") ? rule.duration("within") : null, disarm, clear,
-        rule.optionalBoolean("armedInitially", false));
+        rule.optionalBoolean("armedInitially", false), rule.optionalBoolean("exceptMaintenanceWindows", false));
   }
 
   private CommandResponse commandResponse(Fields rule) {

@@ -16,7 +16,7 @@ import java.util.Set;
  */
 public sealed interface Rule permits Envelope, RateOfChange, StuckSensor, RedundantSensors, WindowedCount, Absence,
     StatePredicate, VersionBelow, SupportEnded, ChangeDetection, ClockSkew, Sequence, CommandResponse, RateBaseline,
-    GroupRule {
+    GroupRule, VulnerableComponent {
 
   /** The {@code type:} name of this rule kind in policy files. */
   String type();

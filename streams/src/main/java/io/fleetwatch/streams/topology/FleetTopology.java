@@ -51,8 +51,10 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Inputs: {@code fleet.telemetry}, {@code fleet.events}, {@code fleet.state} (all keyed by device id and
- * co-partitioned), {@code fleet.assets} (global), {@code fleet.policies} (global, changes to the catalogue at run
- * time), {@code fleet.incidents} (global, for the API). Outputs: {@code fleet.violations} (key device id),
+ * co-partitioned), {@code fleet.assets} (global; with approved changes and maintenance windows), {@code fleet.models}
+ * (global, added by {@link VulnerabilityTopology}; minimum firmware and end of support per model),
+ * {@code fleet.policies} (global, changes to the catalogue at run time), {@code fleet.incidents} (global, for the
+ * API). Outputs: {@code fleet.violations} (key device id),
  * {@code fleet.incidents} (key incident id). Rule: every device message updates its twin and is evaluated against
  * the policy checks in scope of its asset that listen to its channel; raised/cleared checks become violations
  * (fed back once to sequence rules on the same device), which open, update and resolve one incident per policy and

@@ -3,6 +3,7 @@ package io.fleetwatch.streams.topology;
 import io.fleetwatch.avro.Asset;
 import io.fleetwatch.avro.CheckState;
 import io.fleetwatch.avro.DeviceEvent;
+import io.fleetwatch.avro.DeviceModel;
 import io.fleetwatch.avro.DeviceState;
 import io.fleetwatch.avro.DeviceTwin;
 import io.fleetwatch.avro.Evidence;
@@ -27,6 +28,7 @@ import io.fleetwatch.streams.policy.PolicyCatalogue;
 import io.fleetwatch.streams.policy.Rule;
 import io.fleetwatch.streams.policy.RuntimeCatalogue;
 import io.fleetwatch.streams.policy.ViolationSignal;
+import io.fleetwatch.streams.vulnerability.VulnerabilityTopology;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,7 +63,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Registered devices get the checks whose scope matches their asset class, site and id; unregistered
  * devices only the unscoped checks, and their violations say {@code registered=false}. The catalogue is read
- * once per message from the {@link RuntimeCatalogue}, so a policy change applies from the next message on.
+ * once per message from the {@link RuntimeCatalogue}, so a policy change applies from the next message on. Every
+ * observation carries the device's asset and, for state reports, the registry's catalogue entry of the reported
+ * model (global tables {@code assets} and {@code models}), read per message too, so a registry change (a model's
+ * minimum firmware, an approved change, a maintenance window) applies from the next message on.
  */
 final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage, String, PolicyOutput> {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyEvaluationProcessor.class);
@@ -74,6 +79,7 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
   private KeyValueStore<String, DeviceTwin> twins;
   private KeyValueStore<String, CheckState> checkStates;
   private KeyValueStore<String, Object> assets;
+  private KeyValueStore<String, Object> models;
 
   PolicyEvaluationProcessor(RuntimeCatalogue catalogue, PipelineMetrics metrics, Duration heartbeatScan) {
     this.catalogue = catalogue;
@@ -87,6 +93,7 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
     this.twins = context.getStateStore(FleetTopology.DEVICE_TWINS_STORE);
     this.checkStates = context.getStateStore(FleetTopology.CHECK_STATES_STORE);
     this.assets = context.getStateStore(FleetTopology.ASSETS_STORE);
+    this.models = context.getStateStore(VulnerabilityTopology.MODELS_STORE);
     context.schedule(heartbeatScan, PunctuationType.WALL_CLOCK_TIME, this::scanForSilence);
   }
 
@@ -108,11 +115,13 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
           at == null ? null : at.getOffset());
     }
     metrics.observation();
+    Asset asset = asset(deviceId);
     Observation observation = observation(message);
     updateTwin(message, observation);
+    observation = observation.registered(asset, observation.reported() == null ? null
+        : model(observation.reported().getModel()));
 
     PolicyCatalogue current = catalogue.current();
-    Asset asset = asset(deviceId);
     String site = asset != null ? asset.getSite() : message.site();
     routeToGroups(current, asset, site, deviceId, observation, record.timestamp());
     List<ApplicableCheck> checks = checksFor(current, asset, site, deviceId, observation.channel());
@@ -300,11 +309,15 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
   }
 
   private Asset asset(String deviceId) {
-    Object value = assets.get(deviceId);
-    if (value instanceof ValueAndTimestamp<?> timestamped) {
-      value = timestamped.value();
-    }
-    return (Asset) value;
+    return (Asset) unwrap(assets.get(deviceId));
+  }
+
+  private DeviceModel model(String model) {
+    return model == null ? null : (DeviceModel) unwrap(models.get(model));
+  }
+
+  private static Object unwrap(Object value) {
+    return value instanceof ValueAndTimestamp<?> timestamped ? timestamped.value() : value;
   }
 
   private static Observation observation(DeviceMessage message) {

@@ -90,7 +90,7 @@ class DeviceAndPolicyApiTest {
   void servesTheCatalogueInForceWithVersionsAndRejections() throws Exception {
     catalogue.publish("SEC-03", "test", "not: [a policy");
     JsonNode body = get("/api/policies", 200);
-    assertEquals(25, body.path("policies").size());
+    assertEquals(26, body.path("policies").size());
     JsonNode saf01 = body.path("policies").get(1);
     assertEquals("SAF-01", saf01.path("id").asText());
     assertEquals(1, saf01.path("version").asInt());

@@ -102,7 +102,8 @@ class PolicyLoaderTest {
     PolicyFormatException e = assertThrows(PolicyFormatException.class, () -> loader.parse("f.yaml", text));
     assertEquals("f.yaml:18: checks[0].rule.type: unknown rule type 'fourier', expected one of [absence, change, "
         + "clock-skew, command-response, count, envelope, predicate, rate-baseline, rate-of-change, "
-        + "redundant-disagree, sequence, shared-value, site-count, stuck, support-ended, version-below]",
+        + "redundant-disagree, sequence, shared-value, site-count, stuck, support-ended, version-below, "
+        + "vulnerable-component]",
         e.getMessage());
   }
 
@@ -216,6 +217,23 @@ class PolicyLoaderTest {
         + "      threshold: 3\n");
     assertEquals("r.yaml:15: checks[0].rule.window: expected an ISO-8601 duration such as PT30S, got '15m'",
         window.getMessage());
+  }
+
+  @Test
+  void versionBelowWithoutATableTakesEveryMinimumFromTheRegistry() {
+    Policy p = loader.parse("r.yaml", HEAD + "      type: version-below\n").get(0);
+    assertEquals(VersionBelow.fromRegistry(), p.checks().get(0).rule());
+  }
+
+  @Test
+  void reportsAVulnerableComponentRuleWithParametersAndABadMaintenanceWindowFlag() {
+    PolicyFormatException extra = ruleError("      type: vulnerable-component\n      minimums: {CH-200: 1.0}\n");
+    assertTrue(extra.getMessage().startsWith("r.yaml:14: checks[0].rule.minimums: unknown field"), extra.getMessage());
+    PolicyFormatException flag = ruleError("      type: sequence\n      first: {state: mode, notIn: [maintenance]}\n"
+        + "      then: {event: tamper}\n      clear: {event: tamper, attribute: state, in: [closed]}\n"
+        + "      exceptMaintenanceWindows: sometimes\n");
+    assertEquals("r.yaml:17: checks[0].rule.exceptMaintenanceWindows: expected true or false, got 'sometimes'",
+        flag.getMessage());
   }
 
   @Test

@@ -9,11 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetwatch.avro.ApprovedChange;
+import io.fleetwatch.avro.Asset;
 import io.fleetwatch.avro.DeviceTwin;
+import io.fleetwatch.avro.MaintenanceWindow;
 import io.fleetwatch.avro.Severity;
 import io.fleetwatch.avro.Violation;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -48,8 +52,8 @@ class ShippedPoliciesTest {
   @Test
   void everyPolicyOfTheBaselineCatalogueIsShipped() {
     assertEquals(List.of("FLT-04", "SAF-01", "SAF-02", "SAF-03", "SAF-04", "SAF-05", "SAF-06", "SEC-01", "SEC-02",
-        "SEC-03", "SEC-04", "SEC-05", "SEC-06", "SEC-07", "SEC-08", "SEC-09", "SEC-11", "SEC-12", "SEC-13", "SEC-14",
-        "SEC-15", "SEC-16", "SEC-17", "SEC-18", "SEC-20"),
+        "SEC-03", "SEC-04", "SEC-05", "SEC-06", "SEC-07", "SEC-08", "SEC-09", "SEC-10", "SEC-11", "SEC-12", "SEC-13",
+        "SEC-14", "SEC-15", "SEC-16", "SEC-17", "SEC-18", "SEC-20"),
         fleet.catalogue.current().policyIds().stream().sorted().toList());
   }
 
@@ -301,6 +305,7 @@ class ShippedPoliciesTest {
 
   @Test
   void sec05RaisesOnFirmwareBelowTheModelMinimumAndClearsAfterTheUpdate() {
+    fleet.model("CH-200", "2.4.0", null);
     fleet.state("chiller-01", 0, s -> s.setModel("CH-200").setFirmware("2.3.9"));
     assertEquals(List.of(RAISED), fleet.statuses("SEC-05"));
     assertEquals("2.3.9", fleet.last("SEC-05").getObservedText());
@@ -312,11 +317,60 @@ class ShippedPoliciesTest {
   }
 
   @Test
+  void sec05TakesTheMinimumOfTheRegistryModelAtTheNextReport() {
+    // Given a model whose registry entry has no minimum: SEC-05 is not applicable (no table in the policy)
+    fleet.model("PM-3", null, null);
+    fleet.state("meter-01", 0, s -> s.setModel("PM-3").setFirmware("1.2.0"));
+    assertEquals(List.of(), fleet.statuses("SEC-05"));
+    // When the registry raises the model's minimum, the next report is measured against it
+    fleet.model("PM-3", "1.3.0", null);
+    fleet.state("meter-01", 10, s -> s.setModel("PM-3").setFirmware("1.2.0"));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-05"));
+    assertTrue(fleet.last("SEC-05").getDetail().contains("below the minimum 1.3.0"), fleet.last("SEC-05").getDetail());
+    // and when it lowers it again, the next report clears
+    fleet.model("PM-3", "1.1.0", null);
+    fleet.state("meter-01", 20, s -> s.setModel("PM-3").setFirmware("1.2.0"));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-05"));
+  }
+
+  @Test
+  void sec05RegistryMinimumWinsOverThePolicyFallback() {
+    // Given a run-time SEC-05 with a fallback table that says 9.0.0 for CH-200, and the registry that says 2.4.0
+    fleet.publish("SEC-05", """
+        apiVersion: fleetwatch.io/v1
+        kind: Policy
+        id: SEC-05
+        version: 2
+        title: Firmware below minimum
+        policyKind: security
+        severity: medium
+        references: [{framework: etsi-en-303-645, provision: "5.3-2"}]
+        remediation: Update the firmware.
+        checks:
+          - id: firmware-minimum
+            rule: {type: version-below, minimums: {CH-200: 9.0.0}, otherwise: 5.0.0}
+        """);
+    fleet.model("CH-200", "2.4.0", null);
+    fleet.state("chiller-01", 0, s -> s.setModel("CH-200").setFirmware("2.4.1"));
+    assertEquals(List.of(), fleet.statuses("SEC-05"), "the registry's 2.4.0 wins over the fallback 9.0.0");
+    // A model the registry does not know falls back to the policy (otherwise)
+    fleet.state("chiller-02", 0, s -> s.setModel("CH-900").setFirmware("4.0.0"));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-05"));
+    assertTrue(fleet.last("SEC-05").getDetail().contains("below the minimum 5.0.0"), fleet.last("SEC-05").getDetail());
+  }
+
+  @Test
   void sec06RaisesForAModelOutOfSupportAndClearsWhenReplaced() {
+    fleet.model("CH-100", null, LocalDate.parse("2025-03-31"));
+    fleet.model("CH-200", "2.4.0", LocalDate.parse("2029-12-31"));
     fleet.state("meter-9", 0, s -> s.setModel("CH-100"));
     assertEquals(List.of(RAISED), fleet.statuses("SEC-06"));
     fleet.state("meter-9", 10, s -> s.setModel("CH-200"));
     assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-06"));
+    // A registry change of the end of support applies at the next report
+    fleet.model("CH-200", "2.4.0", LocalDate.parse("2025-01-01"));
+    fleet.state("meter-9", 20, s -> s.setModel("CH-200"));
+    assertEquals(List.of(RAISED, CLEARED, RAISED), fleet.statuses("SEC-06"));
   }
 
   @Test
@@ -343,6 +397,47 @@ class ShippedPoliciesTest {
     assertEquals("2.3.0", fleet.last("SEC-08").getObservedText());
     fleet.state("boiler-01", 30, s -> s.setFirmware("2.10.0"));
     assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-08"));
+  }
+
+  @Test
+  void sec08AnApprovedDowngradeDoesNotRaiseAndBecomesTheNewReference() {
+    // Given plc-02 with an approval from 4.6.0 to 4.5.2 valid for the first minute only
+    fleet.register(Asset.newBuilder().setDeviceId("plc-02").setSite("plant-a").setAssetClass("plc")
+        .setServices(List.of()).setApprovedChanges(List.of(ApprovedChange.newBuilder().setFromFirmware("4.6.0")
+            .setToFirmware("4.5.2").setValidFrom(T0).setValidUntil(T0.plusSeconds(60)).setReference("CHG-1042")
+            .build())).build());
+    fleet.state("plc-02", 0, s -> s.setFirmware("4.6.0"));
+    // When it goes down to 4.5.2 within the validity: no violation
+    fleet.state("plc-02", 10, s -> s.setFirmware("4.5.2"));
+    assertEquals(List.of(), fleet.statuses("SEC-08"));
+    // and 4.5.2 stays the reference after the approval expired
+    fleet.state("plc-02", 120, s -> s.setFirmware("4.5.2"));
+    assertEquals(List.of(), fleet.statuses("SEC-08"));
+    // But a further downgrade, not approved, raises
+    fleet.state("plc-02", 130, s -> s.setFirmware("2.8.0"));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-08"));
+    assertTrue(fleet.last("SEC-08").getDetail().contains("from 4.5.2 to 2.8.0"), fleet.last("SEC-08").getDetail());
+  }
+
+  @Test
+  void sec08AnApprovalPublishedLaterClearsTheOpenDowngradeAtTheNextReport() {
+    Asset.Builder plc = Asset.newBuilder().setDeviceId("plc-02").setSite("plant-a").setAssetClass("plc")
+        .setServices(List.of());
+    fleet.register(plc.build());
+    fleet.state("plc-02", 0, s -> s.setFirmware("4.6.0"));
+    fleet.state("plc-02", 10, s -> s.setFirmware("2.8.0"));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-08"));
+    // An approval for another target version changes nothing
+    fleet.register(plc.setApprovedChanges(List.of(ApprovedChange.newBuilder().setToFirmware("3.0.0").build()))
+        .build());
+    fleet.state("plc-02", 20, s -> s.setFirmware("2.8.0"));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-08"));
+    // The registry approves the change from 4.6.0 (any target): the next report clears
+    fleet.register(plc.setApprovedChanges(List.of(ApprovedChange.newBuilder().setFromFirmware("4.6.0")
+        .setReference("CHG-7").build())).build());
+    fleet.state("plc-02", 30, s -> s.setFirmware("2.8.0"));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-08"));
+    assertTrue(fleet.last("SEC-08").getDetail().contains("approved (CHG-7)"), fleet.last("SEC-08").getDetail());
   }
 
   @Test
@@ -476,6 +571,32 @@ class ShippedPoliciesTest {
     // A device that never reported a mode is armed from the start
     fleet.event("meter-01", 0, "tamper", "state", "open");
     assertEquals(List.of(RAISED, CLEARED, RAISED), fleet.statuses("SEC-16"));
+  }
+
+  @Test
+  void sec16DoesNotRaiseOnTamperInAScheduledMaintenanceWindowOfTheRegistry() {
+    // Given elevator-01 (reporting mode running) with an explicit window T0+1h..T0+2h and a weekly window on
+    // Tuesdays 19:00-20:00 Tokyo (T0 is Tuesday 2025-11-25 10:00Z = 19:00 Tokyo)
+    fleet.register(Asset.newBuilder().setDeviceId("elevator-01").setSite("hq").setAssetClass("elevator-controller")
+        .setServices(List.of()).setMaintenanceWindows(List.of(
+            MaintenanceWindow.newBuilder().setFrom(T0.plusSeconds(3600)).setUntil(T0.plusSeconds(7200)).build(),
+            MaintenanceWindow.newBuilder().setDays(List.of("TUESDAY")).setStartTime("19:00")
+                .setDurationSeconds(1800).setTimeZone("Asia/Tokyo").build())).build());
+    fleet.state("elevator-01", 0, s -> s.setMode("running"));
+    // When the enclosure opens within the weekly window (device time 19:10 Tokyo): no violation
+    fleet.event("elevator-01", 600, "tamper", "state", "open");
+    fleet.event("elevator-01", 900, "tamper", "state", "closed");
+    assertEquals(List.of(), fleet.statuses("SEC-16"));
+    // and within the explicit window
+    fleet.event("elevator-01", 3700, "tamper", "state", "open");
+    fleet.event("elevator-01", 3800, "tamper", "state", "closed");
+    assertEquals(List.of(), fleet.statuses("SEC-16"));
+    // Then outside both windows the same event raises
+    fleet.event("elevator-01", 7200, "tamper", "state", "open");
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-16"));
+    // A device without windows raises inside those times
+    fleet.event("meter-01", 600, "tamper", "state", "open");
+    assertEquals(List.of(RAISED, RAISED), fleet.statuses("SEC-16"));
   }
 
   @Test
