@@ -86,10 +86,7 @@ class ScenarioCheckTest {
   @Test
   void passesWhenEveryExpectedIncidentAppears() throws Exception {
     ManualClock clock = new ManualClock(START);
-    IncidentSource source = () -> {
-      clock.advance(Duration.ofSeconds(1));
-      return List.of(sighting("i1", "SAF-01", "chiller-01", "hq", "open", START.plusSeconds(12)));
-    };
+    IncidentSource source = saf01OpenedAt12s(clock);
 
     CheckReport report = new ScenarioCheck(source, clock, Duration.ZERO).await(START, List.of(saf01));
 
@@ -149,10 +146,7 @@ class ScenarioCheckTest {
   @Test
   void passesWhenNoForbiddenIncidentAppearsAndSaysHowManyWereWatched() throws Exception {
     ManualClock clock = new ManualClock(START);
-    IncidentSource source = () -> {
-      clock.advance(Duration.ofSeconds(1));
-      return List.of(sighting("i1", "SAF-01", "chiller-01", "hq", "open", START.plusSeconds(12)));
-    };
+    IncidentSource source = saf01OpenedAt12s(clock);
 
     CheckReport report = new ScenarioCheck(source, clock, Duration.ZERO).await(START, List.of(saf01),
         List.of(new ResolvedForbidden("c", "SAF-05", "chiller-01", "hq", Duration.ZERO)), Duration.ZERO);
@@ -172,6 +166,14 @@ class ScenarioCheckTest {
 
     assertEquals(List.of(new IncidentSighting("SAF-01.chiller-01.1", "SAF-01", "chiller-01", "hq", "open",
         Instant.parse("2026-01-10T08:00:02.500Z"), Instant.parse("2026-01-10T08:00:03Z"))), parsed);
+  }
+
+  /** A source whose every poll is one second later and lists SAF-01 on chiller-01, opened 12 s after the start. */
+  private static IncidentSource saf01OpenedAt12s(ManualClock clock) {
+    return () -> {
+      clock.advance(Duration.ofSeconds(1));
+      return List.of(sighting("i1", "SAF-01", "chiller-01", "hq", "open", START.plusSeconds(12)));
+    };
   }
 
   private static IncidentSighting sighting(String id, String policy, String device, String site, String status,
