@@ -121,7 +121,7 @@ class ScenarioCheckIT {
   @Test
   @Order(3)
   void aForbiddenIncidentThatAppearsFailsTheCheckWithExitCode1(@TempDir Path dir) throws Exception {
-    // Given a scenario that overheats chiller-02 yet forbids SAF-01 on it, watched for 40 s
+    // Given a scenario that overheats chiller-02 yet forbids SAF-01 on it, watched for 25 s
     Files.writeString(dir.resolve("overheat-forbidden.yaml"), """
         apiVersion: fleetwatch.io/v1
         kind: Scenario
@@ -134,7 +134,7 @@ class ScenarioCheckIT {
         forbid: [{policy: SAF-01, target: chiller}]
         """);
 
-    CheckRun r = simulate(dir, "--scenario", "overheat-forbidden", "--check", "--api", api(), "--duration", "PT40S");
+    CheckRun r = simulate(dir, "--scenario", "overheat-forbidden", "--check", "--api", api(), "--duration", "PT25S");
 
     // Then the check names the incident and fails
     assertEquals(1, r.exit(), r.output());
