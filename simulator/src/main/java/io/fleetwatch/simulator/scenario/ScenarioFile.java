@@ -27,10 +27,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads one scenario file ({@code apiVersion: fleetwatch.io/v1}, {@code kind: Scenario}) with SnakeYAML and
- * validates it strictly: unknown fields, wrong types, unknown targets or step ids, impossible schedules, incidents
- * both expected and forbidden are
- * rejected with a {@link ScenarioFormatException} naming {@code file:line} and the field. The format is
- * described in {@code docs/scenarios.md}.
+ * validates it strictly: unknown fields, wrong types, unknown targets or step ids, impossible schedules and incidents
+ * both expected and forbidden are rejected with a {@link ScenarioFormatException} naming {@code file:line} and the
+ * field. The format is described in {@code docs/scenarios.md}.
  */
 public final class ScenarioFile {
   public static final String API_VERSION = "fleetwatch.io/v1";
