@@ -122,7 +122,7 @@ class ScenarioCheckIT {
   @Order(3)
   void crossDeviceScenariosRaiseASiteLevelSprayFindingAndASharedCredentialOnBothDevices() throws Exception {
     // Given no device of hq sees enough failures for SEC-01, and two devices of two sites share a credential
-    CheckRun r = simulate(SCENARIOS, "--scenario", "password-spray", "--scenario", "shared-credential", "--check",
+    CheckRun r = simulate(CheckRun.SCENARIOS, "--scenario", "password-spray", "--scenario", "shared-credential", "--check",
         "--api", api());
 
     // Then the site-level SEC-01 and SEC-02 on both devices appear
