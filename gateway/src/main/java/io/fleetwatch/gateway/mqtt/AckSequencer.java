@@ -80,6 +80,25 @@ public final class AckSequencer {
     if (ticket.connection != connection) {
       return;
     }
+    releaseCompleted();
+  }
+
+  /**
+   * Gives up on a message without acknowledging it (it could not be handled; the broker redelivers it with the
+   * session) and sends the acknowledgements it was holding back. Forgetting a completed ticket does nothing.
+   */
+  public synchronized void forget(Ticket ticket) {
+    if (ticket.completed) {
+      return;
+    }
+    ticket.completed = true;
+    if (ticket.connection != connection || !pending.remove(ticket)) {
+      return;
+    }
+    releaseCompleted();
+  }
+
+  private void releaseCompleted() {
     while (!pending.isEmpty() && pending.peekFirst().completed) {
       Ticket head = pending.pollFirst();
       sink.ack(head.messageId, head.qos);

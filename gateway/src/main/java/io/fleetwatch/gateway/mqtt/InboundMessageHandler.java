@@ -133,8 +133,12 @@ public final class InboundMessageHandler {
     Channel channel = parsedTopic instanceof MqttTopic ? ((MqttTopic) parsedTopic).channel() : null;
     metrics.received(channel, size);
     InFlightLimit slots = qos == 1 ? qos1Slots : qos == 0 ? qos0Slots : null;
+    // The ticket is taken on arrival: if the connection drops while this message waits for a slot, its
+    // acknowledgement must never go out on the next connection, where the packet id may name another message.
+    AckSequencer.Ticket ticket = qos == 1 ? acks.register(messageId, qos) : null;
     if (qos == 1 && !qos1Slots.acquire(Long.MAX_VALUE, () -> accepting)) {
-      return; // stopped while waiting: left unacknowledged for the broker to redeliver
+      acks.forget(ticket); // stopped while waiting: left unacknowledged for the broker to redeliver
+      return;
     }
     if (qos == 0 && !qos0Slots.acquire(qos0WaitNanos, () -> accepting)) {
       metrics.droppedQos0();
@@ -146,16 +150,19 @@ public final class InboundMessageHandler {
       return;
     }
     try {
-      forward(topic, payload, messageId, qos, receivedAt, parsedTopic, slots);
+      forward(topic, payload, ticket, qos, receivedAt, parsedTopic, slots);
     } catch (RuntimeException e) {
       if (slots != null) {
         slots.release();
+      }
+      if (ticket != null) {
+        acks.forget(ticket); // unacknowledged; later messages' acknowledgements go on
       }
       throw e;
     }
   }
 
-  private void forward(String topic, byte[] payload, int messageId, int qos, long receivedAt,
+  private void forward(String topic, byte[] payload, AckSequencer.Ticket ticket, int qos, long receivedAt,
       TopicParseResult parsedTopic, InFlightLimit slots) {
     ParseResult result = parsedTopic instanceof MqttTopic
         ? payloads.parse((MqttTopic) parsedTopic, payload, receivedAt)
@@ -183,14 +190,13 @@ public final class InboundMessageHandler {
       }
       record = records.deadLetter(topic, payload, rejected, receivedAt);
     }
-    submit(record, forwardedChannel, messageId, qos, slots);
+    submit(record, forwardedChannel, ticket, qos, slots);
   }
 
-  private void submit(ProducerRecord<String, byte[]> record, Channel forwardedChannel, int messageId, int qos,
-      InFlightLimit slots) {
+  private void submit(ProducerRecord<String, byte[]> record, Channel forwardedChannel, AckSequencer.Ticket ticket,
+      int qos, InFlightLimit slots) {
     KafkaForwarder.Completion completion;
-    if (qos == 1) {
-      AckSequencer.Ticket ticket = acks.register(messageId, qos);
+    if (ticket != null) {
       completion = new KafkaForwarder.Completion() {
         @Override
         public void acked(RecordMetadata metadata) {

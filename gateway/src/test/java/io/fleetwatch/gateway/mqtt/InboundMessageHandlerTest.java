@@ -238,6 +238,34 @@ class InboundMessageHandlerTest {
   }
 
   @Test
+  void aQos1MessageThatWaitedAcrossAReconnectIsNeverAcknowledgedOnTheNewConnection() throws Exception {
+    // Given the limit taken and a third message waiting for a slot
+    handler.handle(TOPIC, VALID, 1, 1);
+    handler.handle(TOPIC, VALID, 2, 1);
+    CapturingProducer.Sent first = producer.next();
+    CapturingProducer.Sent second = producer.next();
+    Thread third = new Thread(() -> handler.handle(TOPIC, VALID, 3, 1));
+    third.start();
+    third.join(300);
+    assertTrue(third.isAlive());
+
+    // When the connection drops and comes back with the session, and Kafka then acknowledges everything
+    acks.connectionLost();
+    acks.connected(true);
+    first.succeed();
+    third.join(5_000);
+    assertFalse(third.isAlive());
+    second.succeed();
+
+    // Then no acknowledgement goes out on the new connection (packet ids 1-3 may name other messages there), and
+    // the third's record is not even sent: the broker redelivers the message with the session
+    assertTrue(forwarder.awaitIdle(Duration.ofSeconds(5)));
+    assertEquals(List.of(), acked);
+    assertEquals(0, producer.waiting());
+    assertEquals(0, handler.qos1InFlight());
+  }
+
+  @Test
   void anAbandonedRetryFreesItsSlot() throws Exception {
     handler.handle(TOPIC, VALID, 1, 1);
     CapturingProducer.Sent attempt = producer.next();
