@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * The streams app: {@link FleetTopology} on a {@link KafkaStreams} instance configured by
  * {@link StreamsConfigFactory}, with Kafka Streams client metrics bound to Micrometer. Inputs and outputs
  * are those of {@link FleetTopology}. An unexpected exception in a stream thread shuts the client down
- * (state becomes ERROR, {@code /health} turns 503) rather than replaying the same record forever. Incident rules
+ * (state becomes ERROR, {@code /health} turns 503) rather than replaying the same record forever. A start after a
+ * run that did not stop cleanly rebuilds the global stores from their topics ({@link UncleanStopRecovery}). Incident rules
  * ({@code iot-ssf*.yaml}) are read from the policy path; a producer publishes responders' commands from the API.
  */
 public final class FleetStreamsApp implements AutoCloseable {
@@ -45,6 +46,7 @@ public final class FleetStreamsApp implements AutoCloseable {
   private final RuntimeCatalogue catalogue;
   private final KafkaIncidentCommandSink commands;
   private final InstanceRouting routing;
+  private final UncleanStopRecovery recovery;
 
   /**
    * @param config validated configuration
@@ -80,9 +82,12 @@ public final class FleetStreamsApp implements AutoCloseable {
         .orElse(InstanceRouting.LOCAL);
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     this.streamsMetrics.bindTo(registry);
+    this.recovery = new UncleanStopRecovery(config.stateDir(), config.applicationId());
   }
 
+  /** Starts processing; after a run that did not stop cleanly the global stores are rebuilt first. */
   public void start() {
+    recovery.starting();
     streams.start();
   }
 
@@ -119,6 +124,9 @@ public final class FleetStreamsApp implements AutoCloseable {
     boolean stopped = streams.close(timeout);
     streamsMetrics.close();
     commands.close();
+    if (stopped) {
+      recovery.stoppedCleanly();
+    }
     return stopped;
   }
 
