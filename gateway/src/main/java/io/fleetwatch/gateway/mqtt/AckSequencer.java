@@ -132,6 +132,11 @@ public final class AckSequencer {
     lost.clear();
   }
 
+  /** Whether the ticket belongs to the current connection (it can still be acknowledged). */
+  public synchronized boolean isCurrent(Ticket ticket) {
+    return ticket.connection == connection;
+  }
+
   /** Messages of the current connection not yet acknowledged. */
   public synchronized int pending() {
     return pending.size();
