@@ -1,16 +1,9 @@
 package io.fleetwatch.app.harness;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +18,9 @@ public final class StreamsProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamsProcess.class);
 
   private final FleetwatchChild child;
-  private final int httpPort;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-  private StreamsProcess(FleetwatchChild child, int httpPort) {
+  private StreamsProcess(FleetwatchChild child) {
     this.child = child;
-    this.httpPort = httpPort;
   }
 
   /**
@@ -46,9 +36,9 @@ public final class StreamsProcess implements AutoCloseable {
     Map<String, String> childEnv = new HashMap<>(env);
     childEnv.put("FLEETWATCH_HTTP_HOST", Ports.LOOPBACK);
     childEnv.put("FLEETWATCH_HTTP_PORT", Integer.toString(httpPort));
-    FleetwatchChild child = FleetwatchChild.start("streams", "384m", childEnv, log);
+    FleetwatchChild child = FleetwatchChild.start("streams", "384m", childEnv, log, httpPort);
     LOG.info("streams process {} started (API on port {}, log {})", child.pid(), httpPort, log);
-    return new StreamsProcess(child, httpPort);
+    return new StreamsProcess(child);
   }
 
   /**
@@ -57,40 +47,22 @@ public final class StreamsProcess implements AutoCloseable {
    * @throws AssertionError with the process log if it does not within {@code timeout} or the process exits
    */
   public StreamsProcess awaitHealthy(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      child.requireAlive();
-      if (get("/health").status() == 200) {
-        return this;
-      }
-      if (System.nanoTime() - deadline >= 0) {
-        throw new AssertionError("streams process not healthy within " + timeout + "; log:\n" + readLog());
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
+    child.awaitOk("/health", timeout);
+    return this;
   }
 
-  /** One HTTP answer; status -1 when nothing answered (not listening, timed out). */
-  public record Answer(int status, String body) {}
-
   /** {@code GET path} on the API, without throwing when the process is not listening. */
-  public Answer get(String path) throws InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(baseUri() + path)).timeout(Duration.ofSeconds(5)).build();
-    try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      return new Answer(response.statusCode(), response.body());
-    } catch (IOException e) {
-      return new Answer(-1, e.toString());
-    }
+  public HttpAnswer get(String path) throws InterruptedException {
+    return child.get(path);
   }
 
   /** {@code http://127.0.0.1:port}. */
   public String baseUri() {
-    return "http://" + Ports.LOOPBACK + ":" + httpPort;
+    return child.baseUri();
   }
 
   public int httpPort() {
-    return httpPort;
+    return child.httpPort();
   }
 
   /** Kills the process with SIGKILL, like a crash, and waits until it is gone; returns its exit code. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetwatch.app.bench.SequenceLedger;
 import io.fleetwatch.app.embedded.EmbeddedKafka;
+import io.fleetwatch.app.harness.HttpAnswer;
 import io.fleetwatch.app.harness.KafkaProbe;
 import io.fleetwatch.app.harness.Ports;
 import io.fleetwatch.app.harness.StreamsProcess;
@@ -73,9 +74,7 @@ class StreamsInstanceFailoverIT {
                 SITE, SequenceLedger.TELEMETRY)) {
           // Given both instances process a share of the devices (each answers for the devices of its partitions)
           Map<String, String> owners = awaitOwners(feed, a, b, Duration.ofSeconds(60));
-          while (feed.sent() < messages / 3 && !feed.awaitDone(Duration.ofMillis(100))) {
-            assertNull(feed.failure(), "feed");
-          }
+          feed.awaitSent(messages / 3);
           owners = awaitOwners(feed, a, b, Duration.ofSeconds(60));
           Set<String> ofB = owners.entrySet().stream().filter(e -> e.getValue().equals("b")).map(Map.Entry::getKey)
               .collect(Collectors.toCollection(TreeSet::new));
@@ -99,7 +98,7 @@ class StreamsInstanceFailoverIT {
           Set<String> answered = awaitDevicesAnswered(a, all, Duration.ofSeconds(60));
           assertEquals(all, answered, "devices a answers for after the failover; log:\n" + a.readLog());
           // ... and lists incidents of every device (incidents are a global store)
-          StreamsProcess.Answer list = a.get("/api/incidents?site=" + SITE);
+          HttpAnswer list = a.get("/api/incidents?site=" + SITE);
           assertEquals(200, list.status(), list.body());
           Set<String> listed = new TreeSet<>();
           for (JsonNode incident : json.readTree(list.body())) {
