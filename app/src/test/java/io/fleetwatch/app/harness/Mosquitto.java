@@ -169,6 +169,11 @@ public final class Mosquitto implements AutoCloseable {
         return port;
     }
 
+    /** The persistence file (it exists once the broker saved), e.g. for the time of the last autosave. */
+    public Path persistenceFile() {
+        return directory.resolve("mosquitto.db");
+    }
+
     /** Whether the process is running. */
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();

@@ -33,7 +33,7 @@ final class GatewayFixtures {
 
   private GatewayFixtures() {}
 
-  /** Starts {@code fleetwatch gateway} with MQTT client id {@code clientId} (its persistent session) and waits until ready. */
+  /** Starts {@code fleetwatch gateway} with MQTT client id {@code clientId} (its session) and waits until ready. */
   static GatewayProcess startGateway(EmbeddedKafka kafka, Mosquitto mosquitto, String clientId, Path logs)
       throws InterruptedException {
     Map<String, String> env = Map.of(
@@ -81,8 +81,23 @@ final class GatewayFixtures {
     }
   }
 
+  /**
+   * Waits until {@code forwarded} messages of the stream are in Kafka, freezes the gateway (SIGSTOP: still connected
+   * as far as the broker knows, so the broker queues for its session) and waits until the broker acknowledged
+   * {@code backlog} more publishes.
+   *
+   * @return whether the backlog built up within {@code wait}
+   */
+  static boolean freezeWithBacklog(GatewayProcess gateway, SequenceLedger ledger, SequencePublisher publisher,
+      long forwarded, long backlog, Duration wait) throws InterruptedException {
+    assertTrue(ledger.awaitDistinct(forwarded, wait),
+        forwarded + " messages of the stream in Kafka; gateway log:\n" + gateway.readLog());
+    gateway.freeze();
+    return awaitAcknowledged(publisher, publisher.acknowledgedCount() + backlog, wait);
+  }
+
   /** Waits until the broker acknowledged {@code count} publishes; returns whether it did within {@code timeout}. */
-  static boolean awaitAcknowledged(SequencePublisher publisher, long count, Duration timeout)
+  private static boolean awaitAcknowledged(SequencePublisher publisher, long count, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (publisher.acknowledgedCount() < count) {

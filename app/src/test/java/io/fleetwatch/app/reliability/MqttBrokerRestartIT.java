@@ -58,11 +58,7 @@ class MqttBrokerRestartIT {
           try (SequenceLedger ledger = GatewayFixtures.ledger(kafka, site);
               SequencePublisher publisher = GatewayFixtures.publish(mosquitto, site, MESSAGES, RATE)) {
             // Given a third of the stream forwarded, then the gateway frozen while the broker queues more for it
-            assertTrue(ledger.awaitDistinct(MESSAGES / 3, WAIT),
-                "a third of the stream in Kafka; gateway log:\n" + gateway.readLog());
-            gateway.freeze();
-            long ackedAtFreeze = publisher.acknowledgedCount();
-            boolean backlog = GatewayFixtures.awaitAcknowledged(publisher, ackedAtFreeze + BACKLOG, WAIT);
+            boolean backlog = GatewayFixtures.freezeWithBacklog(gateway, ledger, publisher, MESSAGES / 3, BACKLOG, WAIT);
 
             // When the broker restarts (SIGTERM: it saves sessions and queued messages) and the gateway thaws
             mosquitto.stop();
