@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@code <prefix>telemetry}, {@code <prefix>events}, {@code <prefix>state} keyed by device id, and rejected input
  * on {@code <prefix>deadletter} keyed by MQTT topic with the reason. A QoS 1 message is acknowledged to the broker
  * only after Kafka acknowledged its record ({@code acks=all}, idempotent producer), in arrival order; while Kafka is
- * slow or down at most {@link GatewayConfig#receiveMaximum()} messages wait, then the broker holds the rest.
+ * slow or down at most {@link GatewayConfig#receiveMaximum()} messages wait, then the broker holds the rest (the
+ * gateway enforces that bound itself too: when a broker sends more, the MQTT callback waits for Kafka).
  *
  * <p>Use: {@code new Gateway(config, registry)}, {@link #start()} (returns at once; connects in the background),
  * {@link #isReady()}, {@link #close()}. Topics must exist (the gateway does not create them).
@@ -86,7 +87,7 @@ public final class Gateway implements AutoCloseable {
     }
     this.handler = new InboundMessageHandler(new MqttTopicParser(config.topicRoot()), config.payloadParser(),
         new GatewayRecords(topics, config.maxPayloadBytes()), forwarder, mqtt.acks(), metrics, clock,
-        config.receiveMaximum(), QOS0_WAIT);
+        config.receiveMaximum(), QOS0_WAIT, config.receiveMaximum());
   }
 
   /** Starts the Kafka sender and connects to the broker in the background (retrying with backoff); returns at once. */

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
@@ -27,15 +28,21 @@ import org.slf4j.LoggerFactory;
  * <p>Input: topic, payload, packet id and QoS of a message, on the MQTT callback thread. Output: one Kafka record
  * (data topic when valid, dead-letter topic with the reason otherwise) handed to the {@link KafkaForwarder}; for
  * QoS 1 an {@link AckSequencer} ticket that acknowledges the message, in arrival order, once Kafka acknowledged the
- * record. Never throws; blocks only for QoS 0 back-pressure. QoS 0 messages carry no delivery guarantee and no MQTT
+ * record. Never throws; blocks only for back-pressure. QoS 1 messages are bounded by the broker honouring the
+ * gateway's Receive Maximum, and locally too, since brokers do not all honour it (mosquitto 2.0.11 sends far more
+ * while acknowledgements trickle out): when the QoS 1 limit of records already waits for Kafka, the callback thread
+ * waits until Kafka acknowledges one (or the handler stops accepting), which stops Paho reading the socket so TCP
+ * and the broker hold the rest; the message's acknowledgement ticket is taken on arrival, so a connection lost
+ * meanwhile never gets an acknowledgement meant for another. QoS 0 messages carry no delivery guarantee and no MQTT
  * flow control: when the QoS 0 limit is in flight (Kafka behind), the callback thread waits up to the QoS 0 wait for
- * a slot, which stops Paho reading the socket so the broker and TCP hold the burst; when none frees in time the
- * message is dropped and counted rather than buffered without bound.
+ * a slot; when none frees in time the message is dropped and counted rather than buffered without bound.
  * QoS 2 messages are not expected (the subscription grants QoS 1); Paho 1.2.5 completes their handshake itself, so
  * they are forwarded without a manual acknowledgement.
  */
 public final class InboundMessageHandler {
   private static final Logger LOG = LoggerFactory.getLogger(InboundMessageHandler.class);
+  /** How often a held QoS 1 message checks for a free slot. */
+  private static final long QOS1_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private final MqttTopicParser topics;
   private final PayloadParser payloads;
@@ -47,6 +54,8 @@ public final class InboundMessageHandler {
   private final int qos0Limit;
   private final Semaphore qos0Slots;
   private final long qos0WaitNanos;
+  private final int qos1Limit;
+  private final LogThrottle holdLog = new LogThrottle(1, Duration.ofSeconds(10));
   private final LogThrottle rejectLog = new LogThrottle(10, Duration.ofSeconds(10));
   private final LogThrottle dropLog = new LogThrottle(1, Duration.ofSeconds(10));
   private volatile boolean accepting = true;
@@ -81,6 +90,26 @@ public final class InboundMessageHandler {
   public InboundMessageHandler(MqttTopicParser topics, PayloadParser payloads, GatewayRecords records,
       KafkaForwarder forwarder, AckSequencer acks, GatewayMetrics metrics, Clock clock, int qos0Limit,
       Duration qos0Wait) {
+    this(topics, payloads, records, forwarder, acks, metrics, clock, qos0Limit, qos0Wait, Integer.MAX_VALUE);
+  }
+
+  /**
+   * @param topics topic parser
+   * @param payloads payload parser
+   * @param records record factory
+   * @param forwarder Kafka sender
+   * @param acks in-order acknowledgements of the current MQTT connection
+   * @param metrics meters
+   * @param clock receive-time source
+   * @param qos0Limit QoS 0 messages allowed in flight at once
+   * @param qos0Wait how long a QoS 0 message beyond the limit waits for a slot (blocking the MQTT callback thread)
+   *     before it is dropped
+   * @param qos1Limit records waiting for Kafka beyond which a QoS 1 message waits (blocking the MQTT callback thread)
+   *     until Kafka acknowledges one: the gateway's Receive Maximum
+   */
+  public InboundMessageHandler(MqttTopicParser topics, PayloadParser payloads, GatewayRecords records,
+      KafkaForwarder forwarder, AckSequencer acks, GatewayMetrics metrics, Clock clock, int qos0Limit,
+      Duration qos0Wait, int qos1Limit) {
     this.topics = Objects.requireNonNull(topics, "topics");
     this.payloads = Objects.requireNonNull(payloads, "payloads");
     this.records = Objects.requireNonNull(records, "records");
@@ -97,6 +126,10 @@ public final class InboundMessageHandler {
       throw new IllegalArgumentException("qos0Wait must be >= 0");
     }
     this.qos0WaitNanos = qos0Wait.toNanos();
+    if (qos1Limit < 1) {
+      throw new IllegalArgumentException("qos1Limit must be >= 1");
+    }
+    this.qos1Limit = qos1Limit;
   }
 
   /** Messages arriving from now on are left unacknowledged, for the broker to redeliver to the next session. */
@@ -188,9 +221,34 @@ public final class InboundMessageHandler {
     }
   }
 
+  /**
+   * Waits while the QoS 1 limit of records waits for Kafka (the broker sent beyond Receive Maximum); returns
+   * {@code false} when the handler stopped accepting meanwhile.
+   */
+  private boolean awaitQos1Slot() {
+    if (forwarder.inFlight() < qos1Limit) {
+      return true;
+    }
+    long skipped = holdLog.tryAcquire();
+    if (skipped >= 0) {
+      LOG.warn("{} records wait for Kafka, the Receive Maximum: the broker sent more than it allows; holding the MQTT"
+          + " callback until Kafka acknowledges one ({} similar warnings skipped)", forwarder.inFlight(), skipped);
+    }
+    while (forwarder.inFlight() >= qos1Limit) {
+      if (!accepting) {
+        return false;
+      }
+      LockSupport.parkNanos(QOS1_POLL_NANOS);
+    }
+    return true;
+  }
+
   private void submit(ProducerRecord<String, byte[]> record, Channel forwardedChannel, int messageId, int qos) {
     if (qos == 1) {
       AckSequencer.Ticket ticket = acks.register(messageId, qos);
+      if (!awaitQos1Slot()) {
+        return; // closing: left unacknowledged, the broker redelivers it to the next session
+      }
       forwarder.submit(record, new KafkaForwarder.Completion() {
         @Override
         public void acked(RecordMetadata metadata) {

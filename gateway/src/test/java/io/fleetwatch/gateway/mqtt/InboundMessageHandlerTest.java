@@ -200,6 +200,56 @@ class InboundMessageHandlerTest {
   }
 
   @Test
+  void holdsAQos1MessageBeyondTheLimitUntilKafkaAcknowledgesARecordWhenTheBrokerSendsTooMany() throws Exception {
+    // Given a handler bounding QoS 1 at 2 records waiting for Kafka, with both taken
+    InboundMessageHandler bounded = boundedQos1(2);
+    bounded.handle(TOPIC, VALID, 1, 1);
+    bounded.handle(TOPIC, VALID, 2, 1);
+    CapturingProducer.Sent first = producer.next();
+    producer.next();
+
+    // When the broker sends a third (on its own thread, as it blocks) and Kafka then acknowledges the first record
+    Thread third = new Thread(() -> bounded.handle(TOPIC, VALID, 3, 1));
+    third.start();
+    third.join(200);
+    assertTrue(third.isAlive(), "the third message waits: the limit is in flight");
+    assertEquals(2, forwarder.inFlight());
+    first.succeed();
+    third.join(5_000);
+
+    // Then the third is forwarded, and acknowledged in arrival order once Kafka has all three
+    assertFalse(third.isAlive());
+    CapturingProducer.Sent thirdSent = producer.next();
+    assertEquals(List.of(1), acked);
+    thirdSent.succeed();
+    assertEquals(List.of(1), acked, "the second is still waiting for Kafka");
+  }
+
+  @Test
+  void releasesAHeldQos1MessageUnforwardedWhenTheHandlerStopsAccepting() throws Exception {
+    InboundMessageHandler bounded = boundedQos1(1);
+    bounded.handle(TOPIC, VALID, 1, 1);
+    producer.next();
+    Thread second = new Thread(() -> bounded.handle(TOPIC, VALID, 2, 1));
+    second.start();
+    second.join(200);
+    assertTrue(second.isAlive());
+
+    bounded.stopAccepting();
+    second.join(5_000);
+
+    assertFalse(second.isAlive(), "the held message gave up");
+    assertEquals(1, forwarder.inFlight(), "and was not forwarded (the broker redelivers it)");
+    assertEquals(0, producer.waiting());
+  }
+
+  private InboundMessageHandler boundedQos1(int qos1Limit) {
+    return new InboundMessageHandler(MqttTopicParser.withDefaultRoot(), PayloadParser.withDefaults(),
+        new GatewayRecords(Topics.withDefaultPrefix(), 64 * 1024), forwarder, acks, new GatewayMetrics(registry), CLOCK,
+        2, Duration.ZERO, qos1Limit);
+  }
+
+  @Test
   void stopsRetryingOnceTheResumedSessionRedeliversTheMessage() throws Exception {
     handler.handle(TOPIC, VALID, 1, 1);
     CapturingProducer.Sent attempt = producer.next();
