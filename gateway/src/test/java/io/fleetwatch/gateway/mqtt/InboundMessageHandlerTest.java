@@ -164,10 +164,7 @@ class InboundMessageHandlerTest {
     producer.next();
 
     // When a third arrives (on its own thread, as it blocks) and Kafka then acknowledges the first record
-    Thread third = new Thread(() -> waiting.handle(TOPIC, VALID, 0, 0));
-    third.start();
-    third.join(200);
-    assertTrue(third.isAlive(), "the third message waits for a slot");
+    Thread third = blockedHandling(waiting, 0, 0);
     first.succeed();
     third.join(5_000);
 
@@ -209,10 +206,7 @@ class InboundMessageHandlerTest {
     producer.next();
 
     // When the broker sends a third (on its own thread, as it blocks) and Kafka then acknowledges the first record
-    Thread third = new Thread(() -> bounded.handle(TOPIC, VALID, 3, 1));
-    third.start();
-    third.join(200);
-    assertTrue(third.isAlive(), "the third message waits: the limit is in flight");
+    Thread third = blockedHandling(bounded, 3, 1);
     assertEquals(2, forwarder.inFlight());
     first.succeed();
     third.join(5_000);
@@ -230,10 +224,7 @@ class InboundMessageHandlerTest {
     InboundMessageHandler bounded = boundedQos1(1);
     bounded.handle(TOPIC, VALID, 1, 1);
     producer.next();
-    Thread second = new Thread(() -> bounded.handle(TOPIC, VALID, 2, 1));
-    second.start();
-    second.join(200);
-    assertTrue(second.isAlive());
+    Thread second = blockedHandling(bounded, 2, 1);
 
     bounded.stopAccepting();
     second.join(5_000);
@@ -241,6 +232,16 @@ class InboundMessageHandlerTest {
     assertFalse(second.isAlive(), "the held message gave up");
     assertEquals(1, forwarder.inFlight(), "and was not forwarded (the broker redelivers it)");
     assertEquals(0, producer.waiting());
+  }
+
+  /** Handles a message on its own thread and checks that it waits (for a slot); returns the thread. */
+  private static Thread blockedHandling(InboundMessageHandler handler, int messageId, int qos)
+      throws InterruptedException {
+    Thread thread = new Thread(() -> handler.handle(TOPIC, VALID, messageId, qos));
+    thread.start();
+    thread.join(200);
+    assertTrue(thread.isAlive(), "message " + messageId + " (QoS " + qos + ") waits for a slot");
+    return thread;
   }
 
   private InboundMessageHandler boundedQos1(int qos1Limit) {
