@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.quota.ClientQuotaAlteration;
@@ -45,13 +46,16 @@ class GatewaySlowKafkaIT {
   private static final String SITE = "slow";
   private static final double RATE = 1000;
   private static final int RECEIVE_MAXIMUM = 1000;
-  /** About a tenth of what the stream needs (a telemetry record is some 40 to 60 bytes on the wire). */
+  /**
+   * Far below what the stream needs: measured 200 to 270 msgs/s get through, a fifth to a quarter of the publish
+   * rate (the producer's lz4 batches carry a telemetry record in some 15 to 20 bytes).
+   */
   private static final double BYTE_RATE = 4096;
   private static final Duration THROTTLED = Duration.ofSeconds(30);
   private static final Duration WAIT = Duration.ofSeconds(120);
 
   @Test
-  void holdsAtMostReceiveMaximumAndLosesNothingUnderAProducerQuotaAndCatchesUpByItselfWhenItIsRemoved() throws Exception {
+  void holdsAtMostReceiveMaximumUnderAProducerQuotaAndCatchesUpByItselfWhenItIsRemoved() throws Exception {
     long began = System.nanoTime();
     int messages = (int) (RATE * (THROTTLED.toSeconds() + 10));
     try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start();
@@ -138,7 +142,7 @@ class GatewaySlowKafkaIT {
     while (true) {
       Map<String, Double> quotas = admin.describeClientQuotas(filter).entities().get(10, TimeUnit.SECONDS)
           .getOrDefault(entity, Map.of());
-      if (java.util.Objects.equals(quotas.get("producer_byte_rate"), bytesPerSecond)) {
+      if (Objects.equals(quotas.get("producer_byte_rate"), bytesPerSecond)) {
         LOG.info("producer_byte_rate of {}: {}", PRODUCER_CLIENT_ID, bytesPerSecond);
         return;
       }
