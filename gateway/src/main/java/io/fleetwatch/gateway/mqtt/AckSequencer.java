@@ -55,7 +55,7 @@ public final class AckSequencer {
   private final AckSink sink;
   private final ArrayDeque<Ticket> pending = new ArrayDeque<>();
   private final List<Ticket> lost = new ArrayList<>();
-  private long connection;
+  private volatile long connection;
 
   public AckSequencer(AckSink sink) {
     this.sink = Objects.requireNonNull(sink, "sink");
@@ -111,6 +111,11 @@ public final class AckSequencer {
       }
     }
     lost.clear();
+  }
+
+  /** Whether {@code ticket} belongs to the current connection; lock-free, so a waiting caller never blocks on it. */
+  public boolean isCurrent(Ticket ticket) {
+    return ticket.connection == connection;
   }
 
   /** Messages of the current connection not yet acknowledged. */

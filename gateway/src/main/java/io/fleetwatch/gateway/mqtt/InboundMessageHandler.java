@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * record. Never throws; blocks only for back-pressure. QoS 1 messages are bounded by the broker honouring the
  * gateway's Receive Maximum, and locally too, since brokers do not all honour it (mosquitto 2.0.11 sends far more
  * while acknowledgements trickle out): when the QoS 1 limit of records already waits for Kafka, the callback thread
- * waits until Kafka acknowledges one (or the handler stops accepting), which stops Paho reading the socket so TCP
- * and the broker hold the rest; the message's acknowledgement ticket is taken on arrival, so a connection lost
+ * waits until Kafka acknowledges one, which stops Paho reading the socket so TCP and the broker hold the rest. The
+ * wait ends early, and the message is forwarded anyway (logged), when its connection is lost or after the QoS 1
+ * maximum hold, so Paho's own threads (keep-alive, shutdown) are never held for long; it ends without forwarding
+ * when the handler stops accepting. The message's acknowledgement ticket is taken on arrival, so a connection lost
  * meanwhile never gets an acknowledgement meant for another. QoS 0 messages carry no delivery guarantee and no MQTT
  * flow control: when the QoS 0 limit is in flight (Kafka behind), the callback thread waits up to the QoS 0 wait for
  * a slot; when none frees in time the message is dropped and counted rather than buffered without bound.
@@ -55,6 +57,7 @@ public final class InboundMessageHandler {
   private final Semaphore qos0Slots;
   private final long qos0WaitNanos;
   private final int qos1Limit;
+  private final long qos1MaxHoldNanos;
   private final LogThrottle holdLog = new LogThrottle(1, Duration.ofSeconds(10));
   private final LogThrottle rejectLog = new LogThrottle(10, Duration.ofSeconds(10));
   private final LogThrottle dropLog = new LogThrottle(1, Duration.ofSeconds(10));
@@ -90,7 +93,8 @@ public final class InboundMessageHandler {
   public InboundMessageHandler(MqttTopicParser topics, PayloadParser payloads, GatewayRecords records,
       KafkaForwarder forwarder, AckSequencer acks, GatewayMetrics metrics, Clock clock, int qos0Limit,
       Duration qos0Wait) {
-    this(topics, payloads, records, forwarder, acks, metrics, clock, qos0Limit, qos0Wait, Integer.MAX_VALUE);
+    this(topics, payloads, records, forwarder, acks, metrics, clock, qos0Limit, qos0Wait, Integer.MAX_VALUE,
+        Duration.ZERO);
   }
 
   /**
@@ -106,10 +110,11 @@ public final class InboundMessageHandler {
    *     before it is dropped
    * @param qos1Limit records waiting for Kafka beyond which a QoS 1 message waits (blocking the MQTT callback thread)
    *     until Kafka acknowledges one: the gateway's Receive Maximum
+   * @param qos1MaxHold how long such a message waits at most before it is forwarded anyway
    */
   public InboundMessageHandler(MqttTopicParser topics, PayloadParser payloads, GatewayRecords records,
       KafkaForwarder forwarder, AckSequencer acks, GatewayMetrics metrics, Clock clock, int qos0Limit,
-      Duration qos0Wait, int qos1Limit) {
+      Duration qos0Wait, int qos1Limit, Duration qos1MaxHold) {
     this.topics = Objects.requireNonNull(topics, "topics");
     this.payloads = Objects.requireNonNull(payloads, "payloads");
     this.records = Objects.requireNonNull(records, "records");
@@ -130,6 +135,10 @@ public final class InboundMessageHandler {
       throw new IllegalArgumentException("qos1Limit must be >= 1");
     }
     this.qos1Limit = qos1Limit;
+    if (qos1MaxHold == null || qos1MaxHold.isNegative()) {
+      throw new IllegalArgumentException("qos1MaxHold must be >= 0");
+    }
+    this.qos1MaxHoldNanos = qos1MaxHold.toNanos();
   }
 
   /** Messages arriving from now on are left unacknowledged, for the broker to redeliver to the next session. */
@@ -222,23 +231,31 @@ public final class InboundMessageHandler {
   }
 
   /**
-   * Waits while the QoS 1 limit of records waits for Kafka (the broker sent beyond Receive Maximum); returns
-   * {@code false} when the handler stopped accepting meanwhile.
+   * Waits while the QoS 1 limit of records waits for Kafka (the broker sent beyond Receive Maximum), at most the
+   * maximum hold and only while {@code ticket}'s connection lasts; returns {@code false} when the handler stopped
+   * accepting meanwhile.
    */
-  private boolean awaitQos1Slot() {
+  private boolean awaitQos1Slot(AckSequencer.Ticket ticket) {
     if (forwarder.inFlight() < qos1Limit) {
       return true;
     }
-    long skipped = holdLog.tryAcquire();
-    if (skipped >= 0) {
-      LOG.warn("{} records wait for Kafka, the Receive Maximum: the broker sent more than it allows; holding the MQTT"
-          + " callback until Kafka acknowledges one ({} similar warnings skipped)", forwarder.inFlight(), skipped);
-    }
+    long start = System.nanoTime();
     while (forwarder.inFlight() >= qos1Limit) {
       if (!accepting) {
         return false;
       }
+      if (!acks.isCurrent(ticket) || System.nanoTime() - start >= qos1MaxHoldNanos) {
+        break;
+      }
       LockSupport.parkNanos(QOS1_POLL_NANOS);
+    }
+    long heldMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    long skipped = holdLog.tryAcquire();
+    if (skipped >= 0) {
+      LOG.warn("the MQTT broker sent more than Receive Maximum ({}): held a message {} ms until {} ({} similar warnings"
+          + " skipped)", qos1Limit, heldMs, forwarder.inFlight() < qos1Limit ? "Kafka acknowledged a record"
+              : acks.isCurrent(ticket) ? "the maximum hold passed, forwarding it anyway" : "its connection was lost",
+          skipped);
     }
     return true;
   }
@@ -246,7 +263,7 @@ public final class InboundMessageHandler {
   private void submit(ProducerRecord<String, byte[]> record, Channel forwardedChannel, int messageId, int qos) {
     if (qos == 1) {
       AckSequencer.Ticket ticket = acks.register(messageId, qos);
-      if (!awaitQos1Slot()) {
+      if (!awaitQos1Slot(ticket)) {
         return; // closing: left unacknowledged, the broker redelivers it to the next session
       }
       forwarder.submit(record, new KafkaForwarder.Completion() {

@@ -244,10 +244,43 @@ class InboundMessageHandlerTest {
     return thread;
   }
 
+  @Test
+  void forwardsAHeldQos1MessageWhenItsConnectionIsLost() throws Exception {
+    InboundMessageHandler bounded = boundedQos1(1);
+    bounded.handle(TOPIC, VALID, 1, 1);
+    producer.next();
+    Thread second = blockedHandling(bounded, 2, 1);
+
+    acks.connectionLost();
+    second.join(5_000);
+
+    assertFalse(second.isAlive(), "the held message stopped waiting");
+    producer.next(); // forwarded: without a resumed session its record is the only copy
+    assertEquals(2, forwarder.inFlight());
+  }
+
+  @Test
+  void forwardsAHeldQos1MessageAfterTheMaximumHold() throws Exception {
+    InboundMessageHandler bounded = boundedQos1(1, Duration.ofMillis(300));
+    bounded.handle(TOPIC, VALID, 1, 1);
+    producer.next();
+    Thread second = blockedHandling(bounded, 2, 1);
+
+    second.join(5_000);
+
+    assertFalse(second.isAlive(), "the held message stopped waiting after the maximum hold");
+    producer.next();
+    assertEquals(2, forwarder.inFlight());
+  }
+
   private InboundMessageHandler boundedQos1(int qos1Limit) {
+    return boundedQos1(qos1Limit, Duration.ofMinutes(1));
+  }
+
+  private InboundMessageHandler boundedQos1(int qos1Limit, Duration maxHold) {
     return new InboundMessageHandler(MqttTopicParser.withDefaultRoot(), PayloadParser.withDefaults(),
         new GatewayRecords(Topics.withDefaultPrefix(), 64 * 1024), forwarder, acks, new GatewayMetrics(registry), CLOCK,
-        2, Duration.ZERO, qos1Limit);
+        2, Duration.ZERO, qos1Limit, maxHold);
   }
 
   @Test
