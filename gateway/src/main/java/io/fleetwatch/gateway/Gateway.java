@@ -28,8 +28,7 @@ import org.slf4j.LoggerFactory;
  * {@code <prefix>telemetry}, {@code <prefix>events}, {@code <prefix>state} keyed by device id, and rejected input
  * on {@code <prefix>deadletter} keyed by MQTT topic with the reason. A QoS 1 message is acknowledged to the broker
  * only after Kafka acknowledged its record ({@code acks=all}, idempotent producer), in arrival order; while Kafka is
- * slow or down at most {@link GatewayConfig#receiveMaximum()} messages wait, then the broker holds the rest (the
- * gateway enforces that bound itself too: when a broker sends more, the MQTT callback waits for Kafka, up to 10 s).
+ * slow or down at most {@link GatewayConfig#receiveMaximum()} messages wait, then the broker holds the rest.
  *
  * <p>Use: {@code new Gateway(config, registry)}, {@link #start()} (returns at once; connects in the background),
  * {@link #isReady()}, {@link #close()}. Topics must exist (the gateway does not create them).
@@ -43,11 +42,6 @@ public final class Gateway implements AutoCloseable {
    * ride out a burst (the broker and TCP hold what the blocked callback does not read), short against the keep-alive.
    */
   static final Duration QOS0_WAIT = Duration.ofSeconds(1);
-  /**
-   * How long a QoS 1 message waits when Receive Maximum records already wait for Kafka (the broker sent more than it
-   * allows): it stops Paho reading the socket, so it stays well inside the keep-alive; then it is forwarded anyway.
-   */
-  static final Duration QOS1_MAX_HOLD = Duration.ofSeconds(10);
 
   private final GatewayConfig config;
   private final GatewayMetrics metrics;
@@ -92,7 +86,8 @@ public final class Gateway implements AutoCloseable {
     }
     this.handler = new InboundMessageHandler(new MqttTopicParser(config.topicRoot()), config.payloadParser(),
         new GatewayRecords(topics, config.maxPayloadBytes()), forwarder, mqtt.acks(), metrics, clock,
-        config.receiveMaximum(), QOS0_WAIT, config.receiveMaximum(), QOS1_MAX_HOLD);
+        config.receiveMaximum(), QOS0_WAIT);
+    metrics.backPressureFrom(handler::backPressureNanos);
   }
 
   /** Starts the Kafka sender and connects to the broker in the background (retrying with backoff); returns at once. */

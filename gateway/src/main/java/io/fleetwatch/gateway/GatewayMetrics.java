@@ -1,18 +1,22 @@
 package io.fleetwatch.gateway;
 
 import io.fleetwatch.avro.DeadLetterReason;
+import io.fleetwatch.gateway.kafka.ProducerSettings;
 import io.fleetwatch.gateway.mapping.Channel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
+import java.util.function.IntToLongFunction;
 
 /**
  * The gateway's Micrometer meters. Tags come from closed sets only: {@code channel} (telemetry, event, state,
@@ -27,10 +31,13 @@ import java.util.function.IntSupplier;
  *   <tr><td>fleetwatch.gateway.messages.rejected</td><td>counter</td><td>reason</td><td>messages routed to the dead-letter topic</td></tr>
  *   <tr><td>fleetwatch.gateway.messages.dropped</td><td>counter</td><td>reason</td><td>QoS 0 messages dropped while too many were in flight</td></tr>
  *   <tr><td>fleetwatch.gateway.payload.size</td><td>summary (bytes)</td><td></td><td>payload sizes</td></tr>
- *   <tr><td>fleetwatch.gateway.kafka.send</td><td>timer</td><td>outcome</td><td>send to Kafka acknowledgement</td></tr>
+ *   <tr><td>fleetwatch.gateway.kafka.send</td><td>timer (percentile histogram, {@link #KAFKA_SEND_MIN} to
+ *   {@link #KAFKA_SEND_MAX})</td><td>outcome</td><td>send to Kafka acknowledgement</td></tr>
  *   <tr><td>fleetwatch.gateway.inflight</td><td>gauge</td><td></td><td>records handed to Kafka and not yet acknowledged</td></tr>
  *   <tr><td>fleetwatch.gateway.mqtt.connected</td><td>gauge</td><td></td><td>1 while connected to the broker</td></tr>
  *   <tr><td>fleetwatch.gateway.mqtt.connection.lost</td><td>counter</td><td></td><td>connections lost</td></tr>
+ *   <tr><td>fleetwatch.gateway.backpressure</td><td>counter (seconds)</td><td>qos</td><td>time the in-flight bound
+ *   (Receive Maximum) was reached, so the broker held further messages</td></tr>
  * </table>
  */
 public final class GatewayMetrics {
@@ -43,6 +50,14 @@ public final class GatewayMetrics {
   public static final String INFLIGHT = "fleetwatch.gateway.inflight";
   public static final String MQTT_CONNECTED = "fleetwatch.gateway.mqtt.connected";
   public static final String MQTT_CONNECTION_LOST = "fleetwatch.gateway.mqtt.connection.lost";
+  public static final String BACKPRESSURE = "fleetwatch.gateway.backpressure";
+  /**
+   * Lower bound of the Kafka send histogram: an acknowledgement from a broker on the same host takes about a
+   * millisecond, with {@code linger.ms} of batching on top.
+   */
+  public static final Duration KAFKA_SEND_MIN = Duration.ofMillis(1);
+  /** Upper bound of the Kafka send histogram: the producer's delivery timeout, after which a send fails. */
+  public static final Duration KAFKA_SEND_MAX = Duration.ofMillis(ProducerSettings.DELIVERY_TIMEOUT_MS);
   /** Reason tag of {@link #DROPPED}. */
   public static final String QOS0_OVERFLOW = "qos0_overflow";
 
@@ -57,6 +72,7 @@ public final class GatewayMetrics {
   private final Counter connectionLost;
   private final AtomicInteger connected = new AtomicInteger();
   private volatile IntSupplier inflight = () -> 0;
+  private volatile IntToLongFunction backPressureNanos = qos -> 0L;
 
   public GatewayMetrics(MeterRegistry registry) {
     for (Channel c : Channel.values()) {
@@ -75,21 +91,37 @@ public final class GatewayMetrics {
         .description("QoS 0 messages dropped because too many were in flight").register(registry);
     payloadSize = DistributionSummary.builder(PAYLOAD_SIZE).baseUnit("bytes")
         .description("MQTT payload sizes").register(registry);
-    sendSuccess = Timer.builder(KAFKA_SEND).tag("outcome", "success")
-        .description("Time from send to Kafka acknowledgement").register(registry);
-    sendFailure = Timer.builder(KAFKA_SEND).tag("outcome", "failure")
-        .description("Time from send to Kafka acknowledgement").register(registry);
+    sendSuccess = kafkaSendTimer("success").register(registry);
+    sendFailure = kafkaSendTimer("failure").register(registry);
     connectionLost = Counter.builder(MQTT_CONNECTION_LOST)
         .description("MQTT connections lost").register(registry);
+    for (int qos : new int[] {0, 1}) {
+      FunctionCounter.builder(BACKPRESSURE, this, m -> m.backPressureNanos.applyAsLong(qos) / 1e9)
+          .tag("qos", Integer.toString(qos)).baseUnit("seconds")
+          .description("Time the gateway's in-flight bound (Receive Maximum) was reached, so the broker held further"
+              + " messages")
+          .register(registry);
+    }
     Gauge.builder(INFLIGHT, this, m -> m.inflight.getAsInt())
         .description("Records handed to Kafka and not yet acknowledged").register(registry);
     Gauge.builder(MQTT_CONNECTED, connected, AtomicInteger::get)
         .description("1 while connected to the MQTT broker").register(registry);
   }
 
+  private static Timer.Builder kafkaSendTimer(String outcome) {
+    return Timer.builder(KAFKA_SEND).tag("outcome", outcome)
+        .description("Time from send to Kafka acknowledgement")
+        .publishPercentileHistogram().minimumExpectedValue(KAFKA_SEND_MIN).maximumExpectedValue(KAFKA_SEND_MAX);
+  }
+
   /** Where the in-flight gauge reads from. */
   public void inflightFrom(IntSupplier source) {
     this.inflight = source;
+  }
+
+  /** Where the back-pressure time per QoS (nanoseconds at the in-flight bound) reads from. */
+  public void backPressureFrom(IntToLongFunction nanosByQos) {
+    this.backPressureNanos = nanosByQos;
   }
 
   /** A message arrived on a channel, or {@code null} when its topic names none. */

@@ -2,6 +2,8 @@ package io.fleetwatch.streams;
 
 import io.fleetwatch.schemas.Topics;
 import io.fleetwatch.streams.api.IncidentQueries;
+import io.fleetwatch.streams.api.InstanceRouting;
+import io.fleetwatch.streams.api.KafkaStreamsInstanceRouting;
 import io.fleetwatch.streams.api.KafkaIncidentCommandSink;
 import io.fleetwatch.streams.api.KafkaStreamsIncidentQueries;
 import io.fleetwatch.streams.incident.IncidentRules;
@@ -23,6 +25,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +44,7 @@ public final class FleetStreamsApp implements AutoCloseable {
   private final Topology topology;
   private final RuntimeCatalogue catalogue;
   private final KafkaIncidentCommandSink commands;
+  private final InstanceRouting routing;
 
   /**
    * @param config validated configuration
@@ -55,7 +59,7 @@ public final class FleetStreamsApp implements AutoCloseable {
     IncidentTiming timing = new IncidentTiming(config.incidentQuietPeriod(), config.incidentReopenWindow(),
         config.incidentScanInterval(), IncidentTiming.IMMEDIATE.impactRefresh());
     FleetTopology fleet = new FleetTopology(topics, new RuntimeCatalogue(catalogue.policies()), clock, registry,
-        FleetTopology.DEFAULT_HEARTBEAT_SCAN, incidentRules, timing);
+        config.heartbeatScanInterval(), incidentRules, timing);
     this.catalogue = fleet.catalogue();
     this.topology = fleet.build();
     Properties props = StreamsConfigFactory.properties(config, topics);
@@ -71,6 +75,9 @@ public final class FleetStreamsApp implements AutoCloseable {
     });
     this.streams.setStateListener((next, previous) ->
         LOG.info("Streams state {} -> {}", previous, next));
+    this.routing = config.advertisedApiAddress()
+        .<InstanceRouting>map(address -> new KafkaStreamsInstanceRouting(streams, HostInfo.buildFromEndpoint(address)))
+        .orElse(InstanceRouting.LOCAL);
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     this.streamsMetrics.bindTo(registry);
   }
@@ -94,11 +101,12 @@ public final class FleetStreamsApp implements AutoCloseable {
 
   /**
    * Read access for the HTTP API: incidents (global store), device twins and check states (this instance's
-   * partitions) and the policy catalogue in force; the returned object also implements
+   * partitions, with the routing to the other instances' partitions) and the policy catalogue in force; the
+   * returned object also implements
    * {@link io.fleetwatch.streams.api.DeviceQueries} and {@link io.fleetwatch.streams.api.PolicyQueries}.
    */
   public IncidentQueries incidentQueries() {
-    return new KafkaStreamsIncidentQueries(streams, catalogue, commands);
+    return new KafkaStreamsIncidentQueries(streams, catalogue, commands, routing);
   }
 
   /** The policy catalogue in force (files overlaid by {@code fleet.policies}). */

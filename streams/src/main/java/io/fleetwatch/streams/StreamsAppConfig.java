@@ -25,6 +25,11 @@ import java.util.regex.Pattern;
  * <tr><td>{@value #STREAM_THREADS}</td><td>stream threads</td><td>1</td></tr>
  * <tr><td>{@value #HTTP_HOST}</td><td>HTTP API bind address</td><td>127.0.0.1</td></tr>
  * <tr><td>{@value #HTTP_PORT}</td><td>HTTP API port (0 = any free port)</td><td>8080</td></tr>
+ * <tr><td>{@value #HTTP_ADVERTISED_ADDRESS}</td><td>{@code host:port} at which the other instances of the
+ * application reach this instance's HTTP API (Kafka Streams {@code application.server}); API requests for a device
+ * of another instance's partitions are forwarded there</td><td>{@value #HTTP_HOST}:{@value #HTTP_PORT}, the
+ * machine's host name for a wildcard bind address; none when the port is 0 (the instance then answers from its own
+ * partitions only)</td></tr>
  * <tr><td>{@value #POLICIES}</td><td>policy file or directory</td><td>policies</td></tr>
  * <tr><td>{@value #API_TOKEN}</td><td>bearer token the HTTP API's write endpoints (incident commands) require;
  * never logged</td><td>none (write endpoints open)</td></tr>
@@ -34,6 +39,8 @@ import java.util.regex.Pattern;
  * PT0S never reopens</td><td>PT30M</td></tr>
  * <tr><td>{@value #INCIDENT_SCAN_INTERVAL}</td><td>wall-clock interval of the incident punctuator (quiet period,
  * impact, escalation, gauges)</td><td>PT10S</td></tr>
+ * <tr><td>{@value #HEARTBEAT_SCAN_INTERVAL}</td><td>wall-clock interval of the heartbeat-loss punctuator (SEC-14
+ * absence checks, {@code fleetwatch.devices} gauge); bounds how late a silence is noticed</td><td>PT5S</td></tr>
  * <tr><td>{@code kafka.<client key>}</td><td>passed to the Kafka clients as {@code <client key>}, last, so it
  * can override anything above (e.g. {@code kafka.security.protocol=SASL_SSL})</td><td></td></tr>
  * </table>
@@ -42,8 +49,8 @@ import java.util.regex.Pattern;
  */
 public record StreamsAppConfig(String applicationId, String bootstrapServers, String topicPrefix, Path stateDir,
     int replicationFactor, Duration commitInterval, int streamThreads, String httpHost, int httpPort,
-    Path policies, Map<String, String> kafka, String apiToken, Duration incidentQuietPeriod,
-    Duration incidentReopenWindow, Duration incidentScanInterval) {
+    String httpAdvertisedAddress, Path policies, Map<String, String> kafka, String apiToken, Duration incidentQuietPeriod,
+    Duration incidentReopenWindow, Duration incidentScanInterval, Duration heartbeatScanInterval) {
 
   public static final String BOOTSTRAP = "FLEETWATCH_KAFKA_BOOTSTRAP";
   public static final String APPLICATION_ID = "FLEETWATCH_STREAMS_APPLICATION_ID";
@@ -54,11 +61,13 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
   public static final String STREAM_THREADS = "FLEETWATCH_STREAMS_THREADS";
   public static final String HTTP_HOST = "FLEETWATCH_HTTP_HOST";
   public static final String HTTP_PORT = "FLEETWATCH_HTTP_PORT";
+  public static final String HTTP_ADVERTISED_ADDRESS = "FLEETWATCH_HTTP_ADVERTISED_ADDRESS";
   public static final String POLICIES = "FLEETWATCH_POLICIES";
   public static final String API_TOKEN = "FLEETWATCH_API_TOKEN";
   public static final String INCIDENT_QUIET_PERIOD = "FLEETWATCH_INCIDENT_QUIET_PERIOD";
   public static final String INCIDENT_REOPEN_WINDOW = "FLEETWATCH_INCIDENT_REOPEN_WINDOW";
   public static final String INCIDENT_SCAN_INTERVAL = "FLEETWATCH_INCIDENT_SCAN_INTERVAL";
+  public static final String HEARTBEAT_SCAN_INTERVAL = "FLEETWATCH_HEARTBEAT_SCAN_INTERVAL";
   public static final String KAFKA_PREFIX = "kafka.";
 
   public static final String DEFAULT_APPLICATION_ID = "fleetwatch-streams";
@@ -98,6 +107,9 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     if (httpPort < 0 || httpPort > 65535) {
       throw new StreamsConfigException(HTTP_PORT, "expected 0..65535, got " + httpPort);
     }
+    if (httpAdvertisedAddress != null) {
+      hostAndPort(httpAdvertisedAddress);
+    }
     if (policies == null) {
       throw new StreamsConfigException(POLICIES, "must not be empty");
     }
@@ -109,6 +121,10 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     notNegative(INCIDENT_SCAN_INTERVAL, incidentScanInterval);
     if (incidentScanInterval.isZero()) {
       throw new StreamsConfigException(INCIDENT_SCAN_INTERVAL, "expected a positive duration, got PT0S");
+    }
+    notNegative(HEARTBEAT_SCAN_INTERVAL, heartbeatScanInterval);
+    if (heartbeatScanInterval.isZero()) {
+      throw new StreamsConfigException(HEARTBEAT_SCAN_INTERVAL, "expected a positive duration, got PT0S");
     }
     kafka = Map.copyOf(Objects.requireNonNull(kafka, "kafka"));
     for (Map.Entry<String, String> e : kafka.entrySet()) {
@@ -135,6 +151,7 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     value(settings, STREAM_THREADS).ifPresent(v -> b.streamThreads(integer(STREAM_THREADS, v)));
     value(settings, HTTP_HOST).ifPresent(b::httpHost);
     value(settings, HTTP_PORT).ifPresent(v -> b.httpPort(integer(HTTP_PORT, v)));
+    value(settings, HTTP_ADVERTISED_ADDRESS).ifPresent(b::httpAdvertisedAddress);
     value(settings, POLICIES).ifPresent(v -> b.policies(Path.of(v)));
     value(settings, API_TOKEN).ifPresent(b::apiToken);
     value(settings, INCIDENT_QUIET_PERIOD).ifPresent(v -> b.incidentQuietPeriod(duration(INCIDENT_QUIET_PERIOD, v)));
@@ -142,12 +159,55 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
         v -> b.incidentReopenWindow(duration(INCIDENT_REOPEN_WINDOW, v)));
     value(settings, INCIDENT_SCAN_INTERVAL).ifPresent(
         v -> b.incidentScanInterval(duration(INCIDENT_SCAN_INTERVAL, v)));
+    value(settings, HEARTBEAT_SCAN_INTERVAL).ifPresent(
+        v -> b.heartbeatScanInterval(duration(HEARTBEAT_SCAN_INTERVAL, v)));
     settings.forEach((k, v) -> {
       if (k.startsWith(KAFKA_PREFIX)) {
         b.kafka(k.substring(KAFKA_PREFIX.length()), v);
       }
     });
     return b.build();
+  }
+
+  /**
+   * The {@code host:port} other instances reach this instance's API at: {@link #httpAdvertisedAddress()} when set,
+   * else {@link #httpHost()}:{@link #httpPort()} with the machine's host name in place of a wildcard bind address
+   * ({@code 0.0.0.0}, {@code ::}); empty when neither is set and the port is 0 (chosen at bind time, unknown here).
+   */
+  public java.util.Optional<String> advertisedApiAddress() {
+    if (httpAdvertisedAddress != null) {
+      return java.util.Optional.of(httpAdvertisedAddress);
+    }
+    if (httpPort == 0) {
+      return java.util.Optional.empty();
+    }
+    String host = httpHost;
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        throw new StreamsConfigException(HTTP_ADVERTISED_ADDRESS, "the bind address " + httpHost
+            + " is a wildcard and this machine's host name does not resolve (" + e.getMessage() + "); set it");
+      }
+    }
+    return java.util.Optional.of((host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":"
+        + httpPort);
+  }
+
+  private static void hostAndPort(String address) {
+    int colon = address.lastIndexOf(':');
+    String host = colon <= 0 ? "" : address.substring(0, colon);
+    int port;
+    try {
+      port = colon < 0 ? -1 : Integer.parseInt(address.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace) || host.contains("/") || port < 1
+        || port > 65535) {
+      throw new StreamsConfigException(HTTP_ADVERTISED_ADDRESS, "expected host:port with a port in 1..65535, got '"
+          + address + "'");
+    }
   }
 
   private static java.util.Optional<String> value(Map<String, String> settings, String key) {
@@ -190,11 +250,13 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     shown.put("commitIntervalMs", commitInterval.toMillis());
     shown.put("streamThreads", streamThreads);
     shown.put("http", httpHost + ":" + httpPort);
+    shown.put("httpAdvertised", httpAdvertisedAddress == null ? "default" : httpAdvertisedAddress);
     shown.put("policies", policies);
     shown.put("apiToken", apiToken == null ? "none" : "[redacted]");
     shown.put("incidentQuietPeriod", incidentQuietPeriod);
     shown.put("incidentReopenWindow", incidentReopenWindow);
     shown.put("incidentScanInterval", incidentScanInterval);
+    shown.put("heartbeatScanInterval", heartbeatScanInterval);
     shown.put("kafka", clients);
     return shown.toString();
   }
@@ -219,12 +281,14 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     private int streamThreads = 1;
     private String httpHost = "127.0.0.1";
     private int httpPort = 8080;
+    private String httpAdvertisedAddress;
     private Path policies = Path.of("policies");
     private final Map<String, String> kafka = new LinkedHashMap<>();
     private String apiToken;
     private Duration incidentQuietPeriod = Duration.ofMinutes(2);
     private Duration incidentReopenWindow = Duration.ofMinutes(30);
     private Duration incidentScanInterval = Duration.ofSeconds(10);
+    private Duration heartbeatScanInterval = Duration.ofSeconds(5);
 
     private Builder() {}
 
@@ -246,6 +310,11 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
 
     public Builder incidentScanInterval(Duration value) {
       this.incidentScanInterval = value;
+      return this;
+    }
+
+    public Builder heartbeatScanInterval(Duration value) {
+      this.heartbeatScanInterval = value;
       return this;
     }
 
@@ -294,6 +363,12 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
       return this;
     }
 
+    /** {@code host:port} other instances reach this API at; null for the default (bind host and port). */
+    public Builder httpAdvertisedAddress(String value) {
+      this.httpAdvertisedAddress = value;
+      return this;
+    }
+
     public Builder policies(Path value) {
       this.policies = value;
       return this;
@@ -307,8 +382,8 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
 
     public StreamsAppConfig build() {
       return new StreamsAppConfig(applicationId, bootstrapServers, topicPrefix, stateDir, replicationFactor,
-          commitInterval, streamThreads, httpHost, httpPort, policies, kafka, apiToken, incidentQuietPeriod,
-          incidentReopenWindow, incidentScanInterval);
+          commitInterval, streamThreads, httpHost, httpPort, httpAdvertisedAddress, policies, kafka, apiToken,
+          incidentQuietPeriod, incidentReopenWindow, incidentScanInterval, heartbeatScanInterval);
     }
   }
 }

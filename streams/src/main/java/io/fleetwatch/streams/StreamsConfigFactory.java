@@ -8,8 +8,9 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Kafka Streams properties of the fleetwatch streams app: exactly-once v2, a short commit interval for low
- * detection latency, explicit internal resource naming, the dead-letter deserialization handler, and the
- * {@code kafka.*} client overrides applied last.
+ * detection latency, explicit internal resource naming, the dead-letter deserialization handler,
+ * {@code application.server} set to the API's advertised address ({@link StreamsAppConfig#advertisedApiAddress()}),
+ * and the {@code kafka.*} client overrides applied last.
  */
 public final class StreamsConfigFactory {
   private StreamsConfigFactory() {}
@@ -23,6 +24,8 @@ public final class StreamsConfigFactory {
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    // Where the other instances forward API requests for this instance's partitions (interactive queries).
+    config.advertisedApiAddress().ifPresent(address -> props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, address));
     props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         DeadLetterDeserializationHandler.class.getName());

@@ -58,4 +58,50 @@ class StreamsAppConfigTest {
         () -> StreamsAppConfig.from(Map.of(StreamsAppConfig.TOPIC_PREFIX, "bad prefix/")));
     assertEquals(StreamsAppConfig.TOPIC_PREFIX, prefix.key());
   }
+
+  @Test
+  void advertisesTheApiAddressAsApplicationServer() {
+    StreamsAppConfig defaults = StreamsAppConfig.from(Map.of(StreamsAppConfig.HTTP_PORT, "8091"));
+    assertEquals("127.0.0.1:8091", defaults.advertisedApiAddress().orElseThrow());
+    assertEquals("127.0.0.1:8091", StreamsConfigFactory.properties(defaults, Topics.withDefaultPrefix())
+        .get(StreamsConfig.APPLICATION_SERVER_CONFIG));
+
+    StreamsAppConfig explicit = StreamsAppConfig.from(Map.of(StreamsAppConfig.HTTP_HOST, "0.0.0.0",
+        StreamsAppConfig.HTTP_ADVERTISED_ADDRESS, "streams-2.fleet.internal:8080"));
+    assertEquals("streams-2.fleet.internal:8080", StreamsConfigFactory.properties(explicit,
+        Topics.withDefaultPrefix()).get(StreamsConfig.APPLICATION_SERVER_CONFIG));
+
+    StreamsAppConfig wildcard = StreamsAppConfig.from(Map.of(StreamsAppConfig.HTTP_HOST, "0.0.0.0"));
+    String address = wildcard.advertisedApiAddress().orElseThrow();
+    assertTrue(address.endsWith(":8080") && !address.startsWith("0.0.0.0"), address);
+
+    StreamsAppConfig anyPort = StreamsAppConfig.from(Map.of(StreamsAppConfig.HTTP_PORT, "0"));
+    assertTrue(anyPort.advertisedApiAddress().isEmpty());
+    assertFalse(StreamsConfigFactory.properties(anyPort, Topics.withDefaultPrefix())
+        .containsKey(StreamsConfig.APPLICATION_SERVER_CONFIG));
+  }
+
+  @Test
+  void refusesAnAdvertisedAddressThatIsNotHostAndPort() {
+    for (String bad : new String[] {"streams-2", "streams-2:", ":8080", "streams-2:http", "streams-2:0",
+        "streams 2:8080", "http://streams-2:8080"}) {
+      StreamsConfigException e = assertThrows(StreamsConfigException.class,
+          () -> StreamsAppConfig.from(Map.of(StreamsAppConfig.HTTP_ADVERTISED_ADDRESS, bad)), bad);
+      assertEquals(StreamsAppConfig.HTTP_ADVERTISED_ADDRESS, e.key());
+    }
+  }
+
+  @Test
+  void readsTheHeartbeatScanIntervalDefaultsToFiveSecondsAndRejectsZero() {
+    assertEquals(Duration.ofSeconds(5), StreamsAppConfig.from(Map.of()).heartbeatScanInterval());
+    assertEquals(Duration.ofSeconds(30), StreamsAppConfig.from(
+        Map.of(StreamsAppConfig.HEARTBEAT_SCAN_INTERVAL, "PT30S")).heartbeatScanInterval());
+    StreamsConfigException zero = assertThrows(StreamsConfigException.class,
+        () -> StreamsAppConfig.from(Map.of(StreamsAppConfig.HEARTBEAT_SCAN_INTERVAL, "PT0S")));
+    assertEquals(StreamsAppConfig.HEARTBEAT_SCAN_INTERVAL, zero.key());
+    StreamsConfigException text = assertThrows(StreamsConfigException.class,
+        () -> StreamsAppConfig.from(Map.of(StreamsAppConfig.HEARTBEAT_SCAN_INTERVAL, "5s")));
+    assertEquals("FLEETWATCH_HEARTBEAT_SCAN_INTERVAL: expected an ISO-8601 duration such as PT2M, got '5s'",
+        text.getMessage());
+  }
 }

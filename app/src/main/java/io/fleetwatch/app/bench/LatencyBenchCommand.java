@@ -53,10 +53,13 @@ import picocli.CommandLine.Spec;
  * sustained rate, SAF-01 envelope breaches injected on a rotating set of chillers (each device at most once), and a
  * separate read_committed consumer of {@code fleet.incidents} matching each SAF-01 incident to its fault by device.
  * Latency: the raising reading handed to the MQTT client → the incident record returned by that consumer's poll.
+ * A fault whose incident has not arrived by the end of the settle time is missing: the rate's printed line and its
+ * report row flag it, a verdict under the table names the rates, and the command exits 1.
  */
 @Command(name = "latency", mixinStandardHelpOptions = true, description = {
     "Publish -> incident latency (p50/p95/p99/max) at sustained rates through the whole pipeline in this JVM",
-    "(embedded brokers, gateway, streams app with the shipped policies, exactly-once); appends to docs/benchmarks.md."})
+    "(embedded brokers, gateway, streams app with the shipped policies, exactly-once); appends to docs/benchmarks.md.",
+    "Exits 1 when an injected fault's incident is missing (flagged in the output and the report row)."})
 public final class LatencyBenchCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(LatencyBenchCommand.class);
 
@@ -122,6 +125,45 @@ public final class LatencyBenchCommand implements Callable<Integer> {
     boolean keptUp() {
       return achieved >= 0.95 * target;
     }
+
+    /** Faults whose SAF-01 incident did not arrive within the settle time. */
+    int missing() {
+      return faults - incidents;
+    }
+
+    /** What is printed for this rate when it ends. */
+    String line() {
+      return String.format(Locale.ROOT, "rate %,.0f/s: achieved %,.0f msgs/s, faults %d, incidents %d%s, latency ms"
+          + " p50 %.0f p95 %.0f p99 %.0f max %.0f%s", target, achieved, faults, incidents,
+          missing() > 0 ? " (MISSING " + missing() + ")" : "", p(50), p(95), p(99), max(),
+          keptUp() ? "" : "  (the machine did not keep up with this rate)");
+    }
+
+    /** This rate's row of the report table; missing incidents are flagged in bold in the incidents cell. */
+    String row() {
+      return String.format(Locale.ROOT, "| %,.0f | %,.0f%s | %,d | %,d | %d | %d%s | %d | %.0f | %.0f | %.0f | %.0f |",
+          target, achieved, keptUp() ? "" : " (did not keep up)", acknowledged, failed, faults, incidents,
+          missing() > 0 ? " (**" + missing() + " missing**)" : "", unexpected, p(50), p(95), p(99), max());
+    }
+  }
+
+  /**
+   * Which rates lost incidents, e.g. {@code 10 of 10 at 5,000 msgs/s (no SAF-01 incident within ...)}, or null when
+   * every fault raised its incident. Missing incidents make the command exit 1 ({@link #exitCode}).
+   */
+  static String missingIncidents(List<Result> results, Duration settle) {
+    List<String> lost = results.stream().filter(r -> r.missing() > 0).map(r -> String.format(Locale.ROOT,
+        "%d of %d at %,.0f msgs/s", r.missing(), r.faults(), r.target())).toList();
+    if (lost.isEmpty()) {
+      return null;
+    }
+    return String.join(", ", lost) + " (no SAF-01 incident within the " + settle.toSeconds()
+        + " s settle time after injection stopped)";
+  }
+
+  /** 0 when every injected fault raised its incident, 1 otherwise. */
+  static int exitCode(List<Result> results) {
+    return results.stream().allMatch(r -> r.missing() == 0) ? 0 : 1;
   }
 
   @Override
@@ -231,9 +273,7 @@ public final class LatencyBenchCommand implements Callable<Integer> {
             Result r = new Result(rate, acked / seconds, published, acked, failed, faults, sorted.size(),
                 (int) (unexpected.get() - unexpectedBefore), sorted);
             results.add(r);
-            out.printf(Locale.ROOT, "rate %,.0f/s: achieved %,.0f msgs/s, faults %d, incidents %d, latency ms p50 %.0f"
-                + " p95 %.0f p99 %.0f max %.0f%s%n", rate, r.achieved(), faults, r.incidents(), r.p(50), r.p(95),
-                r.p(99), r.max(), r.keptUp() ? "" : "  (the machine did not keep up with this rate)");
+            out.println(r.line());
             out.flush();
             rateIndex.incrementAndGet();
           }
@@ -250,8 +290,12 @@ public final class LatencyBenchCommand implements Callable<Integer> {
       BenchEnvironment.append(report, section);
       out.println("appended to " + report.toAbsolutePath().normalize());
     }
+    String missing = missingIncidents(results, settle);
+    if (missing != null) {
+      out.println("FAILED: expected incidents missing: " + missing);
+    }
     out.flush();
-    return results.stream().allMatch(r -> r.incidents() == r.faults()) ? 0 : 1;
+    return exitCode(results);
   }
 
   private List<String> section(List<Result> results, String loadAtStart, int devices) {
@@ -276,10 +320,11 @@ public final class LatencyBenchCommand implements Callable<Integer> {
     s.add("| target msgs/s | achieved msgs/s | acknowledged | failed | faults | incidents | unexpected SAF-01 |"
         + " p50 ms | p95 ms | p99 ms | max ms |");
     s.add("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (Result r : results) {
-      s.add(String.format(Locale.ROOT, "| %,.0f | %,.0f%s | %,d | %,d | %d | %d | %d | %.0f | %.0f | %.0f | %.0f |",
-          r.target(), r.achieved(), r.keptUp() ? "" : " (did not keep up)", r.acknowledged(), r.failed(), r.faults(),
-          r.incidents(), r.unexpected(), r.p(50), r.p(95), r.p(99), r.max()));
+    results.forEach(r -> s.add(r.row()));
+    String missing = missingIncidents(results, settle);
+    if (missing != null) {
+      s.add("");
+      s.add("**Expected incidents missing**: " + missing + "; the command exited 1.");
     }
     return s;
   }

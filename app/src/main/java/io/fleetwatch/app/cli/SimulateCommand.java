@@ -11,6 +11,7 @@ import io.fleetwatch.simulator.check.ScenarioCheck;
 import io.fleetwatch.simulator.fleet.FleetGenerator;
 import io.fleetwatch.simulator.SimulatedDevice;
 import io.fleetwatch.simulator.scenario.Expectation;
+import io.fleetwatch.simulator.scenario.Forbidden;
 import io.fleetwatch.simulator.scenario.Scenario;
 import io.fleetwatch.simulator.scenario.ScenarioFormatException;
 import io.fleetwatch.simulator.scenario.ScenarioLibrary;
@@ -36,12 +37,13 @@ import picocli.CommandLine.Spec;
 /**
  * {@code fleetwatch simulate}: publish a simulated fleet (telemetry, state reports, events) over MQTT with fault and
  * attack scenarios from {@code scenarios/}; with {@code --check}, verify that a running pipeline raises each
- * scenario's expected incidents in time. Exit codes: 0 success, 1 an expected incident is missing, 2 bad input.
+ * scenario's expected incidents in time and none of its forbidden ones. Exit codes: 0 success, 1 an expected
+ * incident is missing or a forbidden one appeared, 2 bad input.
  */
 @Command(name = "simulate", sortOptions = false,
     description = {"Publish a simulated fleet over MQTT, with fault and attack scenarios (scenarios/*.yaml).",
         "With --check, report which expected incidents a running pipeline raised, and how fast; exit 1 if any is "
-            + "missing."})
+            + "missing or a forbidden incident appeared."})
 public final class SimulateCommand implements Callable<Integer> {
   /** Default scenario directory, relative to the working directory. */
   public static final Path DEFAULT_SCENARIOS = Path.of("scenarios");
@@ -104,11 +106,12 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--list-scenarios", description = "List the scenarios with their expected incidents and exit.")
   boolean list;
 
-  @Option(names = "--duration", description = "Stop after this ISO-8601 duration (e.g. PT5M); default: until Ctrl-C.")
+  @Option(names = "--duration", description = "Stop after this ISO-8601 duration (e.g. PT5M); default: until Ctrl-C. "
+      + "Check mode: watch for forbidden incidents at least this long.")
   Duration duration;
 
   @Option(names = "--check", description = "Scenario-check mode: wait for each scenario's expected incidents, "
-      + "report them, exit 1 if one is missing by its deadline.")
+      + "report them, exit 1 if one is missing by its deadline or a forbidden one appears.")
   boolean check;
 
   @Option(names = "--api", paramLabel = "URL",
@@ -146,6 +149,10 @@ public final class SimulateCommand implements Callable<Integer> {
           password, seed, stateInterval);
       if (check && selected.isEmpty()) {
         throw new IllegalArgumentException("--check needs at least one --scenario");
+      }
+      if (check && duration == null && selected.stream().allMatch(s -> s.expectations().isEmpty())) {
+        throw new IllegalArgumentException("--check: the scenarios expect no incident; give --duration to watch "
+            + "that long for their forbidden ones");
       }
     } catch (RegistryException | ScenarioFormatException | IllegalArgumentException | UncheckedIOException e) {
       err.println(e.getMessage());
@@ -190,27 +197,30 @@ public final class SimulateCommand implements Callable<Integer> {
             : new KafkaIncidentSource(kafka.clientConfig(), kafka.topics().incidents());
         simulator) {
       simulator.start();
-      out.printf("checking %d expected incidents of %s against %s%n", simulator.plan().expectations().size(),
+      out.printf("checking %d expected and %d forbidden incidents of %s against %s%n",
+          simulator.plan().expectations().size(), simulator.plan().forbidden().size(),
           String.join(", ", simulator.plan().scenarios().stream().map(Scenario::name).toList()),
           api != null ? api : "Kafka " + kafka.clientProperties().get("bootstrap.servers"));
       out.flush();
-      CheckReport report = new ScenarioCheck(source, Clock.systemUTC(), pollInterval)
-          .await(simulator.startedAt(), simulator.plan().expectations());
+      CheckReport report = new ScenarioCheck(source, Clock.systemUTC(), pollInterval).await(simulator.startedAt(),
+          simulator.plan().expectations(), simulator.plan().forbidden(), duration == null ? Duration.ZERO : duration);
       report.lines().forEach(out::println);
-      out.printf("%s: %d of %d expected incidents appeared%n", report.passed() ? "PASSED" : "FAILED",
-          report.outcomes().size() - report.missing().size(), report.outcomes().size());
+      out.println(report.summary());
       out.flush();
       return report.passed() ? 0 : 1;
     }
   }
 
   private static String describeExpectations(Scenario s) {
-    if (s.expectations().isEmpty()) {
-      return "(no incident expected)";
-    }
     List<String> parts = new ArrayList<>();
     for (Expectation e : s.expectations()) {
       parts.add(e.policy() + " on " + s.targets().get(e.target()) + " within " + e.within().toSeconds() + "s");
+    }
+    if (parts.isEmpty()) {
+      parts.add("(no incident expected)");
+    }
+    for (Forbidden f : s.forbidden()) {
+      parts.add("not " + f.policy() + (f.target() == null ? " anywhere" : " on " + s.targets().get(f.target())));
     }
     return String.join("; ", parts);
   }

@@ -4,21 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetwatch.app.cli.SimulateCommand;
 import io.fleetwatch.avro.Asset;
+import io.fleetwatch.avro.DeviceModel;
 import io.fleetwatch.simulator.SimulatedDevice;
 import io.fleetwatch.simulator.Signal;
+import io.fleetwatch.simulator.fleet.DeviceProfile;
 import io.fleetwatch.streams.policy.ApplicableCheck;
 import io.fleetwatch.streams.policy.Envelope;
 import io.fleetwatch.streams.policy.PolicyCatalogue;
 import io.fleetwatch.streams.policy.PolicyLoader;
+import io.fleetwatch.streams.policy.Version;
 import io.fleetwatch.streams.registry.AssetRegistryFile;
+import io.fleetwatch.streams.registry.Registry;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * The demo must show the scenario's incidents and nothing else: the normal signals of every simulated device
- * (cycle amplitude plus six standard deviations of noise) stay inside every envelope that applies to it.
+ * (cycle amplitude plus six standard deviations of noise) stay inside every envelope that applies to it, and the
+ * healthy firmware of every simulated device meets its model's minimum in the registry (SEC-05, SEC-06 at rest).
  */
 class DemoFleetConsistencyTest {
 
@@ -54,6 +63,32 @@ class DemoFleetConsistencyTest {
 
     assertTrue(compared > 0, "no simulated signal is covered by an envelope: the check compares nothing");
     assertTrue(problems.isEmpty(), "normal demo signals breach envelopes: " + problems);
+  }
+
+  @Test
+  void everyDemoModelHasAMinimumAndASupportEndThatItsHealthySimulatedDevicesMeet() throws Exception {
+    Registry registry = AssetRegistryFile.readRegistry(Path.of("..", "examples", "demo-fleet", "assets.yaml"));
+    Map<String, DeviceModel> models = new HashMap<>();
+    registry.models().forEach(m -> models.put(m.getModel(), m));
+    List<String> problems = new ArrayList<>();
+
+    for (Asset asset : registry.assets()) {
+      DeviceModel model = models.get(asset.getModel());
+      if (model == null || model.getMinimumFirmware() == null || model.getSupportEndsOn() == null) {
+        problems.add(asset.getDeviceId() + ": model " + asset.getModel() + " lacks minimumFirmware/supportEndsOn");
+        continue;
+      }
+      String firmware = DeviceProfile.baselineFor(asset.getAssetClass(), asset.getModel(), asset.getVendor())
+          .firmware();
+      if (Version.parse(firmware).compareTo(Version.parse(model.getMinimumFirmware())) < 0) {
+        problems.add(asset.getDeviceId() + ": healthy firmware " + firmware + " below the registry minimum "
+            + model.getMinimumFirmware() + " (SEC-05 at rest)");
+      }
+      if (!model.getSupportEndsOn().isAfter(LocalDate.now(ZoneOffset.UTC))) {
+        problems.add(asset.getDeviceId() + ": model support ends " + model.getSupportEndsOn() + " (SEC-06 at rest)");
+      }
+    }
+    assertTrue(problems.isEmpty(), "the demo registry and the simulated fleet disagree: " + problems);
   }
 
   @Test

@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -62,9 +64,11 @@ final class FleetwatchChild {
     HttpRequest request = HttpRequest.newBuilder(URI.create(baseUri() + path)).timeout(Duration.ofSeconds(5)).build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      return new HttpAnswer(response.statusCode(), response.body());
+      Map<String, String> headers = new HashMap<>();
+      response.headers().map().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
+      return new HttpAnswer(response.statusCode(), response.body(), headers);
     } catch (IOException e) {
-      return new HttpAnswer(-1, e.toString());
+      return new HttpAnswer(-1, e.toString(), Map.of());
     }
   }
 

@@ -56,6 +56,11 @@ public final class StreamsProcess implements AutoCloseable {
     return child.get(path);
   }
 
+  /** {@code 127.0.0.1:port}: the address it advertises to the other instances (its default). */
+  public String address() {
+    return Ports.LOOPBACK + ":" + child.httpPort();
+  }
+
   /** {@code http://127.0.0.1:port}. */
   public String baseUri() {
     return child.baseUri();

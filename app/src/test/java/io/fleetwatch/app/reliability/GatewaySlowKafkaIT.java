@@ -10,6 +10,7 @@ import io.fleetwatch.app.embedded.EmbeddedKafka;
 import io.fleetwatch.app.harness.Mosquitto;
 import io.fleetwatch.gateway.Gateway;
 import io.fleetwatch.gateway.GatewayMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Kafka is slow rather than down: a real client quota ({@code producer_byte_rate} for the gateway producer's
  * {@code client.id}, set with {@code Admin.alterClientQuotas}) makes the broker throttle the gateway far below the
  * publish rate. The gateway (in this JVM, so its in-flight count and meters can be sampled) stops keeping up, its
- * back-pressure gauge ({@code fleetwatch.gateway.inflight}) climbs to Receive Maximum, the broker holds the backlog,
+ * in-flight gauge ({@code fleetwatch.gateway.inflight}) climbs to Receive Maximum and its back-pressure counter
+ * ({@code fleetwatch.gateway.backpressure}, time at that bound) grows, the broker holds the backlog,
  * nothing acknowledged is lost, the gateway never holds more than its Receive Maximum (although mosquitto 2.0.11 sends
  * more while acknowledgements trickle out), and once the quota is removed it catches up by itself, in per-device
  * order.
@@ -46,10 +48,7 @@ class GatewaySlowKafkaIT {
   private static final String SITE = "slow";
   private static final double RATE = 1000;
   private static final int RECEIVE_MAXIMUM = 1000;
-  /**
-   * Far below what the stream needs: measured 200 to 270 msgs/s get through, a fifth to a quarter of the publish
-   * rate (the producer's lz4 batches carry a telemetry record in some 15 to 20 bytes).
-   */
+  /** Far below what the stream needs (a telemetry record takes some 60 bytes in the producer's batches). */
   private static final double BYTE_RATE = 4096;
   private static final Duration THROTTLED = Duration.ofSeconds(30);
   private static final Duration WAIT = Duration.ofSeconds(120);
@@ -69,11 +68,12 @@ class GatewaySlowKafkaIT {
           SequenceLedger ledger = GatewayFixtures.ledger(kafka, SITE)) {
         gateway.start();
         assertTrue(gateway.awaitReady(Duration.ofSeconds(30)), "gateway ready");
-        Gauge backPressure = registry.get(GatewayMetrics.INFLIGHT).gauge();
+        Gauge inflightGauge = registry.get(GatewayMetrics.INFLIGHT).gauge();
+        FunctionCounter backPressure = registry.get(GatewayMetrics.BACKPRESSURE).tag("qos", "1").functionCounter();
 
         // Given a paced QoS 1 stream forwarded unthrottled for a few seconds
         try (InFlightSampler inFlight = InFlightSampler.start(gateway::inFlight);
-            InFlightSampler gauge = InFlightSampler.start(() -> (int) backPressure.value());
+            InFlightSampler gauge = InFlightSampler.start(() -> (int) inflightGauge.value());
             SequencePublisher publisher = GatewayFixtures.publish(mosquitto, SITE, messages, RATE)) {
           assertTrue(ledger.awaitDistinct((long) (RATE * 3), WAIT), "3 s of the stream in Kafka");
 
@@ -81,6 +81,7 @@ class GatewaySlowKafkaIT {
           setProducerByteRate(admin, BYTE_RATE);
           int inFlightBefore = inFlight.startPhase();
           int gaugeBefore = gauge.startPhase();
+          double backPressuredBefore = backPressure.count();
           long publishedAtThrottle = publisher.published();
           long inKafkaAtThrottle = ledger.seen().size();
           TimeUnit.MILLISECONDS.sleep(THROTTLED.toMillis()); // the throttled period; the samplers watch the gateway
@@ -88,6 +89,7 @@ class GatewaySlowKafkaIT {
           long forwardedThrottled = ledger.seen().size() - inKafkaAtThrottle;
           int maxInFlightThrottled = inFlight.startPhase();
           int gaugeThrottled = gauge.startPhase();
+          double backPressured = backPressure.count() - backPressuredBefore;
           double sendMaxMs = registry.get(GatewayMetrics.KAFKA_SEND).tag("outcome", "success").timer()
               .max(TimeUnit.MILLISECONDS);
           boolean readyThrottled = gateway.isReady();
@@ -101,10 +103,12 @@ class GatewaySlowKafkaIT {
           DeliveryReport report = ledger.report("kafka throttled to " + (long) BYTE_RATE + " B/s for "
               + THROTTLED.toSeconds() + " s", publisher);
           LOG.info("REPORT {}; while throttled: published {}, forwarded {} ({} msgs/s), max gateway in-flight {}"
-              + " (Receive Maximum {}), inflight gauge max {} (before the quota {}, in-flight {}), Kafka send max"
-              + " {} ms, ready {}; after the quota was removed: all in Kafka in {} ms, max in-flight {} | test {} s",
+              + " (Receive Maximum {}), back-pressured {} s of {} s (qos 1), inflight gauge max {} (before the quota"
+              + " {}, in-flight {}), Kafka send max {} ms, ready {}; after the quota was removed: all in Kafka in {} ms,"
+              + " max in-flight {} | test {} s",
               report, publishedThrottled, forwardedThrottled, forwardedThrottled / THROTTLED.toSeconds(),
-              maxInFlightThrottled, RECEIVE_MAXIMUM, gaugeThrottled, gaugeBefore, inFlightBefore, (long) sendMaxMs,
+              maxInFlightThrottled, RECEIVE_MAXIMUM, String.format("%.1f", backPressured), THROTTLED.toSeconds(),
+              gaugeThrottled, gaugeBefore, inFlightBefore, (long) sendMaxMs,
               readyThrottled, caughtUpMs, inFlight.phaseMax(),
               TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began));
           assertTrue(forwardedThrottled * 2 < publishedThrottled,
@@ -117,8 +121,11 @@ class GatewaySlowKafkaIT {
               "in-flight bounded by Receive Maximum while throttled: " + maxInFlightThrottled);
           assertTrue(inFlight.max() <= RECEIVE_MAXIMUM, "in-flight bounded by Receive Maximum: " + inFlight.max());
           assertTrue(gaugeThrottled >= RECEIVE_MAXIMUM * 9 / 10 && gaugeThrottled > gaugeBefore,
-              "the back-pressure gauge climbed to Receive Maximum while throttled: " + gaugeThrottled + " (before "
+              "the in-flight gauge climbed to Receive Maximum while throttled: " + gaugeThrottled + " (before "
                   + gaugeBefore + ")");
+          assertTrue(backPressured >= THROTTLED.toSeconds() / 2.0,
+              "back-pressured (fleetwatch.gateway.backpressure) for most of the throttled period: " + backPressured
+                  + " s");
           assertEquals(messages, report.acknowledged(), "the broker acknowledged every publish: " + report);
           assertTrue(complete, "all acknowledged messages in Kafka after the quota was removed: " + report);
           assertEquals(0, report.missing(), report.toString());

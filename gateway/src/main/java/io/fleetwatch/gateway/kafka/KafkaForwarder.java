@@ -41,6 +41,9 @@ public final class KafkaForwarder implements AutoCloseable {
     default boolean wanted() {
       return true;
     }
+
+    /** The record was dropped because {@link #wanted()} said so; {@link #acked} will not be called. */
+    default void abandoned() {}
   }
 
   /** Observations for metrics and logs; called from the producer's I/O thread. */
@@ -198,6 +201,7 @@ public final class KafkaForwarder implements AutoCloseable {
     if (!item.completion.wanted()) {
       inFlight.decrementAndGet();
       observer.abandoned(item.record);
+      item.completion.abandoned();
       return;
     }
     long start = System.nanoTime();

@@ -12,6 +12,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 public final class ProducerSettings {
   /** Linger: a few milliseconds of batching. */
   public static final int LINGER_MS = 5;
+  /** Delivery timeout: how long a send may take, retries included, before it fails (unless overridden). */
+  public static final int DELIVERY_TIMEOUT_MS = 120_000;
 
   private ProducerSettings() {}
 
@@ -23,10 +25,13 @@ public final class ProducerSettings {
   public static Map<String, Object> forGateway(String bootstrapServers, String clientId, Map<String, String> overrides) {
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
-    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    // No compression by default: with a few milliseconds of linger a batch holds tens of ~100-byte records, so each
+    // compressed batch costs the gateway a fresh compressor block and the broker a decompression to validate it for
+    // little saving; `kafka.compression.type=lz4|zstd` suits links where bytes cost more than CPU.
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
     // send() runs on the gateway's sender thread, never on the MQTT callback thread; failures are retried there.
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
     props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     if (overrides != null) {
       props.putAll(overrides);

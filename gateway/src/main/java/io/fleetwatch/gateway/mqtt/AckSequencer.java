@@ -55,7 +55,7 @@ public final class AckSequencer {
   private final AckSink sink;
   private final ArrayDeque<Ticket> pending = new ArrayDeque<>();
   private final List<Ticket> lost = new ArrayList<>();
-  private volatile long connection;
+  private long connection;
 
   public AckSequencer(AckSink sink) {
     this.sink = Objects.requireNonNull(sink, "sink");
@@ -80,6 +80,25 @@ public final class AckSequencer {
     if (ticket.connection != connection) {
       return;
     }
+    releaseCompleted();
+  }
+
+  /**
+   * Gives up on a message without acknowledging it (it could not be handled; the broker redelivers it with the
+   * session) and sends the acknowledgements it was holding back. Forgetting a completed ticket does nothing.
+   */
+  public synchronized void forget(Ticket ticket) {
+    if (ticket.completed) {
+      return;
+    }
+    ticket.completed = true;
+    if (ticket.connection != connection || !pending.remove(ticket)) {
+      return;
+    }
+    releaseCompleted();
+  }
+
+  private void releaseCompleted() {
     while (!pending.isEmpty() && pending.peekFirst().completed) {
       Ticket head = pending.pollFirst();
       sink.ack(head.messageId, head.qos);
@@ -111,11 +130,6 @@ public final class AckSequencer {
       }
     }
     lost.clear();
-  }
-
-  /** Whether {@code ticket} belongs to the current connection; lock-free, so a waiting caller never blocks on it. */
-  public boolean isCurrent(Ticket ticket) {
-    return ticket.connection == connection;
   }
 
   /** Messages of the current connection not yet acknowledged. */

@@ -14,9 +14,6 @@ import io.fleetwatch.gateway.mapping.TopicParseResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
@@ -28,23 +25,17 @@ import org.slf4j.LoggerFactory;
  * <p>Input: topic, payload, packet id and QoS of a message, on the MQTT callback thread. Output: one Kafka record
  * (data topic when valid, dead-letter topic with the reason otherwise) handed to the {@link KafkaForwarder}; for
  * QoS 1 an {@link AckSequencer} ticket that acknowledges the message, in arrival order, once Kafka acknowledged the
- * record. Never throws; blocks only for back-pressure. QoS 1 messages are bounded by the broker honouring the
- * gateway's Receive Maximum, and locally too, since brokers do not all honour it (mosquitto 2.0.11 sends far more
- * while acknowledgements trickle out): when the QoS 1 limit of records already waits for Kafka, the callback thread
- * waits until Kafka acknowledges one, which stops Paho reading the socket so TCP and the broker hold the rest. The
- * wait ends early, and the message is forwarded anyway (logged), when its connection is lost or after the QoS 1
- * maximum hold, so Paho's own threads (keep-alive, shutdown) are never held for long; it ends without forwarding
- * when the handler stops accepting. The message's acknowledgement ticket is taken on arrival, so a connection lost
- * meanwhile never gets an acknowledgement meant for another. QoS 0 messages carry no delivery guarantee and no MQTT
- * flow control: when the QoS 0 limit is in flight (Kafka behind), the callback thread waits up to the QoS 0 wait for
- * a slot; when none frees in time the message is dropped and counted rather than buffered without bound.
+ * record. Never throws; blocks only for back-pressure. At most the in-flight limit (the Receive Maximum announced to
+ * the broker) of QoS 1 messages wait for Kafka at once: the broker should not send more, and when it does anyway
+ * (mosquitto does while it drains a backlog), the callback thread waits for a slot, which stops Paho reading the
+ * socket so the broker and TCP hold the rest. QoS 0 messages carry no delivery guarantee and no MQTT flow control:
+ * when the same number of QoS 0 messages is in flight (Kafka behind), the callback thread waits up to the QoS 0 wait
+ * for a slot; when none frees in time the message is dropped and counted rather than buffered without bound.
  * QoS 2 messages are not expected (the subscription grants QoS 1); Paho 1.2.5 completes their handshake itself, so
  * they are forwarded without a manual acknowledgement.
  */
 public final class InboundMessageHandler {
   private static final Logger LOG = LoggerFactory.getLogger(InboundMessageHandler.class);
-  /** How often a held QoS 1 message checks for a free slot. */
-  private static final long QOS1_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private final MqttTopicParser topics;
   private final PayloadParser payloads;
@@ -53,12 +44,9 @@ public final class InboundMessageHandler {
   private final AckSequencer acks;
   private final GatewayMetrics metrics;
   private final Clock clock;
-  private final int qos0Limit;
-  private final Semaphore qos0Slots;
+  private final InFlightLimit qos1Slots;
+  private final InFlightLimit qos0Slots;
   private final long qos0WaitNanos;
-  private final int qos1Limit;
-  private final long qos1MaxHoldNanos;
-  private final LogThrottle holdLog = new LogThrottle(1, Duration.ofSeconds(10));
   private final LogThrottle rejectLog = new LogThrottle(10, Duration.ofSeconds(10));
   private final LogThrottle dropLog = new LogThrottle(1, Duration.ofSeconds(10));
   private volatile boolean accepting = true;
@@ -71,11 +59,12 @@ public final class InboundMessageHandler {
    * @param acks in-order acknowledgements of the current MQTT connection
    * @param metrics meters
    * @param clock receive-time source
-   * @param qos0Limit QoS 0 messages allowed in flight at once; beyond it QoS 0 messages are dropped at once
+   * @param inFlightLimit QoS 1 messages, and separately QoS 0 messages, allowed in flight at once; beyond it QoS 1
+   *     messages wait and QoS 0 messages are dropped at once
    */
   public InboundMessageHandler(MqttTopicParser topics, PayloadParser payloads, GatewayRecords records,
-      KafkaForwarder forwarder, AckSequencer acks, GatewayMetrics metrics, Clock clock, int qos0Limit) {
-    this(topics, payloads, records, forwarder, acks, metrics, clock, qos0Limit, Duration.ZERO);
+      KafkaForwarder forwarder, AckSequencer acks, GatewayMetrics metrics, Clock clock, int inFlightLimit) {
+    this(topics, payloads, records, forwarder, acks, metrics, clock, inFlightLimit, Duration.ZERO);
   }
 
   /**
@@ -86,35 +75,14 @@ public final class InboundMessageHandler {
    * @param acks in-order acknowledgements of the current MQTT connection
    * @param metrics meters
    * @param clock receive-time source
-   * @param qos0Limit QoS 0 messages allowed in flight at once
+   * @param inFlightLimit QoS 1 messages, and separately QoS 0 messages, allowed in flight at once (the Receive
+   *     Maximum)
    * @param qos0Wait how long a QoS 0 message beyond the limit waits for a slot (blocking the MQTT callback thread)
    *     before it is dropped
    */
   public InboundMessageHandler(MqttTopicParser topics, PayloadParser payloads, GatewayRecords records,
-      KafkaForwarder forwarder, AckSequencer acks, GatewayMetrics metrics, Clock clock, int qos0Limit,
+      KafkaForwarder forwarder, AckSequencer acks, GatewayMetrics metrics, Clock clock, int inFlightLimit,
       Duration qos0Wait) {
-    this(topics, payloads, records, forwarder, acks, metrics, clock, qos0Limit, qos0Wait, Integer.MAX_VALUE,
-        Duration.ZERO);
-  }
-
-  /**
-   * @param topics topic parser
-   * @param payloads payload parser
-   * @param records record factory
-   * @param forwarder Kafka sender
-   * @param acks in-order acknowledgements of the current MQTT connection
-   * @param metrics meters
-   * @param clock receive-time source
-   * @param qos0Limit QoS 0 messages allowed in flight at once
-   * @param qos0Wait how long a QoS 0 message beyond the limit waits for a slot (blocking the MQTT callback thread)
-   *     before it is dropped
-   * @param qos1Limit records waiting for Kafka beyond which a QoS 1 message waits (blocking the MQTT callback thread)
-   *     until Kafka acknowledges one: the gateway's Receive Maximum
-   * @param qos1MaxHold how long such a message waits at most before it is forwarded anyway
-   */
-  public InboundMessageHandler(MqttTopicParser topics, PayloadParser payloads, GatewayRecords records,
-      KafkaForwarder forwarder, AckSequencer acks, GatewayMetrics metrics, Clock clock, int qos0Limit,
-      Duration qos0Wait, int qos1Limit, Duration qos1MaxHold) {
     this.topics = Objects.requireNonNull(topics, "topics");
     this.payloads = Objects.requireNonNull(payloads, "payloads");
     this.records = Objects.requireNonNull(records, "records");
@@ -122,28 +90,27 @@ public final class InboundMessageHandler {
     this.acks = Objects.requireNonNull(acks, "acks");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.clock = Objects.requireNonNull(clock, "clock");
-    if (qos0Limit < 1) {
-      throw new IllegalArgumentException("qos0Limit must be >= 1");
-    }
-    this.qos0Limit = qos0Limit;
-    this.qos0Slots = new Semaphore(qos0Limit);
+    this.qos1Slots = new InFlightLimit(inFlightLimit);
+    this.qos0Slots = new InFlightLimit(inFlightLimit);
     if (qos0Wait == null || qos0Wait.isNegative()) {
       throw new IllegalArgumentException("qos0Wait must be >= 0");
     }
     this.qos0WaitNanos = qos0Wait.toNanos();
-    if (qos1Limit < 1) {
-      throw new IllegalArgumentException("qos1Limit must be >= 1");
-    }
-    this.qos1Limit = qos1Limit;
-    if (qos1MaxHold == null || qos1MaxHold.isNegative()) {
-      throw new IllegalArgumentException("qos1MaxHold must be >= 0");
-    }
-    this.qos1MaxHoldNanos = qos1MaxHold.toNanos();
   }
 
   /** Messages arriving from now on are left unacknowledged, for the broker to redeliver to the next session. */
   public void stopAccepting() {
     accepting = false;
+  }
+
+  /** Time the QoS 1 ({@code qos} 1) or QoS 0 in-flight bound was reached, in nanoseconds (back-pressure). */
+  public long backPressureNanos(int qos) {
+    return (qos == 0 ? qos0Slots : qos1Slots).saturatedNanos();
+  }
+
+  /** QoS 1 messages waiting for Kafka now. */
+  public int qos1InFlight() {
+    return qos1Slots.used();
   }
 
   /** Handles one message; never throws. */
@@ -165,27 +132,38 @@ public final class InboundMessageHandler {
     TopicParseResult parsedTopic = topics.parse(topic);
     Channel channel = parsedTopic instanceof MqttTopic ? ((MqttTopic) parsedTopic).channel() : null;
     metrics.received(channel, size);
-    if (qos == 0 && !acquireQos0Slot()) {
+    InFlightLimit slots = qos == 1 ? qos1Slots : qos == 0 ? qos0Slots : null;
+    // The ticket is taken on arrival: if the connection drops while this message waits for a slot, its
+    // acknowledgement must never go out on the next connection, where the packet id may name another message.
+    AckSequencer.Ticket ticket = qos == 1 ? acks.register(messageId, qos) : null;
+    if (qos == 1 && !qos1Slots.acquire(Long.MAX_VALUE, () -> accepting)) {
+      acks.forget(ticket); // stopped while waiting: left unacknowledged for the broker to redeliver
+      return;
+    }
+    if (qos == 0 && !qos0Slots.acquire(qos0WaitNanos, () -> accepting)) {
       metrics.droppedQos0();
       long skipped = dropLog.tryAcquire();
       if (skipped >= 0) {
         LOG.warn("dropping QoS 0 message on {}: {} QoS 0 messages already wait for Kafka ({} more dropped before)",
-            topic, qos0Limit, skipped);
+            topic, qos0Slots.limit(), skipped);
       }
       return;
     }
     try {
-      forward(topic, payload, messageId, qos, receivedAt, parsedTopic);
+      forward(topic, payload, ticket, qos, receivedAt, parsedTopic, slots);
     } catch (RuntimeException e) {
-      if (qos == 0) {
-        qos0Slots.release();
+      if (slots != null) {
+        slots.release();
+      }
+      if (ticket != null) {
+        acks.forget(ticket); // unacknowledged; later messages' acknowledgements go on
       }
       throw e;
     }
   }
 
-  private void forward(String topic, byte[] payload, int messageId, int qos, long receivedAt,
-      TopicParseResult parsedTopic) {
+  private void forward(String topic, byte[] payload, AckSequencer.Ticket ticket, int qos, long receivedAt,
+      TopicParseResult parsedTopic, InFlightLimit slots) {
     ParseResult result = parsedTopic instanceof MqttTopic
         ? payloads.parse((MqttTopic) parsedTopic, payload, receivedAt)
         : (ParseResult.Rejected) parsedTopic;
@@ -212,63 +190,17 @@ public final class InboundMessageHandler {
       }
       record = records.deadLetter(topic, payload, rejected, receivedAt);
     }
-    submit(record, forwardedChannel, messageId, qos);
+    submit(record, forwardedChannel, ticket, qos, slots);
   }
 
-  private boolean acquireQos0Slot() {
-    if (qos0Slots.tryAcquire()) {
-      return true;
-    }
-    if (qos0WaitNanos == 0) {
-      return false;
-    }
-    try {
-      return qos0Slots.tryAcquire(qos0WaitNanos, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  /**
-   * Waits while the QoS 1 limit of records waits for Kafka (the broker sent beyond Receive Maximum), at most the
-   * maximum hold and only while {@code ticket}'s connection lasts; returns {@code false} when the handler stopped
-   * accepting meanwhile.
-   */
-  private boolean awaitQos1Slot(AckSequencer.Ticket ticket) {
-    if (forwarder.inFlight() < qos1Limit) {
-      return true;
-    }
-    long start = System.nanoTime();
-    while (forwarder.inFlight() >= qos1Limit) {
-      if (!accepting) {
-        return false;
-      }
-      if (!acks.isCurrent(ticket) || System.nanoTime() - start >= qos1MaxHoldNanos) {
-        break;
-      }
-      LockSupport.parkNanos(QOS1_POLL_NANOS);
-    }
-    long heldMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    long skipped = holdLog.tryAcquire();
-    if (skipped >= 0) {
-      LOG.warn("the MQTT broker sent more than Receive Maximum ({}): held a message {} ms until {} ({} similar warnings"
-          + " skipped)", qos1Limit, heldMs, forwarder.inFlight() < qos1Limit ? "Kafka acknowledged a record"
-              : acks.isCurrent(ticket) ? "the maximum hold passed, forwarding it anyway" : "its connection was lost",
-          skipped);
-    }
-    return true;
-  }
-
-  private void submit(ProducerRecord<String, byte[]> record, Channel forwardedChannel, int messageId, int qos) {
-    if (qos == 1) {
-      AckSequencer.Ticket ticket = acks.register(messageId, qos);
-      if (!awaitQos1Slot(ticket)) {
-        return; // closing: left unacknowledged, the broker redelivers it to the next session
-      }
-      forwarder.submit(record, new KafkaForwarder.Completion() {
+  private void submit(ProducerRecord<String, byte[]> record, Channel forwardedChannel, AckSequencer.Ticket ticket,
+      int qos, InFlightLimit slots) {
+    KafkaForwarder.Completion completion;
+    if (ticket != null) {
+      completion = new KafkaForwarder.Completion() {
         @Override
         public void acked(RecordMetadata metadata) {
+          slots.release();
           if (forwardedChannel != null) {
             metrics.forwarded(forwardedChannel);
           }
@@ -279,17 +211,24 @@ public final class InboundMessageHandler {
         public boolean wanted() {
           return !ticket.abandoned();
         }
-      });
-      return;
+
+        @Override
+        public void abandoned() {
+          slots.release();
+        }
+      };
+    } else {
+      completion = metadata -> {
+        if (slots != null) {
+          slots.release();
+        }
+        if (forwardedChannel != null) {
+          metrics.forwarded(forwardedChannel);
+        }
+      };
     }
-    boolean counted = qos == 0; // its QoS 0 slot was taken in handleOrThrow
-    forwarder.submit(record, metadata -> {
-      if (counted) {
-        qos0Slots.release();
-      }
-      if (forwardedChannel != null) {
-        metrics.forwarded(forwardedChannel);
-      }
-    });
+    if (!forwarder.submit(record, completion) && slots != null) {
+      slots.release(); // closing: left unacknowledged, the broker redelivers it to the next session
+    }
   }
 }

@@ -64,6 +64,20 @@ class AckSequencerTest {
   }
 
   @Test
+  void aForgottenMessageStaysUnacknowledgedAndNoLongerHoldsBackLaterOnes() {
+    AckSequencer.Ticket first = sequencer.register(1, 1);
+    AckSequencer.Ticket second = sequencer.register(2, 1);
+    sequencer.complete(second);
+    assertEquals(List.of(), acked);
+
+    sequencer.forget(first);
+    sequencer.complete(first); // too late: never acknowledged
+
+    assertEquals(List.of(2), acked);
+    assertEquals(0, sequencer.pending());
+  }
+
+  @Test
   void abandonsMessagesOfALostConnectionWhenTheSessionSurvived() {
     AckSequencer.Ticket lost = sequencer.register(1, 1);
     sequencer.connectionLost();

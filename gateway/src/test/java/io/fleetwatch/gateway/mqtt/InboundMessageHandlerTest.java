@@ -73,9 +73,12 @@ class InboundMessageHandlerTest {
 
   @Test
   void acknowledgesInArrivalOrderWhenKafkaCompletesOutOfOrder() throws Exception {
-    handler.handle(TOPIC, VALID, 1, 1);
-    handler.handle(TOPIC, VALID, 2, 1);
-    handler.handle(TOPIC, VALID, 3, 1);
+    InboundMessageHandler roomy = new InboundMessageHandler(MqttTopicParser.withDefaultRoot(),
+        PayloadParser.withDefaults(), new GatewayRecords(Topics.withDefaultPrefix(), 64 * 1024), forwarder, acks,
+        new GatewayMetrics(registry), CLOCK, 3);
+    roomy.handle(TOPIC, VALID, 1, 1);
+    roomy.handle(TOPIC, VALID, 2, 1);
+    roomy.handle(TOPIC, VALID, 3, 1);
     CapturingProducer.Sent first = producer.next();
     CapturingProducer.Sent second = producer.next();
     CapturingProducer.Sent third = producer.next();
@@ -164,7 +167,10 @@ class InboundMessageHandlerTest {
     producer.next();
 
     // When a third arrives (on its own thread, as it blocks) and Kafka then acknowledges the first record
-    Thread third = blockedHandling(waiting, 0, 0);
+    Thread third = new Thread(() -> waiting.handle(TOPIC, VALID, 0, 0));
+    third.start();
+    third.join(200);
+    assertTrue(third.isAlive(), "the third message waits for a slot");
     first.succeed();
     third.join(5_000);
 
@@ -187,100 +193,93 @@ class InboundMessageHandlerTest {
   }
 
   @Test
-  void neverDropsQos1MessagesWhileKafkaIsSlow() {
-    for (int id = 1; id <= 5; id++) {
-      handler.handle(TOPIC, VALID, id, 1);
-    }
-
-    assertEquals(5, forwarder.inFlight());
-    assertEquals(0.0, registry.get(GatewayMetrics.DROPPED).counter().count());
-  }
-
-  @Test
-  void holdsAQos1MessageBeyondTheLimitUntilKafkaAcknowledgesARecordWhenTheBrokerSendsTooMany() throws Exception {
-    // Given a handler bounding QoS 1 at 2 records waiting for Kafka, with both taken
-    InboundMessageHandler bounded = boundedQos1(2);
-    bounded.handle(TOPIC, VALID, 1, 1);
-    bounded.handle(TOPIC, VALID, 2, 1);
+  void neverDropsQos1MessagesWhileKafkaIsSlowAndHoldsThoseBeyondTheLimitUntilASlotFrees() throws Exception {
+    // Given the in-flight limit (2) of QoS 1 messages waiting for Kafka
+    handler.handle(TOPIC, VALID, 1, 1);
+    handler.handle(TOPIC, VALID, 2, 1);
     CapturingProducer.Sent first = producer.next();
     producer.next();
 
-    // When the broker sends a third (on its own thread, as it blocks) and Kafka then acknowledges the first record
-    Thread third = blockedHandling(bounded, 3, 1);
+    // When a third arrives although the broker was told the Receive Maximum (on its own thread, as it blocks)
+    Thread third = new Thread(() -> handler.handle(TOPIC, VALID, 3, 1));
+    third.start();
+    third.join(300);
+
+    // Then it waits, nothing is dropped, and the wait counts as back-pressure
+    assertTrue(third.isAlive(), "the third QoS 1 message waits for a slot");
     assertEquals(2, forwarder.inFlight());
+    assertEquals(2, handler.qos1InFlight());
+    assertTrue(handler.backPressureNanos(1) > 0);
+
+    // When Kafka acknowledges the first record, the third goes on
     first.succeed();
     third.join(5_000);
-
-    // Then the third is forwarded, and acknowledged in arrival order once Kafka has all three
     assertFalse(third.isAlive());
-    CapturingProducer.Sent thirdSent = producer.next();
+    producer.next();
+    assertEquals(2, handler.qos1InFlight());
+    assertEquals(0.0, registry.get(GatewayMetrics.DROPPED).counter().count());
     assertEquals(List.of(1), acked);
-    thirdSent.succeed();
-    assertEquals(List.of(1), acked, "the second is still waiting for Kafka");
   }
 
   @Test
-  void releasesAHeldQos1MessageUnforwardedWhenTheHandlerStopsAccepting() throws Exception {
-    InboundMessageHandler bounded = boundedQos1(1);
-    bounded.handle(TOPIC, VALID, 1, 1);
-    producer.next();
-    Thread second = blockedHandling(bounded, 2, 1);
+  void aQos1MessageWaitingForASlotIsLeftUnacknowledgedWhenTheGatewayStops() throws Exception {
+    handler.handle(TOPIC, VALID, 1, 1);
+    handler.handle(TOPIC, VALID, 2, 1);
+    Thread third = new Thread(() -> handler.handle(TOPIC, VALID, 3, 1));
+    third.start();
+    third.join(300);
+    assertTrue(third.isAlive());
 
-    bounded.stopAccepting();
-    second.join(5_000);
+    handler.stopAccepting();
+    third.join(5_000);
 
-    assertFalse(second.isAlive(), "the held message gave up");
-    assertEquals(1, forwarder.inFlight(), "and was not forwarded (the broker redelivers it)");
-    assertEquals(0, producer.waiting());
-  }
-
-  /** Handles a message on its own thread and checks that it waits (for a slot); returns the thread. */
-  private static Thread blockedHandling(InboundMessageHandler handler, int messageId, int qos)
-      throws InterruptedException {
-    Thread thread = new Thread(() -> handler.handle(TOPIC, VALID, messageId, qos));
-    thread.start();
-    thread.join(200);
-    assertTrue(thread.isAlive(), "message " + messageId + " (QoS " + qos + ") waits for a slot");
-    return thread;
+    assertFalse(third.isAlive(), "stopping releases the waiting callback thread");
+    assertEquals(2, forwarder.inFlight(), "the waiting message was not forwarded (the broker redelivers it)");
   }
 
   @Test
-  void forwardsAHeldQos1MessageWhenItsConnectionIsLost() throws Exception {
-    InboundMessageHandler bounded = boundedQos1(1);
-    bounded.handle(TOPIC, VALID, 1, 1);
-    producer.next();
-    Thread second = blockedHandling(bounded, 2, 1);
+  void aQos1MessageThatWaitedAcrossAReconnectIsNeverAcknowledgedOnTheNewConnection() throws Exception {
+    // Given the limit taken and a third message waiting for a slot
+    handler.handle(TOPIC, VALID, 1, 1);
+    handler.handle(TOPIC, VALID, 2, 1);
+    CapturingProducer.Sent first = producer.next();
+    CapturingProducer.Sent second = producer.next();
+    Thread third = new Thread(() -> handler.handle(TOPIC, VALID, 3, 1));
+    third.start();
+    third.join(300);
+    assertTrue(third.isAlive());
 
+    // When the connection drops and comes back with the session, and Kafka then acknowledges everything
     acks.connectionLost();
-    second.join(5_000);
+    acks.connected(true);
+    first.succeed();
+    third.join(5_000);
+    assertFalse(third.isAlive());
+    second.succeed();
 
-    assertFalse(second.isAlive(), "the held message stopped waiting");
-    producer.next(); // forwarded: without a resumed session its record is the only copy
-    assertEquals(2, forwarder.inFlight());
+    // Then no acknowledgement goes out on the new connection (packet ids 1-3 may name other messages there), and
+    // the third's record is not even sent: the broker redelivers the message with the session
+    assertTrue(forwarder.awaitIdle(Duration.ofSeconds(5)));
+    assertEquals(List.of(), acked);
+    assertEquals(0, producer.waiting());
+    assertEquals(0, handler.qos1InFlight());
   }
 
   @Test
-  void forwardsAHeldQos1MessageAfterTheMaximumHold() throws Exception {
-    InboundMessageHandler bounded = boundedQos1(1, Duration.ofMillis(300));
-    bounded.handle(TOPIC, VALID, 1, 1);
-    producer.next();
-    Thread second = blockedHandling(bounded, 2, 1);
+  void anAbandonedRetryFreesItsSlot() throws Exception {
+    handler.handle(TOPIC, VALID, 1, 1);
+    CapturingProducer.Sent attempt = producer.next();
+    assertEquals(1, handler.qos1InFlight());
+    acks.connectionLost();
+    acks.connected(true); // session present: the broker redelivers it, its record is no longer wanted
+    attempt.fail(new TimeoutException("broker down"));
 
-    second.join(5_000);
-
-    assertFalse(second.isAlive(), "the held message stopped waiting after the maximum hold");
-    producer.next();
-    assertEquals(2, forwarder.inFlight());
-  }
-
-  private InboundMessageHandler boundedQos1(int qos1Limit) {
-    return boundedQos1(qos1Limit, Duration.ofMinutes(1));
-  }
-
-  private InboundMessageHandler boundedQos1(int qos1Limit, Duration maxHold) {
-    return new InboundMessageHandler(MqttTopicParser.withDefaultRoot(), PayloadParser.withDefaults(),
-        new GatewayRecords(Topics.withDefaultPrefix(), 64 * 1024), forwarder, acks, new GatewayMetrics(registry), CLOCK,
-        2, Duration.ZERO, qos1Limit, maxHold);
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    while (handler.qos1InFlight() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertEquals(0, handler.qos1InFlight());
+    assertEquals(0, forwarder.inFlight());
   }
 
   @Test

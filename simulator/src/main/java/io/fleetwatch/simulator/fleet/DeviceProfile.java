@@ -39,7 +39,7 @@ public record DeviceProfile(String model, String vendor, String firmware, String
   }
 
   /**
-   * The healthy baseline of a device of {@code assetClass}: firmware at or above the catalogue's minimum for the
+   * The healthy baseline of a device of {@code assetClass}: firmware at or above the registry's minimum for the
    * model (SEC-05), TLS 1.3, only ports of the class's allowlist open (SEC-11), the model's approved
    * configuration hash (SEC-09; one configuration per model), mode {@code running}, security state
    * {@code normal}. {@code model} and {@code vendor} come from the registry when known, else from the class.
@@ -62,7 +62,7 @@ public record DeviceProfile(String model, String vendor, String firmware, String
     }
   }
 
-  /** Current firmware of models whose class default would be below the catalogue's minimum (SEC-05). */
+  /** Current firmware of models whose class default would be below the registry's minimum (SEC-05). */
   private static final Map<String, String> MODEL_FIRMWARE = Map.of("CH-400", "3.2.0");
   /** Approved configuration hashes the catalogue pins per model (SEC-09 baselines). */
   private static final Map<String, String> MODEL_CONFIG = Map.of("S-1500",

@@ -22,6 +22,7 @@ public final class FaultPlan {
   private final List<Bound> bound = new ArrayList<>();
   private final Map<String, List<Bound>> byDevice = new HashMap<>();
   private final List<ResolvedExpectation> expectations = new ArrayList<>();
+  private final List<ResolvedForbidden> forbidden = new ArrayList<>();
   private final Map<String, Double> frozen = new HashMap<>();
   private final Random noise;
 
@@ -49,6 +50,22 @@ public final class FaultPlan {
     /** {@code SAF-01 on chiller-01} or {@code FLT-03 at site hq}. */
     public String subject() {
       return policy + (deviceId != null ? " on " + deviceId : " at site " + site);
+    }
+  }
+
+  /**
+   * A forbidden incident bound to the fleet.
+   *
+   * @param scenario scenario name
+   * @param policy forbidden policy id
+   * @param deviceId the device it must not appear on, or null (site-wide, or anywhere when {@code site} is null too)
+   * @param site the device's site or the site of a site target, or null for anywhere
+   * @param from offset of the scenario's start from the simulator start: incidents detected from then on count
+   */
+  public record ResolvedForbidden(String scenario, String policy, String deviceId, String site, Duration from) {
+    /** {@code SAF-01 on chiller-01}, {@code FLT-01 at site hq} or {@code SEC-14 anywhere}. */
+    public String subject() {
+      return policy + (deviceId != null ? " on " + deviceId : site != null ? " at site " + site : " anywhere");
     }
   }
 
@@ -92,6 +109,19 @@ public final class FaultPlan {
           }
         }
       }
+      Duration scenarioStart = scenario.schedule().start();
+      for (Forbidden f : scenario.forbidden()) {
+        if (f.target() == null) {
+          forbidden.add(new ResolvedForbidden(scenario.name(), f.policy(), null, null, scenarioStart));
+        } else if (scenario.targets().get(f.target()).siteWide()) {
+          forbidden.add(new ResolvedForbidden(scenario.name(), f.policy(), null,
+              resolved.get(f.target()).get(0).site(), scenarioStart));
+        } else {
+          for (SimulatedDevice d : resolved.get(f.target())) {
+            forbidden.add(new ResolvedForbidden(scenario.name(), f.policy(), d.deviceId(), d.site(), scenarioStart));
+          }
+        }
+      }
     }
   }
 
@@ -102,6 +132,11 @@ public final class FaultPlan {
   /** The scenarios' expected incidents, bound to devices and sites. */
   public List<ResolvedExpectation> expectations() {
     return List.copyOf(expectations);
+  }
+
+  /** The incidents the scenarios forbid, bound to devices and sites. */
+  public List<ResolvedForbidden> forbidden() {
+    return List.copyOf(forbidden);
   }
 
   /** The reading of {@code metric} on {@code device} at {@code elapsed} ms, given its normal value. */

@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * A named fault or attack, read from a scenario file ({@code scenarios/<name>.yaml}): which devices it touches
  * (named targets), when it runs ({@link Schedule}), what happens ({@link Step}s built from generic
- * {@link Action}s) and which incidents the pipeline should raise because of it ({@link Expectation}s).
+ * {@link Action}s), which incidents the pipeline should raise because of it ({@link Expectation}s) and which it must
+ * not raise while it runs ({@link Forbidden}).
  *
  * @param name scenario name, equal to the file name without {@code .yaml}
  * @param description what the scenario shows, for people
@@ -16,9 +17,10 @@ import java.util.Objects;
  * @param targets named targets the steps and expectations refer to, in file order
  * @param steps what happens, in file order
  * @param expectations incidents the scenario should cause
+ * @param forbidden incidents that must not appear while the scenario runs
  */
 public record Scenario(String name, String description, String source, Schedule schedule, Map<String, Target> targets,
-    List<Step> steps, List<Expectation> expectations) {
+    List<Step> steps, List<Expectation> expectations, List<Forbidden> forbidden) {
 
   public Scenario {
     Objects.requireNonNull(name, "name");
@@ -28,11 +30,12 @@ public record Scenario(String name, String description, String source, Schedule 
     targets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(targets));
     steps = List.copyOf(steps);
     expectations = List.copyOf(expectations);
+    forbidden = List.copyOf(forbidden);
   }
 
   /** The same scenario with another schedule (e.g. a start offset given on the command line). */
   public Scenario withSchedule(Schedule other) {
-    return new Scenario(name, description, source, other, targets, steps, expectations);
+    return new Scenario(name, description, source, other, targets, steps, expectations, forbidden);
   }
 
   /** The same scenario with some targets replaced (e.g. {@code chiller-overheat:chiller-11}). */
@@ -45,7 +48,7 @@ public record Scenario(String name, String description, String source, Schedule 
       }
     }
     merged.putAll(replaced);
-    return new Scenario(name, description, source, schedule, merged, steps, expectations);
+    return new Scenario(name, description, source, schedule, merged, steps, expectations, forbidden);
   }
 
   /** The step with this id, if any. */

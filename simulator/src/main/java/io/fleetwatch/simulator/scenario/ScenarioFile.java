@@ -27,9 +27,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads one scenario file ({@code apiVersion: fleetwatch.io/v1}, {@code kind: Scenario}) with SnakeYAML and
- * validates it strictly: unknown fields, wrong types, unknown targets or step ids, impossible schedules are
- * rejected with a {@link ScenarioFormatException} naming {@code file:line} and the field. The format is
- * described in {@code docs/scenarios.md}.
+ * validates it strictly: unknown fields, wrong types, unknown targets or step ids, impossible schedules and incidents
+ * both expected and forbidden are rejected with a {@link ScenarioFormatException} naming {@code file:line} and the
+ * field. The format is described in {@code docs/scenarios.md}.
  */
 public final class ScenarioFile {
   public static final String API_VERSION = "fleetwatch.io/v1";
@@ -87,7 +87,7 @@ public final class ScenarioFile {
   }
 
   private static Scenario scenario(Fields doc) {
-    doc.allowOnly("apiVersion", "kind", "name", "description", "targets", "schedule", "steps", "expect");
+    doc.allowOnly("apiVersion", "kind", "name", "description", "targets", "schedule", "steps", "expect", "forbid");
     String apiVersion = doc.requiredString("apiVersion");
     if (!API_VERSION.equals(apiVersion)) {
       throw doc.error("apiVersion", "unsupported apiVersion '" + apiVersion + "', expected " + API_VERSION);
@@ -148,14 +148,8 @@ public final class ScenarioFile {
     List<Expectation> expectations = new ArrayList<>();
     for (Fields e : doc.requiredSequenceOfMappings("expect")) {
       e.allowOnly("policy", "target", "within", "after");
-      String policy = e.requiredString("policy");
-      if (!POLICY_ID.matcher(policy).matches()) {
-        throw e.error("policy", "expected a policy id such as SAF-01, got '" + policy + "'");
-      }
-      String target = e.requiredString("target");
-      if (!targets.containsKey(target)) {
-        throw e.error("target", "unknown target '" + target + "'; targets are " + targets.keySet());
-      }
+      String policy = policyId(e);
+      String target = targetName(e, e.requiredString("target"), targets.keySet());
       Duration within = e.optionalDuration("within", DEFAULT_WITHIN);
       if (within.isZero()) {
         throw e.error("within", "must be positive");
@@ -166,7 +160,36 @@ public final class ScenarioFile {
       }
       expectations.add(new Expectation(policy, target, within, after, e.line()));
     }
-    return new Scenario(name, description, doc.source, schedule, targets, steps, expectations);
+
+    List<Forbidden> forbidden = new ArrayList<>();
+    for (Fields f : doc.optionalSequenceOfMappings("forbid")) {
+      f.allowOnly("policy", "target");
+      String policy = policyId(f);
+      String target = f.has("target") ? targetName(f, f.requiredString("target"), targets.keySet()) : null;
+      for (Expectation e : expectations) {
+        if (e.policy().equals(policy) && (target == null || target.equals(e.target()))) {
+          throw f.error(target == null ? "policy" : "target", policy + " on " + e.target() + " is expected (line "
+              + e.line() + ") and forbidden at once");
+        }
+      }
+      forbidden.add(new Forbidden(policy, target, f.line()));
+    }
+    return new Scenario(name, description, doc.source, schedule, targets, steps, expectations, forbidden);
+  }
+
+  private static String policyId(Fields f) {
+    String policy = f.requiredString("policy");
+    if (!POLICY_ID.matcher(policy).matches()) {
+      throw f.error("policy", "expected a policy id such as SAF-01, got '" + policy + "'");
+    }
+    return policy;
+  }
+
+  private static String targetName(Fields f, String target, Set<String> targets) {
+    if (!targets.contains(target)) {
+      throw f.error("target", "unknown target '" + target + "'; targets are " + targets);
+    }
+    return target;
   }
 
   private static Target target(Fields t) {
@@ -203,10 +226,7 @@ public final class ScenarioFile {
     if (duration != null && duration.isZero()) {
       throw s.error("for", "must be positive; leave it out for an action at one instant or until the end");
     }
-    String target = s.requiredString("target");
-    if (!targets.contains(target)) {
-      throw s.error("target", "unknown target '" + target + "'; targets are " + targets);
-    }
+    String target = targetName(s, s.requiredString("target"), targets);
     List<String> present = Action.KEYS.stream().filter(s::has).toList();
     if (present.size() != 1) {
       throw s.error("", "a step needs exactly one action of " + Action.KEYS + ", got " + present);
@@ -527,6 +547,10 @@ public final class ScenarioFile {
 
     Fields optionalMapping(String key) {
       return has(key) ? requiredMapping(key) : null;
+    }
+
+    List<Fields> optionalSequenceOfMappings(String key) {
+      return has(key) ? requiredSequenceOfMappings(key) : List.of();
     }
 
     List<Fields> requiredSequenceOfMappings(String key) {

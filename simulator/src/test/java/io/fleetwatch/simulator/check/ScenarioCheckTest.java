@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetwatch.simulator.ManualClock;
 import io.fleetwatch.simulator.scenario.FaultPlan.ResolvedExpectation;
+import io.fleetwatch.simulator.scenario.FaultPlan.ResolvedForbidden;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,16 +86,73 @@ class ScenarioCheckTest {
   @Test
   void passesWhenEveryExpectedIncidentAppears() throws Exception {
     ManualClock clock = new ManualClock(START);
-    IncidentSource source = () -> {
-      clock.advance(Duration.ofSeconds(1));
-      return List.of(sighting("i1", "SAF-01", "chiller-01", "hq", "open", START.plusSeconds(12)));
-    };
+    IncidentSource source = saf01OpenedAt12s(clock);
 
     CheckReport report = new ScenarioCheck(source, clock, Duration.ZERO).await(START, List.of(saf01));
 
     assertTrue(report.passed());
     assertEquals("OK       chiller-overheat: SAF-01 on chiller-01 -> i1, detected 2.00 s after injection",
         report.lines().get(0));
+  }
+
+  @Test
+  void aForbiddenIncidentDetectedDuringTheScenarioFailsTheCheckWithAForbiddenLine() throws Exception {
+    // Given SAF-01 is forbidden on chiller-02 from 5 s after the start; SAF-01 on chiller-02 opens on the 8th second
+    ManualClock clock = new ManualClock(START);
+    List<IncidentSighting> incidents = new ArrayList<>();
+    incidents.add(sighting("before", "SAF-01", "chiller-02", "hq", "resolved", START.plusSeconds(1)));
+    incidents.add(sighting("other", "SAF-01", "chiller-01", "hq", "open", START.plusSeconds(6)));
+    IncidentSource source = () -> {
+      clock.advance(Duration.ofSeconds(1));
+      if (clock.instant().equals(START.plusSeconds(8))) {
+        incidents.add(sighting("bad", "SAF-01", "chiller-02", "hq", "open", clock.instant()));
+      }
+      return List.copyOf(incidents);
+    };
+    ResolvedForbidden noSaf01 = new ResolvedForbidden("stuck", "SAF-01", "chiller-02", "hq", Duration.ofSeconds(5));
+
+    // When the check has nothing to wait for but watches for 10 s
+    CheckReport report = new ScenarioCheck(source, clock, Duration.ZERO).await(START, List.of(), List.of(noSaf01),
+        Duration.ofSeconds(10));
+
+    // Then only the incident detected on chiller-02 after the scenario's start breaks it
+    assertFalse(report.passed());
+    assertEquals(List.of("bad"), report.breaches().stream().map(CheckReport.Breach::incidentId).toList());
+    assertEquals(List.of("FORBIDDEN stuck: SAF-01 on chiller-02 -> bad, detected 3.00 s after the scenario started"),
+        report.lines());
+    assertEquals("FAILED: 0 of 0 expected incidents appeared, 1 forbidden incident appeared (1 watched)",
+        report.summary());
+    assertFalse(clock.instant().isBefore(START.plusSeconds(10)), "watched for the minimum: " + clock.instant());
+  }
+
+  @Test
+  void aForbiddenIncidentWithoutDeviceMatchesItsSiteOrAnywhereAndAnOpenOneRaisedAgainCounts() {
+    Instant start = START.plusSeconds(5);
+    IncidentSighting openBefore = new IncidentSighting("flt", "FLT-01", null, "plant-a", "open",
+        START.minusSeconds(60), start.plusSeconds(2));
+    IncidentSighting elsewhere = sighting("hq", "FLT-01", null, "hq", "open", start.plusSeconds(3));
+
+    List<CheckReport.Breach> atSite = ScenarioCheck.breaches(
+        new ResolvedForbidden("s", "FLT-01", null, "plant-a", Duration.ofSeconds(5)), start,
+        List.of(openBefore, elsewhere));
+    List<CheckReport.Breach> anywhere = ScenarioCheck.breaches(
+        new ResolvedForbidden("s", "FLT-01", null, null, Duration.ofSeconds(5)), start, List.of(openBefore, elsewhere));
+
+    assertEquals(List.of("flt"), atSite.stream().map(CheckReport.Breach::incidentId).toList());
+    assertNull(atSite.get(0).afterStart(), "opened before the scenario");
+    assertEquals(List.of("flt", "hq"), anywhere.stream().map(CheckReport.Breach::incidentId).toList());
+  }
+
+  @Test
+  void passesWhenNoForbiddenIncidentAppearsAndSaysHowManyWereWatched() throws Exception {
+    ManualClock clock = new ManualClock(START);
+    IncidentSource source = saf01OpenedAt12s(clock);
+
+    CheckReport report = new ScenarioCheck(source, clock, Duration.ZERO).await(START, List.of(saf01),
+        List.of(new ResolvedForbidden("c", "SAF-05", "chiller-01", "hq", Duration.ZERO)), Duration.ZERO);
+
+    assertTrue(report.passed());
+    assertEquals("PASSED: 1 of 1 expected incidents appeared, no forbidden incident (1 watched)", report.summary());
   }
 
   @Test
@@ -108,6 +166,14 @@ class ScenarioCheckTest {
 
     assertEquals(List.of(new IncidentSighting("SAF-01.chiller-01.1", "SAF-01", "chiller-01", "hq", "open",
         Instant.parse("2026-01-10T08:00:02.500Z"), Instant.parse("2026-01-10T08:00:03Z"))), parsed);
+  }
+
+  /** A source whose every poll is one second later and lists SAF-01 on chiller-01, opened 12 s after the start. */
+  private static IncidentSource saf01OpenedAt12s(ManualClock clock) {
+    return () -> {
+      clock.advance(Duration.ofSeconds(1));
+      return List.of(sighting("i1", "SAF-01", "chiller-01", "hq", "open", START.plusSeconds(12)));
+    };
   }
 
   private static IncidentSighting sighting(String id, String policy, String device, String site, String status,

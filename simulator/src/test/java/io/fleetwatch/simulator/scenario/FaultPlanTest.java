@@ -199,6 +199,27 @@ class FaultPlanTest {
   }
 
   @Test
+  void bindsForbiddenIncidentsToDevicesSitesOrAnywhereFromTheScenarioStart() {
+    FaultPlan plan = plan("""
+        targets: {c: {device: chiller-01}, s: {site: plant-a}}
+        schedule: {start: PT10S}
+        steps: [{id: dark, at: PT30S, target: s, silence: true}]
+        expect: [{policy: SEC-14, target: s, after: dark}]
+        forbid:
+          - {policy: SAF-01, target: c}
+          - {policy: FLT-01, target: s}
+          - {policy: SEC-01}
+        """);
+
+    assertEquals(List.of(
+        new FaultPlan.ResolvedForbidden("t", "SAF-01", "chiller-01", "hq", Duration.ofSeconds(10)),
+        new FaultPlan.ResolvedForbidden("t", "FLT-01", null, "plant-a", Duration.ofSeconds(10)),
+        new FaultPlan.ResolvedForbidden("t", "SEC-01", null, null, Duration.ofSeconds(10))), plan.forbidden());
+    assertEquals(List.of("SAF-01 on chiller-01", "FLT-01 at site plant-a", "SEC-01 anywhere"),
+        plan.forbidden().stream().map(FaultPlan.ResolvedForbidden::subject).toList());
+  }
+
+  @Test
   void aTargetMatchingNoDeviceIsRejected() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plan("""
         targets: {c: {device: chiller-99}}

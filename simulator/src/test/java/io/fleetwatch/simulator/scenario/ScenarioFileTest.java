@@ -89,6 +89,18 @@ class ScenarioFileTest {
   }
 
   @Test
+  void parsesForbiddenIncidentsWithAndWithoutTarget() {
+    Scenario s = ScenarioFile.parse("f.yaml", VALID.replace("expect:", """
+        forbid:
+          - {policy: SAF-05, target: chiller}
+          - policy: FLT-03
+        expect:"""));
+
+    assertEquals(List.of(new Forbidden("SAF-05", "chiller", 19), new Forbidden("FLT-03", null, 20)), s.forbidden());
+    assertTrue(ScenarioFile.parse("v.yaml", VALID).forbidden().isEmpty(), "forbid is optional");
+  }
+
+  @Test
   void stateChangesReplaceOrExtendFields() {
     Scenario s = ScenarioFile.parse("x.yaml", """
         apiVersion: fleetwatch.io/v1
@@ -125,8 +137,8 @@ class ScenarioFileTest {
     return List.of(
         org.junit.jupiter.params.provider.Arguments.of("unknown top-level field",
             head + step + "expect: []\ncolour: red\n",
-            "s.yaml:10: colour: unknown field; expected one of [apiVersion, description, expect, kind, name, "
-                + "schedule, steps, targets]"),
+            "s.yaml:10: colour: unknown field; expected one of [apiVersion, description, expect, forbid, kind, "
+                + "name, schedule, steps, targets]"),
         org.junit.jupiter.params.provider.Arguments.of("step target not declared",
             head + "steps:\n  - target: nope\n    silence: true\nexpect: []\n",
             "s.yaml:7: steps[0].target: unknown target 'nope'; targets are [c]"),
@@ -157,6 +169,21 @@ class ScenarioFileTest {
         org.junit.jupiter.params.provider.Arguments.of("invalid YAML",
             head + "steps: [\n",
             "s.yaml:7: invalid YAML: expected the node content, but found '<stream end>'"),
+        org.junit.jupiter.params.provider.Arguments.of("forbidden incident on an unknown target",
+            head + step + "expect: []\nforbid:\n  - {policy: SAF-01, target: chiller}\n",
+            "s.yaml:11: forbid[0].target: unknown target 'chiller'; targets are [c]"),
+        org.junit.jupiter.params.provider.Arguments.of("forbidden incident that is not a policy id",
+            head + step + "expect: []\nforbid:\n  - policy: overheat\n",
+            "s.yaml:11: forbid[0].policy: expected a policy id such as SAF-01, got 'overheat'"),
+        org.junit.jupiter.params.provider.Arguments.of("forbidden entry with an unknown field",
+            head + step + "expect: []\nforbid:\n  - {policy: SAF-01, within: PT1M}\n",
+            "s.yaml:11: forbid[0].within: unknown field; expected one of [policy, target]"),
+        org.junit.jupiter.params.provider.Arguments.of("forbid is not a list",
+            head + step + "expect: []\nforbid: SAF-01\n",
+            "s.yaml:10: forbid: expected a list, got 'SAF-01'"),
+        org.junit.jupiter.params.provider.Arguments.of("incident both expected and forbidden",
+            head + step + "expect:\n  - {policy: SAF-01, target: c}\nforbid:\n  - {policy: SAF-01}\n",
+            "s.yaml:12: forbid[0].policy: SAF-01 on c is expected (line 10) and forbidden at once"),
         org.junit.jupiter.params.provider.Arguments.of("missing expectations",
             head + step,
             "s.yaml:1: expect: is required"));

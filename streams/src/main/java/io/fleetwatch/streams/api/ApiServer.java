@@ -11,6 +11,7 @@ import io.fleetwatch.avro.Incident;
 import io.fleetwatch.avro.IncidentStatus;
 import io.fleetwatch.avro.Severity;
 import io.fleetwatch.streams.policy.RuntimeCatalogue;
+import io.fleetwatch.streams.topology.FleetTopology;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,6 +44,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +56,10 @@ import org.slf4j.LoggerFactory;
  *       → JSON array, newest ({@code openedAt}) first</li>
  *   <li>{@code GET /api/incidents/{id}} → the incident, or 404</li>
  *   <li>{@code GET /api/devices/{id}} → the device twin (last values, reported state, last event), its active
- *       violations (raised checks, with policy version and severity) and open incident ids, or 404</li>
+ *       violations (raised checks, with policy version and severity) and open incident ids, or 404. With several
+ *       instances ({@link InstanceRouting}) the request goes to the instance holding the device's partition
+ *       (forwarded once, with the caller's {@code Authorization} header and {@code X-Fleetwatch-Forwarded-From}); 503
+ *       with {@code Retry-After} while no instance holds it (rebalancing) or the holder does not answer</li>
  *   <li>{@code GET /api/vulnerabilities[/{advisoryId}]} → findings by advisory (see {@link VulnerabilityApi}); the
  *       device document also carries its {@code inventory} and {@code vulnerabilities}</li>
  *   <li>{@code GET /api/policies} → the catalogue in force ({@code policies}: id, version, origin file or
@@ -71,7 +76,8 @@ import org.slf4j.LoggerFactory;
  *       Served when the queries object also implements {@link IncidentCommandSink}.</li>
  * </ul>
  * Bad query parameters → 400, unknown paths → 404, other methods → 405, store not queryable yet → 503;
- * every error body is {@code {"error": "..."}}.
+ * every error body is {@code {"error": "..."}}. With an advertised address every answer carries
+ * {@code X-Fleetwatch-Served-By: host:port} of the instance whose stores answered.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -112,6 +118,8 @@ public final class ApiServer implements AutoCloseable {
   private final PolicyJson policyJson = new PolicyJson(mapper);
   private final VulnerabilityQueries vulnerabilities;
   private final VulnerabilityJson vulnerabilityJson = new VulnerabilityJson(mapper);
+  private final InstanceRouting routing;
+  private final InstanceClient instances;
 
   /**
    * Binds the server (not started yet). Device and policy endpoints are served when {@code incidents} also
@@ -140,6 +148,27 @@ public final class ApiServer implements AutoCloseable {
    */
   public ApiServer(InetSocketAddress bind, IncidentQueries incidents, DeviceQueries devices, PolicyQueries policies,
       Supplier<KafkaStreams.State> state, PrometheusMeterRegistry prometheus) throws IOException {
+    this(bind, incidents, devices, policies, state, prometheus,
+        incidents instanceof KafkaStreamsIncidentQueries k ? k.routing() : InstanceRouting.LOCAL,
+        InstanceClient.CONNECT_TIMEOUT, InstanceClient.REQUEST_TIMEOUT);
+  }
+
+  /**
+   * Binds the server (not started yet), answering for the keys {@code routing} says are local and forwarding or
+   * fanning out to the other instances it names.
+   *
+   * @param routing where keys and stores live; {@link InstanceRouting#LOCAL} when running alone
+   * @param connectTimeout connect timeout towards another instance
+   * @param requestTimeout whole-request timeout towards another instance
+   * @see #ApiServer(InetSocketAddress, IncidentQueries, DeviceQueries, PolicyQueries, Supplier,
+   *     PrometheusMeterRegistry)
+   */
+  public ApiServer(InetSocketAddress bind, IncidentQueries incidents, DeviceQueries devices, PolicyQueries policies,
+      Supplier<KafkaStreams.State> state, PrometheusMeterRegistry prometheus, InstanceRouting routing,
+      Duration connectTimeout, Duration requestTimeout) throws IOException {
+    this.routing = Objects.requireNonNull(routing, "routing");
+    this.instances = routing.self().map(self -> new InstanceClient(self, connectTimeout, requestTimeout))
+        .orElse(null);
     this.incidents = Objects.requireNonNull(incidents, "incidents");
     this.devices = devices;
     this.policies = policies;
@@ -158,7 +187,7 @@ public final class ApiServer implements AutoCloseable {
     server.createContext("/", this::handle);
     if (incidents instanceof VulnerabilityQueries vulnerabilities) {
       this.vulnerabilities = vulnerabilities;
-      server.createContext(VulnerabilityApi.PATH, new VulnerabilityApi(vulnerabilities, mapper));
+      server.createContext(VulnerabilityApi.PATH, new VulnerabilityApi(vulnerabilities, mapper, routing, instances));
     } else {
       this.vulnerabilities = null;
     }
@@ -307,13 +336,27 @@ public final class ApiServer implements AutoCloseable {
     sendJson(exchange, 200, incidentJson.write(incident.get()));
   }
 
-  private void device(HttpExchange exchange, String id) throws IOException {
+  private void device(HttpExchange exchange, String id) throws IOException, InterruptedException {
     if (!IDENTIFIER.matcher(id).matches()) {
       throw new BadRequest("device id must match [A-Za-z0-9._-]{1,64}, got '" + id + "'");
     }
+    InstanceRouting.KeyOwner owner = routing.owner(FleetTopology.DEVICE_TWINS_STORE, id);
+    switch (owner.ownership()) {
+      case UNAVAILABLE -> {
+        exchange.getResponseHeaders().add("Retry-After", "1");
+        sendError(exchange, 503, "no instance holds device " + id + " right now (" + state.get()
+            + ", partitions being assigned), retry shortly");
+        return;
+      }
+      case REMOTE -> {
+        forward(exchange, owner.host(), "device " + id);
+        return;
+      }
+      default -> { } // local: answered below
+    }
     Optional<DeviceTwin> twin = devices.twin(id);
     if (twin.isEmpty()) {
-      sendError(exchange, 404, "no device " + id + " seen by this instance");
+      sendError(exchange, 404, "no device " + id + (instances == null ? " seen by this instance" : ""));
       return;
     }
     RuntimeCatalogue catalogue = policies == null ? null : policies.catalogue();
@@ -377,6 +420,32 @@ public final class ApiServer implements AutoCloseable {
     accepted.put("commandId", command.getCommandId());
     accepted.put("incidentId", id);
     sendJson(exchange, 202, accepted);
+  }
+
+  /**
+   * Answers with {@code owner}'s answer to the same request; 503 when this request was itself forwarded (the
+   * assignment moved in between: never forwarded twice) or the owner does not answer.
+   */
+  private void forward(HttpExchange exchange, HostInfo owner, String what) throws IOException, InterruptedException {
+    String address = InstanceClient.address(owner);
+    exchange.getResponseHeaders().add("Retry-After", "1");
+    if (InstanceClient.forwarded(exchange)) {
+      sendError(exchange, 503, what + " moved to instance " + address + " while this request was forwarded,"
+          + " retry shortly");
+      return;
+    }
+    InstanceClient.Reply reply = instances.get(owner, exchange);
+    if (!reply.answered()) {
+      LOG.warn("Instance {} holding {} did not answer: {}", address, what, reply.failure());
+      sendError(exchange, 503, "instance " + address + " holding " + what + " did not answer (" + reply.failure()
+          + "), retry shortly");
+      return;
+    }
+    if (reply.status() != 503) {
+      exchange.getResponseHeaders().remove("Retry-After");
+    }
+    reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+    send(exchange, reply.status(), reply.headers().getOrDefault("Content-Type", JSON), reply.body());
   }
 
   private static boolean reflects(Incident incident, IncidentCommand command) {
@@ -499,8 +568,12 @@ public final class ApiServer implements AutoCloseable {
     send(exchange, status, JSON, mapper.writeValueAsBytes(body));
   }
 
-  private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+  private void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
     exchange.getResponseHeaders().set("Content-Type", contentType);
+    if (instances != null && !exchange.getResponseHeaders().containsKey(InstanceClient.SERVED_BY)) {
+      routing.self().ifPresent(self -> exchange.getResponseHeaders().set(InstanceClient.SERVED_BY,
+          InstanceClient.address(self)));
+    }
     exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     if (body.length > 0) {
       try (OutputStream out = exchange.getResponseBody()) {

@@ -7,8 +7,9 @@ import java.util.Optional;
 
 /**
  * Read access to device twins and their check states, as {@code GET /api/devices/{id}} needs it. The stores are
- * partitioned by device id: an instance answers for the devices of its own partitions (all of them when it runs
- * alone). Implementations may throw {@link org.apache.kafka.streams.errors.InvalidStateStoreException} while
+ * partitioned by device id: an implementation answers for the devices of this instance's partitions (all of them
+ * when it runs alone); the API forwards lookups of other devices to their owner ({@link InstanceRouting}).
+ * Implementations may throw {@link org.apache.kafka.streams.errors.InvalidStateStoreException} while
  * the stores are not queryable; the API answers 503 then.
  */
 public interface DeviceQueries {

@@ -41,6 +41,7 @@ final class IncidentJson {
     json.put("site", incident.getSite());
     json.put("assetClass", incident.getAssetClass());
     json.put("openedAt", iso(incident.getOpenedAt()));
+    json.put("openedReceivedAt", iso(incident.getOpenedReceivedAt()));
     json.put("lastSeenAt", iso(incident.getLastSeenAt()));
     json.put("resolvedAt", iso(incident.getResolvedAt()));
     json.put("detectedAt", iso(incident.getDetectedAt()));

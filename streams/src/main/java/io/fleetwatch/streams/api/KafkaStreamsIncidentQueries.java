@@ -24,14 +24,16 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * {@link IncidentQueries} over the {@code incidents} global store through interactive queries. The store is
  * global (every instance holds every incident), so no routing between instances is needed. Also answers
- * {@link DeviceQueries} from this instance's {@code device-twins} and {@code check-states} stores and
- * {@link PolicyQueries} from the catalogue in force, when given one.
+ * {@link DeviceQueries} from this instance's {@code device-twins} and {@code check-states} stores (the API asks the
+ * owning instance for other devices, see {@link #routing()}) and {@link PolicyQueries} from the catalogue in force,
+ * when given one.
  */
 public final class KafkaStreamsIncidentQueries implements IncidentQueries, DeviceQueries, PolicyQueries, VulnerabilityQueries,
     IncidentCommandSink {
   private final KafkaStreams streams;
   private final RuntimeCatalogue catalogue;
   private final IncidentCommandSink commands;
+  private final InstanceRouting routing;
 
   public KafkaStreamsIncidentQueries(KafkaStreams streams) {
     this(streams, null);
@@ -51,9 +53,26 @@ public final class KafkaStreamsIncidentQueries implements IncidentQueries, Devic
    * @param commands where responders' commands go, or {@code null} (then the API has no write endpoints)
    */
   public KafkaStreamsIncidentQueries(KafkaStreams streams, RuntimeCatalogue catalogue, IncidentCommandSink commands) {
+    this(streams, catalogue, commands, InstanceRouting.LOCAL);
+  }
+
+  /**
+   * @param streams the running client
+   * @param catalogue the catalogue in force, or {@code null} when the API should not serve it
+   * @param commands where responders' commands go, or {@code null} (then the API has no write endpoints)
+   * @param routing where the device-partitioned stores live when several instances run (the API forwards to them)
+   */
+  public KafkaStreamsIncidentQueries(KafkaStreams streams, RuntimeCatalogue catalogue, IncidentCommandSink commands,
+      InstanceRouting routing) {
     this.streams = Objects.requireNonNull(streams, "streams");
     this.catalogue = catalogue;
     this.commands = commands;
+    this.routing = Objects.requireNonNull(routing, "routing");
+  }
+
+  /** Where the device-partitioned stores live; {@link InstanceRouting#LOCAL} when this instance runs alone. */
+  public InstanceRouting routing() {
+    return routing;
   }
 
   /** Whether responders' commands can be submitted through this object. */

@@ -20,7 +20,9 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>A RAISED violation without an incident opens one (id {@code <policyId>.<deviceId>.<openedAt epoch ms>}, so
- *       an exactly-once replay yields the same id); further RAISED checks of the same policy join its active checks.</li>
+ *       an exactly-once replay yields the same id) with the violation's event time ({@code openedAt}) and gateway
+ *       receive time ({@code openedReceivedAt}, may be null); further RAISED checks of the same policy join its
+ *       active checks.</li>
  *   <li>CLEARED removes the check. When none is left the incident resolves at once (quiet period zero) or records
  *       {@code clearedAt} and resolves in {@link #tick} once the quiet period has passed; a RAISED in between
  *       keeps it open (flapping suppression).</li>
@@ -53,6 +55,16 @@ public final class IncidentLifecycle {
   /** Dedup key of the device incident a violation belongs to. */
   public static String dedupKey(Violation violation) {
     return violation.getPolicyId() + "|" + violation.getDeviceId();
+  }
+
+  /**
+   * Whether a violation is a site-level finding rather than about one device: its device id is its site, as in the
+   * synthetic signals of {@link SiteCorrelator} and the site-level group checks (e.g. SEC-01's distinct sources per
+   * site). Its incident is a site incident ({@code policyId|site}, no device). A device must therefore not be named
+   * like its own site.
+   */
+  public static boolean isSiteFinding(Violation violation) {
+    return violation.getDeviceId().equals(violation.getSite());
   }
 
   /** Dedup key of a site incident. */
@@ -201,6 +213,7 @@ public final class IncidentLifecycle {
         .setLastSeenAt(at)
         .setResolvedAt(null)
         .setDetectedAt(now)
+        .setOpenedReceivedAt(v.getReceivedAt())
         .setActiveChecks(new ArrayList<>(List.of(v.getCheckId())))
         .setSummary(v.getDetail())
         .setReferences(new ArrayList<>(v.getReferences()))

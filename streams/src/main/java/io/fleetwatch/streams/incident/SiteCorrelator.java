@@ -17,7 +17,8 @@ import java.util.Set;
 
 /**
  * Pure site correlation. Given the incidents of one site, it derives the signals of the site incidents as
- * synthetic violations (check id = the device incident's id, device id = the site), so that site incidents go
+ * synthetic violations (check id = the device incident's id, device id = the site; a raise carries the grouped
+ * incident's opening event and receive times), so that site incidents go
  * through the same {@link IncidentLifecycle} (quiet period, reopen, commands) as device incidents:
  *
  * <ul>
@@ -130,7 +131,7 @@ public final class SiteCorrelator {
     if (counted.test(trigger) && trigger.getStatus() == IncidentStatus.RESOLVED && grouped.contains(trigger.getId())) {
       result.add(synthetic(policyId, title, kind, severity, trigger.getSite(), trigger.getId(),
           ViolationStatus.CLEARED, trigger.getResolvedAt() == null ? trigger.getLastSeenAt() : trigger.getResolvedAt(),
-          "device incident " + trigger.getId() + " resolved"));
+          null, "device incident " + trigger.getId() + " resolved"));
       return result;
     }
     if (!counted.test(trigger) || trigger.getStatus() == IncidentStatus.RESOLVED) {
@@ -153,14 +154,14 @@ public final class SiteCorrelator {
     for (Incident member : members) {
       if (!grouped.contains(member.getId())) {
         result.add(synthetic(policyId, title, kind, severity, trigger.getSite(), member.getId(),
-            ViolationStatus.RAISED, member.getOpenedAt(), detail));
+            ViolationStatus.RAISED, member.getOpenedAt(), member.getOpenedReceivedAt(), detail));
       }
     }
     return result;
   }
 
   private static Violation synthetic(String policyId, String title, PolicyKind kind, io.fleetwatch.avro.Severity severity,
-      String site, String checkId, ViolationStatus status, Instant at, String detail) {
+      String site, String checkId, ViolationStatus status, Instant at, Instant receivedAt, String detail) {
     return Violation.newBuilder()
         .setPolicyId(policyId)
         .setCheckId(checkId)
@@ -173,6 +174,7 @@ public final class SiteCorrelator {
         .setAssetClass(null)
         .setRegistered(true)
         .setEventTime(at)
+        .setReceivedAt(receivedAt)
         .setDetail(detail)
         .build();
   }

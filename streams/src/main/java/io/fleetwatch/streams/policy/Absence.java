@@ -3,7 +3,6 @@ package io.fleetwatch.streams.policy;
 import io.fleetwatch.avro.CheckState;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -43,7 +42,7 @@ public record Absence(Duration expectedInterval, int missedIntervals) implements
 
   @Override
   public Set<Channel> channels() {
-    return EnumSet.of(Channel.TELEMETRY, Channel.EVENT, Channel.STATE);
+    return Channel.DEVICE;
   }
 
   /** A message from the device: clears the check if it was raised. */

@@ -1,5 +1,6 @@
 package io.fleetwatch.streams.policy;
 
+import io.fleetwatch.avro.ApprovedChange;
 import io.fleetwatch.avro.CheckState;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -14,7 +15,12 @@ import java.util.Set;
  *       ({@code baselines}); with {@code learnFirst}, a model without a configured baseline learns the first hash
  *       it reports (trust on first use). Clears when the hash equals the baseline again. Late reports ignored.</li>
  *   <li>{@code decrease}: the reported firmware version is lower than the highest version seen before
- *       (downgrade). Clears once the device reports at least that version again. Late reports ignored.</li>
+ *       (downgrade) and no approved change of the device's asset covers it (registry {@code approvedChanges:},
+ *       see {@link RegistrySchedules#approval}: from the highest version to the reported one, at the report's event
+ *       time). An approved downgrade does not raise; the approved version becomes the reference, so later reports
+ *       of it do not raise once the approval has expired either. Clears once the device reports at least the
+ *       highest version again, or when an approval published later covers the next report. Late reports
+ *       ignored.</li>
  *   <li>{@code regression}: the sequence number of a message on {@code channel} is lower than the highest seen
  *       on that channel (replay). Evaluated in <em>arrival</em> order, not event time: a replayed message
  *       carries an old device time too, so ignoring late records would hide exactly what this detects. An equal
@@ -128,12 +134,16 @@ public record ChangeDetection(Detect detect, Map<String, String> baselines, bool
     }
     Version highest = Version.parse(state.getReference());
     boolean lower = reported.compareTo(highest) < 0;
-    if (reported.compareTo(highest) > 0) {
+    ApprovedChange approval = lower ? RegistrySchedules.approval(o.asset(), highest, reported, at) : null;
+    if (reported.compareTo(highest) > 0 || approval != null) {
       state.setReference(firmware);
     }
-    return CheckStates.debounce(state, lower, at, IMMEDIATELY, IMMEDIATELY, null, firmware,
-        "firmware went down from " + highest + " to " + firmware,
-        "firmware " + firmware + " at or above " + highest + " again");
+    String cleared = approval == null
+        ? "firmware " + firmware + " at or above " + highest + " again"
+        : "downgrade from " + highest + " to " + firmware + " approved"
+            + (approval.getReference() == null ? "" : " (" + approval.getReference() + ")");
+    return CheckStates.debounce(state, lower && approval == null, at, IMMEDIATELY, IMMEDIATELY, null, firmware,
+        "firmware went down from " + highest + " to " + firmware, cleared);
   }
 
   private Evaluation replay(CheckState previous, Observation o) {

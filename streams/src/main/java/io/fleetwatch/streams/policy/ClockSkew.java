@@ -3,7 +3,6 @@ package io.fleetwatch.streams.policy;
 import io.fleetwatch.avro.CheckState;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -36,7 +35,7 @@ public record ClockSkew(Duration maxSkew, Trigger raise, Trigger clear) implemen
 
   @Override
   public Set<Channel> channels() {
-    return EnumSet.of(Channel.TELEMETRY, Channel.EVENT, Channel.STATE);
+    return Channel.DEVICE;
   }
 
   @Override

@@ -21,6 +21,7 @@ public final class PolicyCatalogue {
   private final Index all;
   private final Map<Channel, Index> byChannel = new EnumMap<>(Channel.class);
   private final Index absence;
+  private final Map<Channel, Index> groupByChannel = new EnumMap<>(Channel.class);
 
   private PolicyCatalogue(Collection<Policy> loaded) {
     Map<String, Policy> byId = new LinkedHashMap<>();
@@ -39,6 +40,10 @@ public final class PolicyCatalogue {
       byChannel.put(channel, new Index(checks, a -> a.check().rule().channels().contains(channel)));
     }
     this.absence = new Index(checks, a -> a.check().rule() instanceof Absence);
+    for (Channel channel : Channel.values()) {
+      groupByChannel.put(channel, new Index(checks,
+          a -> a.check().rule() instanceof GroupRule g && g.routedChannels().contains(channel)));
+    }
   }
 
   public static PolicyCatalogue of(Collection<Policy> policies) {
@@ -77,6 +82,25 @@ public final class PolicyCatalogue {
   /** Whether any policy has a heartbeat-loss check (the topology punctuates only then). */
   public boolean hasAbsenceChecks() {
     return !absence.checks.isEmpty();
+  }
+
+  /**
+   * Group checks ({@link GroupRule}) whose device side reads observations of {@code channel}, for a registered asset
+   * or ({@code null} asset class) an unregistered device.
+   */
+  public List<ApplicableCheck> groupChecksFor(String assetClass, String site, String deviceId, Channel channel) {
+    Index index = groupByChannel.get(channel);
+    return assetClass == null ? index.unscoped : index.checksFor(assetClass, site, deviceId);
+  }
+
+  /** One check of one policy, if both exist. */
+  public Optional<ApplicableCheck> check(String policyId, String checkId) {
+    Policy policy = policies.get(policyId);
+    if (policy == null) {
+      return Optional.empty();
+    }
+    return policy.checks().stream().filter(c -> c.id().equals(checkId)).findFirst()
+        .map(c -> new ApplicableCheck(policy, c));
   }
 
   public Optional<Policy> policy(String id) {

@@ -46,7 +46,8 @@ public final class PolicyLoader {
       "security", PolicyKind.SECURITY, "safety-security", PolicyKind.SAFETY_SECURITY);
   private static final Set<String> RULE_TYPES = Set.of(Envelope.TYPE, RateOfChange.TYPE, StuckSensor.TYPE,
       RedundantSensors.TYPE, WindowedCount.TYPE, Absence.TYPE, StatePredicate.TYPE, VersionBelow.TYPE,
-      SupportEnded.TYPE, ChangeDetection.TYPE, ClockSkew.TYPE, Sequence.TYPE, CommandResponse.TYPE);
+      SupportEnded.TYPE, ChangeDetection.TYPE, ClockSkew.TYPE, Sequence.TYPE, CommandResponse.TYPE, RateBaseline.TYPE,
+      SiteCount.TYPE, SharedValue.TYPE, VulnerableComponent.TYPE);
   private static final Trigger IMMEDIATELY = Trigger.afterConsecutive(1);
   private static final Map<String, ChangeDetection.Detect> DETECT = Map.of("baseline",
       ChangeDetection.Detect.BASELINE, "decrease", ChangeDetection.Detect.DECREASE, "regression",
@@ -261,6 +262,13 @@ public final class PolicyLoader {
         case ClockSkew.TYPE -> clockSkew(rule);
         case Sequence.TYPE -> sequence(rule);
         case CommandResponse.TYPE -> commandResponse(rule);
+        case RateBaseline.TYPE -> rateBaseline(rule);
+        case SiteCount.TYPE -> siteCount(rule);
+        case SharedValue.TYPE -> sharedValue(rule);
+        case VulnerableComponent.TYPE -> {
+          rule.allowOnly("type");
+          yield new VulnerableComponent();
+        }
         default -> throw rule.error("type", "unknown rule type '" + type + "', expected one of " + sorted(RULE_TYPES));
       };
     } catch (PolicyFormatException e) {
@@ -329,6 +337,49 @@ public final class PolicyLoader {
     return new WindowedCount(signal, rule.positiveDuration("window"), threshold, distinct);
   }
 
+  private SiteCount siteCount(Fields rule) {
+    rule.allowOnly("type", "signal", "window", "threshold", "distinct");
+    if (!(signal(rule.requiredMapping("signal")) instanceof SignalMatch.Event signal)) {
+      throw rule.error("signal", "a site count counts events: give {event: TYPE}");
+    }
+    int threshold = rule.requiredInt("threshold");
+    if (threshold < 1) {
+      throw rule.error("threshold", "must be >= 1, got " + threshold);
+    }
+    return new SiteCount(signal, rule.positiveDuration("window"), threshold,
+        rule.has("distinct") ? rule.identifier("distinct") : null);
+  }
+
+  private SharedValue sharedValue(Fields rule) {
+    rule.allowOnly("type", "field", "event", "attribute", "minDevices");
+    int minDevices = rule.has("minDevices") ? rule.requiredInt("minDevices") : 2;
+    if (minDevices < 2) {
+      throw rule.error("minDevices", "must be >= 2 (a value is shared by at least two devices), got " + minDevices);
+    }
+    return new SharedValue(selector(rule), minDevices);
+  }
+
+  private RateBaseline rateBaseline(Fields rule) {
+    rule.allowOnly("type", "bucket", "warmup", "smoothing", "factor", "floor");
+    int warmup = rule.requiredInt("warmup");
+    if (warmup < 1) {
+      throw rule.error("warmup", "must be >= 1 completed bucket, got " + warmup);
+    }
+    double smoothing = rule.requiredNumber("smoothing");
+    if (!(smoothing > 0 && smoothing <= 1)) {
+      throw rule.error("smoothing", "must be in (0, 1] (weight of the newest bucket), got " + smoothing);
+    }
+    double factor = rule.requiredNumber("factor");
+    if (factor <= 1) {
+      throw rule.error("factor", "must be > 1 (times the learned baseline), got " + factor);
+    }
+    int floor = rule.requiredInt("floor");
+    if (floor < 1) {
+      throw rule.error("floor", "must be >= 1 message per bucket, got " + floor);
+    }
+    return new RateBaseline(rule.positiveDuration("bucket"), warmup, smoothing, factor, floor);
+  }
+
   private Absence absence(Fields rule) {
     rule.allowOnly("type", "expectedInterval", "missedIntervals");
     int missed = rule.requiredInt("missedIntervals");
@@ -340,18 +391,7 @@ public final class PolicyLoader {
 
   private StatePredicate predicate(Fields rule) {
     rule.allowOnly("type", "field", "event", "attribute", "in", "notIn", "raise", "clear");
-    Selector selector;
-    if (rule.has("field") == rule.has("event")) {
-      throw rule.error("field", "give either field (a reported-state field) or event + attribute");
-    }
-    if (rule.has("field")) {
-      if (rule.has("attribute")) {
-        throw rule.error("attribute", "attribute belongs to an event predicate, not to a field");
-      }
-      selector = new Selector.OfState(rule.oneOf("field", StateField.BY_NAME));
-    } else {
-      selector = new Selector.OfEvent(rule.identifier("event"), rule.identifier("attribute"));
-    }
+    Selector selector = selector(rule);
     Set<String> in = rule.textSet("in");
     Set<String> notIn = rule.textSet("notIn");
     if (rule.has("in") == rule.has("notIn")) {
@@ -363,14 +403,25 @@ public final class PolicyLoader {
     return new StatePredicate(selector, in, notIn, optionalTrigger(rule, "raise"), optionalTrigger(rule, "clear"));
   }
 
+  /** Either {@code field} (a reported-state field) or {@code event} + {@code attribute}. */
+  private Selector selector(Fields rule) {
+    if (rule.has("field") == rule.has("event")) {
+      throw rule.error("field", "give either field (a reported-state field) or event + attribute");
+    }
+    if (rule.has("field")) {
+      if (rule.has("attribute")) {
+        throw rule.error("attribute", "attribute belongs to an event predicate, not to a field");
+      }
+      return new Selector.OfState(rule.oneOf("field", StateField.BY_NAME));
+    }
+    return new Selector.OfEvent(rule.identifier("event"), rule.identifier("attribute"));
+  }
+
   private VersionBelow versionBelow(Fields rule) {
     rule.allowOnly("type", "minimums", "otherwise");
     Map<String, Version> minimums = new LinkedHashMap<>();
     rule.textMap("minimums").forEach((model, text) -> minimums.put(model, rule.version("minimums", text)));
     Version otherwise = rule.has("otherwise") ? rule.version("otherwise", rule.requiredText("otherwise")) : null;
-    if (minimums.isEmpty() && otherwise == null) {
-      throw rule.error("minimums", "give minimums per model and/or otherwise");
-    }
     return new VersionBelow(minimums, otherwise);
   }
 
@@ -378,9 +429,6 @@ public final class PolicyLoader {
     rule.allowOnly("type", "supportEnds");
     Map<String, LocalDate> ends = new LinkedHashMap<>();
     Map<String, String> texts = rule.textMap("supportEnds");
-    if (texts.isEmpty()) {
-      throw rule.error("supportEnds", "must map at least one model to the date its support ends");
-    }
     texts.forEach((model, text) -> {
       try {
         ends.put(model, LocalDate.parse(text));
@@ -421,7 +469,7 @@ public final class PolicyLoader {
   }
 
   private Sequence sequence(Fields rule) {
-    rule.allowOnly("type", "first", "then", "within", "disarm", "clear", "armedInitially");
+    rule.allowOnly("type", "first", "then", "within", "disarm", "clear", "armedInitially", "exceptMaintenanceWindows");
     SignalMatch disarm = rule.has("disarm") ? signal(rule.requiredMapping("disarm")) : null;
     SignalMatch clear = rule.has("clear") ? signal(rule.requiredMapping("clear")) : null;
     if (disarm == null && clear == null) {
@@ -429,7 +477,7 @@ public final class PolicyLoader {
     }
     return new Sequence(signal(rule.requiredMapping("first")), signal(rule.requiredMapping("then")),
         rule.has("within") ? rule.duration("within") : null, disarm, clear,
-        rule.optionalBoolean("armedInitially", false));
+        rule.optionalBoolean("armedInitially", false), rule.optionalBoolean("exceptMaintenanceWindows", false));
   }
 
   private CommandResponse commandResponse(Fields rule) {

@@ -11,10 +11,12 @@ import java.util.Set;
  * <p>Evaluation is a pure function of the previous state and the observation. It uses the observation's
  * event time (and, for clock skew, the gateway receive time it carries), never the wall clock, so replays and
  * tests give the same results. The one wall-clock rule, {@link Absence}, is driven by a punctuator that passes
- * the time in.
+ * the time in. Rules over several devices (a site, devices sharing a value) are {@link GroupRule}s, evaluated in
+ * two halves on either side of a repartition.
  */
 public sealed interface Rule permits Envelope, RateOfChange, StuckSensor, RedundantSensors, WindowedCount, Absence,
-    StatePredicate, VersionBelow, SupportEnded, ChangeDetection, ClockSkew, Sequence, CommandResponse {
+    StatePredicate, VersionBelow, SupportEnded, ChangeDetection, ClockSkew, Sequence, CommandResponse, RateBaseline,
+    GroupRule, VulnerableComponent {
 
   /** The {@code type:} name of this rule kind in policy files. */
   String type();

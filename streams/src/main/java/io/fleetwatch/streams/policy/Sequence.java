@@ -14,7 +14,9 @@ import java.util.Set;
  * raises the check (command ON while the interlock is open; a safety violation within 30 minutes after a
  * security change, FLT-04). {@code clear} clears a raised check; without {@code clear}, {@code disarm} does.
  * With {@code armedInitially} the check starts armed (e.g. tamper outside a maintenance window: armed unless the
- * device reports maintenance mode).
+ * device reports maintenance mode). With {@code exceptMaintenanceWindows}, a {@code then} whose event time falls in
+ * a scheduled maintenance window of the device's asset (registry {@code maintenanceWindows:}, see
+ * {@link RegistrySchedules#inMaintenanceWindow}) does not raise either.
  *
  * <p>Event time decides: a {@code then} older than the arming signal does not raise, a late {@code first} does
  * not raise retroactively for an earlier {@code then}, a late {@code disarm} older than the arming is ignored.
@@ -26,9 +28,10 @@ import java.util.Set;
  * @param disarm the disarming signal, or {@code null}
  * @param clear the clearing signal, or {@code null} (then {@code disarm} clears)
  * @param armedInitially whether a device with no history counts as armed
+ * @param exceptMaintenanceWindows whether a {@code then} in a scheduled maintenance window of the asset is ignored
  */
 public record Sequence(SignalMatch first, SignalMatch then, Duration within, SignalMatch disarm, SignalMatch clear,
-    boolean armedInitially) implements Rule {
+    boolean armedInitially, boolean exceptMaintenanceWindows) implements Rule {
   public static final String TYPE = "sequence";
 
   public Sequence {
@@ -112,6 +115,10 @@ public record Sequence(SignalMatch first, SignalMatch then, Duration within, Sig
         && (within == null || Duration.between(armedAt, at).compareTo(within) <= 0);
     if (!inWindow || state.getActive()) {
       return new Evaluation(state, state.getActive() ? Outcome.HOLD : Outcome.NONE, null, label(o), "");
+    }
+    if (exceptMaintenanceWindows && RegistrySchedules.inMaintenanceWindow(o.asset(), at)) {
+      return new Evaluation(state, Outcome.NONE, null, label(o),
+          then.describe() + " in a scheduled maintenance window");
     }
     state.setActive(true);
     String since = armedAt.equals(Instant.EPOCH) ? "" : " (armed by " + first.describe() + " at " + armedAt + ")";

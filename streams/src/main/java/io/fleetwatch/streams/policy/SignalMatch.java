@@ -138,7 +138,7 @@ public sealed interface SignalMatch {
   record AnyMessage() implements SignalMatch {
     @Override
     public Set<Channel> channels() {
-      return EnumSet.of(Channel.TELEMETRY, Channel.EVENT, Channel.STATE);
+      return Channel.DEVICE;
     }
 
     @Override

@@ -11,11 +11,13 @@ import java.util.Set;
 
 /**
  * Out of support period (YAML {@code type: support-ended}): the event time of a state report is on or after the
- * end of the support period of the reported model ({@code supportEnds}, dates in UTC). Models not listed are not
+ * end of the support period of the reported model (dates in UTC). The end comes from the registry's model catalogue
+ * ({@code supportEndsOn} of the reported model, topic {@code fleet.models}); the policy's {@code supportEnds} is
+ * only a fallback for models the registry gives no end (registry wins). A model with no end anywhere is not
  * applicable. Raises on the first such report, clears when a report shows a supported model; late reports are
- * ignored.
+ * ignored. A registry change applies from the next report on.
  *
- * @param supportEnds model to the first day it is no longer supported
+ * @param supportEnds fallback: model to the first day it is no longer supported (may be empty)
  */
 public record SupportEnded(Map<String, LocalDate> supportEnds) implements Rule {
   public static final String TYPE = "support-ended";
@@ -23,9 +25,6 @@ public record SupportEnded(Map<String, LocalDate> supportEnds) implements Rule {
 
   public SupportEnded {
     supportEnds = Map.copyOf(Objects.requireNonNull(supportEnds, "supportEnds"));
-    if (supportEnds.isEmpty()) {
-      throw new IllegalArgumentException("support-ended needs at least one model");
-    }
   }
 
   @Override
@@ -42,7 +41,8 @@ public record SupportEnded(Map<String, LocalDate> supportEnds) implements Rule {
   public Evaluation evaluate(CheckState previous, Observation observation) {
     Instant at = observation.eventTime();
     String model = observation.reported() == null ? null : observation.reported().getModel();
-    LocalDate end = model == null ? null : supportEnds.get(model);
+    LocalDate registered = observation.model() == null ? null : observation.model().getSupportEndsOn();
+    LocalDate end = registered != null ? registered : model == null ? null : supportEnds.get(model);
     if (end == null || CheckStates.isLate(previous, at)) {
       return Evaluation.unchanged(previous);
     }

@@ -9,12 +9,14 @@ import java.util.Set;
 
 /**
  * Firmware below minimum (YAML {@code type: version-below}): the reported firmware version (see {@link Version})
- * is lower than the minimum for the reported model ({@code minimums}), or {@code otherwise} for models not
- * listed (none: not applicable). Raises on the first such report and clears on the first report at or above the
- * minimum; late reports are ignored.
+ * is lower than the minimum for the reported model. The minimum comes from the registry's model catalogue
+ * ({@code minimumFirmware} of the reported model, topic {@code fleet.models}); the policy's {@code minimums} and
+ * {@code otherwise} are only a fallback for models the registry gives no minimum (registry wins). A model with no
+ * minimum anywhere is not applicable. Raises on the first such report and clears on the first report at or above
+ * the minimum; late reports are ignored. A registry change of the minimum applies from the next report on.
  *
- * @param minimums model to minimum version
- * @param otherwise minimum for other models, or {@code null}
+ * @param minimums fallback: model to minimum version (may be empty)
+ * @param otherwise fallback minimum for models without any other, or {@code null}
  */
 public record VersionBelow(Map<String, Version> minimums, Version otherwise) implements Rule {
   public static final String TYPE = "version-below";
@@ -22,9 +24,11 @@ public record VersionBelow(Map<String, Version> minimums, Version otherwise) imp
 
   public VersionBelow {
     minimums = Map.copyOf(minimums);
-    if (minimums.isEmpty() && otherwise == null) {
-      throw new IllegalArgumentException("version-below needs minimums and/or otherwise");
-    }
+  }
+
+  /** No fallback: every minimum comes from the registry. */
+  public static VersionBelow fromRegistry() {
+    return new VersionBelow(Map.of(), null);
   }
 
   @Override
@@ -45,7 +49,7 @@ public record VersionBelow(Map<String, Version> minimums, Version otherwise) imp
       return Evaluation.unchanged(previous);
     }
     String model = observation.reported().getModel();
-    Version minimum = model == null ? otherwise : minimums.getOrDefault(model, otherwise);
+    Version minimum = minimum(model, observation);
     if (minimum == null) {
       return Evaluation.unchanged(previous);
     }
@@ -61,5 +65,18 @@ public record VersionBelow(Map<String, Version> minimums, Version otherwise) imp
     String text = "firmware " + firmware + " of model " + model;
     return CheckStates.debounce(state, below, at, IMMEDIATELY, IMMEDIATELY, null, firmware,
         text + " below the minimum " + minimum, text + " at or above the minimum " + minimum);
+  }
+
+  /** The registry's minimum of the model when it has one (and it parses), else the policy's fallback. */
+  private Version minimum(String model, Observation observation) {
+    String registered = observation.model() == null ? null : observation.model().getMinimumFirmware();
+    if (registered != null && !registered.isBlank()) {
+      try {
+        return Version.parse(registered);
+      } catch (IllegalArgumentException e) {
+        // the registry loader rejects such versions; an older record falls back to the policy
+      }
+    }
+    return model == null ? otherwise : minimums.getOrDefault(model, otherwise);
   }
 }

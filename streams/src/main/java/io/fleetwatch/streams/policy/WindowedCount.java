@@ -5,7 +5,6 @@ import io.fleetwatch.avro.Sample;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -48,7 +47,7 @@ public record WindowedCount(SignalMatch signal, Duration window, int threshold, 
 
   @Override
   public Set<Channel> channels() {
-    return EnumSet.of(Channel.TELEMETRY, Channel.EVENT, Channel.STATE);
+    return Channel.DEVICE;
   }
 
   @Override

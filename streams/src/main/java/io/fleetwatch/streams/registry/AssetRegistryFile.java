@@ -1,14 +1,23 @@
 package io.fleetwatch.streams.registry;
 
+import io.fleetwatch.avro.ApprovedChange;
 import io.fleetwatch.avro.Asset;
 import io.fleetwatch.avro.BusinessService;
 import io.fleetwatch.avro.DeviceModel;
+import io.fleetwatch.avro.MaintenanceWindow;
 import io.fleetwatch.avro.ModelStakeholder;
 import io.fleetwatch.avro.Sbom;
 import io.fleetwatch.avro.Stakeholder;
 import io.fleetwatch.avro.StakeholderRef;
+import io.fleetwatch.streams.policy.Version;
+import java.time.DateTimeException;
+import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.io.IOException;
 import java.io.Reader;
@@ -19,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -47,14 +57,36 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *     vendor: acme
  *     safetyFunction: false
  *     services: [hvac-hq]
+ * approvedChanges:            # SEC-08: a downgrade they cover does not raise
+ *   - deviceId: chiller-01    # or model: CH-200 (every asset registered with it)
+ *     fromFirmware: 2.4.1     # absent = any
+ *     toFirmware: 2.3.9       # absent = any
+ *     validFrom: 2025-11-25T00:00:00Z
+ *     validUntil: 2025-11-27T00:00:00Z
+ *     reference: CHG-1042
+ * maintenanceWindows:         # SEC-16: a tamper event in one does not raise
+ *   - site: hq                # or deviceId: chiller-01
+ *     from: 2025-11-29T22:00:00Z
+ *     until: 2025-11-30T04:00:00Z
+ *   - deviceId: chiller-01
+ *     weekly: {days: [sat], start: "02:00", duration: PT3H, timeZone: Asia/Tokyo}
  * </pre>
+ *
+ * <p>Approved changes and maintenance windows are attached to the {@link Asset} records they cover (device, every
+ * asset of a site, every asset registered with a model). No id may contain {@code |}, the separator of composite
+ * store keys.
  */
 public final class AssetRegistryFile {
   public static final String API_VERSION = "fleetwatch.io/v1";
   public static final String KIND = "AssetRegistry";
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Set<String> TOP_LEVEL = Set.of("apiVersion", "kind", "assets", "services", "stakeholders",
-      "models");
+      "models", "approvedChanges", "maintenanceWindows");
+  private static final Set<String> APPROVAL_FIELDS = Set.of("deviceId", "model", "fromFirmware", "toFirmware",
+      "validFrom", "validUntil", "reference");
+  private static final Set<String> WINDOW_FIELDS = Set.of("deviceId", "site", "from", "until", "weekly", "reference");
+  private static final Set<String> WEEKLY_FIELDS = Set.of("days", "start", "duration", "timeZone");
+  private static final Duration LONGEST_WEEKLY_WINDOW = Duration.ofDays(7);
   private static final Set<String> MODEL_FIELDS = Set.of("model", "vendor", "minimumFirmware", "supportEndsOn",
       "stakeholders", "sboms");
   private static final Set<String> SBOM_FIELDS = Set.of("firmware", "file");
@@ -189,7 +221,188 @@ public final class AssetRegistryFile {
       rejectDuplicate(modelIds, model.getModel(), item, "model", "model");
       models.add(model);
     }
+    Map<String, Integer> registeredModels = new HashMap<>(modelIds);
+    assets.forEach(a -> {
+      if (a.getModel() != null) {
+        registeredModels.putIfAbsent(a.getModel(), 0);
+      }
+    });
+    for (Item item : list(top.get("approvedChanges"), "approvedChanges")) {
+      approvedChange(item, assets, seen, registeredModels);
+    }
+    for (Item item : list(top.get("maintenanceWindows"), "maintenanceWindows")) {
+      maintenanceWindow(item, assets, seen);
+    }
     return new Registry(assets, services, stakeholders, models, sboms);
+  }
+
+  /**
+   * An approved firmware change (SEC-08) of one device ({@code deviceId}) or of every asset registered with a model
+   * ({@code model}); versions absent = any, validity bounds absent = open. Attached to the matching assets.
+   */
+  private void approvedChange(Item item, List<Asset> assets, Map<String, Integer> deviceIds,
+      Map<String, Integer> models) throws RegistryException {
+    Map<String, Node> fields = mapping(item.node(), item.at(), APPROVAL_FIELDS);
+    String at = item.at();
+    Target target = target(fields, item, "model", deviceIds, models, "model");
+    ApprovedChange change = ApprovedChange.newBuilder()
+        .setFromFirmware(optionalVersion(fields, "fromFirmware", at))
+        .setToFirmware(optionalVersion(fields, "toFirmware", at))
+        .setValidFrom(optionalInstant(fields, "validFrom", at))
+        .setValidUntil(optionalInstant(fields, "validUntil", at))
+        .setReference(optionalText(fields, "reference", at))
+        .build();
+    if (change.getValidFrom() != null && change.getValidUntil() != null
+        && !change.getValidUntil().isAfter(change.getValidFrom())) {
+      throw error(fields.get("validUntil"), at + ".validUntil", "must be after validFrom");
+    }
+    for (Asset asset : assets) {
+      if (target.covers(asset.getDeviceId(), asset.getModel())) {
+        List<ApprovedChange> changes = new ArrayList<>(asset.getApprovedChanges());
+        changes.add(change);
+        asset.setApprovedChanges(changes);
+      }
+    }
+  }
+
+  /**
+   * A scheduled maintenance window (SEC-16) of one device ({@code deviceId}) or of every asset of a site
+   * ({@code site}): an explicit interval {@code from}..{@code until}, or {@code weekly} (days, local start time,
+   * duration up to 7 days, IANA time zone). Attached to the matching assets.
+   */
+  private void maintenanceWindow(Item item, List<Asset> assets, Map<String, Integer> deviceIds)
+      throws RegistryException {
+    Map<String, Node> fields = mapping(item.node(), item.at(), WINDOW_FIELDS);
+    String at = item.at();
+    Map<String, Integer> sites = new HashMap<>();
+    assets.forEach(a -> sites.putIfAbsent(a.getSite(), 0));
+    Target target = target(fields, item, "site", deviceIds, sites, "site");
+    MaintenanceWindow.Builder window = MaintenanceWindow.newBuilder().setDays(List.of())
+        .setReference(optionalText(fields, "reference", at));
+    Node weekly = fields.get("weekly");
+    if (weekly != null) {
+      if (fields.containsKey("from") || fields.containsKey("until")) {
+        throw error(weekly, at + ".weekly", "give either from/until or weekly, not both");
+      }
+      weekly(weekly, at + ".weekly", window);
+    } else {
+      Instant from = optionalInstant(fields, "from", at);
+      Instant until = optionalInstant(fields, "until", at);
+      if (from == null || until == null) {
+        throw error(item.node(), at + (from == null ? ".from" : ".until"),
+            "required field is missing (a window is from/until or weekly)");
+      }
+      if (!until.isAfter(from)) {
+        throw error(fields.get("until"), at + ".until", "must be after from");
+      }
+      window.setFrom(from).setUntil(until);
+    }
+    MaintenanceWindow built = window.build();
+    for (Asset asset : assets) {
+      if (target.covers(asset.getDeviceId(), asset.getSite())) {
+        List<MaintenanceWindow> windows = new ArrayList<>(asset.getMaintenanceWindows());
+        windows.add(built);
+        asset.setMaintenanceWindows(windows);
+      }
+    }
+  }
+
+  private void weekly(Node node, String at, MaintenanceWindow.Builder window) throws RegistryException {
+    Map<String, Node> fields = mapping(node, at, WEEKLY_FIELDS);
+    List<String> days = new ArrayList<>();
+    Node daysNode = fields.get("days");
+    if (daysNode == null) {
+      throw error(node, at + ".days", "required field is missing");
+    }
+    List<String> texts = textList(daysNode, at + ".days");
+    if (texts.isEmpty()) {
+      throw error(daysNode, at + ".days", "must list at least one day");
+    }
+    for (String text : texts) {
+      days.add(dayOfWeek(daysNode, at + ".days", text).name());
+    }
+    String start = requiredText(fields, node, "start", at + ".start");
+    try {
+      LocalTime.parse(start);
+    } catch (DateTimeParseException e) {
+      throw error(fields.get("start"), at + ".start", "must be a local time like 02:00, got '" + start + "'");
+    }
+    Duration length = duration(fields, node, "duration", at);
+    if (length.isZero() || length.compareTo(LONGEST_WEEKLY_WINDOW) > 0) {
+      throw error(fields.get("duration"), at + ".duration", "must be more than zero and at most P7D, got " + length);
+    }
+    String zone = requiredText(fields, node, "timeZone", at + ".timeZone");
+    try {
+      ZoneId.of(zone);
+    } catch (DateTimeException e) {
+      throw error(fields.get("timeZone"), at + ".timeZone", "unknown time zone '" + zone
+          + "' (an IANA name like Asia/Tokyo)");
+    }
+    window.setDays(days).setStartTime(start).setDurationSeconds(length.toSeconds()).setTimeZone(zone);
+  }
+
+  private DayOfWeek dayOfWeek(Node node, String at, String text) throws RegistryException {
+    String upper = text.trim().toUpperCase(Locale.ROOT);
+    for (DayOfWeek day : DayOfWeek.values()) {
+      if (day.name().equals(upper) || day.name().substring(0, 3).equals(upper)) {
+        return day;
+      }
+    }
+    throw error(node, at, "unknown day '" + text + "' (monday..sunday or mon..sun)");
+  }
+
+  /** Who an approval or window is for: exactly one of {@code deviceId} and {@code otherField}, both known. */
+  private record Target(String deviceId, String other) {
+    boolean covers(String assetDeviceId, String assetOther) {
+      return deviceId != null ? deviceId.equals(assetDeviceId) : other.equals(assetOther);
+    }
+  }
+
+  private Target target(Map<String, Node> fields, Item item, String otherField, Map<String, Integer> deviceIds,
+      Map<String, Integer> known, String what) throws RegistryException {
+    boolean device = fields.containsKey("deviceId");
+    if (device == fields.containsKey(otherField)) {
+      throw error(item.node(), item.at(), "give exactly one of deviceId and " + otherField);
+    }
+    if (device) {
+      String id = identifier(fields, item.node(), "deviceId", item.at());
+      if (!deviceIds.containsKey(id)) {
+        throw error(fields.get("deviceId"), item.at() + ".deviceId", "unknown device '" + id + "' (not in assets:)");
+      }
+      return new Target(id, null);
+    }
+    String value = requiredText(fields, item.node(), otherField, item.at() + "." + otherField);
+    rejectSeparator(fields.get(otherField), item.at() + "." + otherField, value);
+    if (!known.containsKey(value)) {
+      throw error(fields.get(otherField), item.at() + "." + otherField, "unknown " + what + " '" + value
+          + (what.equals("model") ? "' (not in models: nor on any asset)" : "' (no asset has it)"));
+    }
+    return new Target(null, value);
+  }
+
+  private String optionalVersion(Map<String, Node> fields, String name, String at) throws RegistryException {
+    String text = optionalText(fields, name, at);
+    if (text != null) {
+      try {
+        Version.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw error(fields.get(name), at + "." + name, "must be a version like 2.4.0, got '" + text + "'");
+      }
+    }
+    return text;
+  }
+
+  private Instant optionalInstant(Map<String, Node> fields, String name, String at) throws RegistryException {
+    String text = optionalText(fields, name, at);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      throw error(fields.get(name), at + "." + name, "must be a date-time with offset like 2025-11-29T22:00:00Z, got '"
+          + text + "'");
+    }
   }
 
   /**
@@ -200,7 +413,8 @@ public final class AssetRegistryFile {
       throws RegistryException {
     Map<String, Node> fields = mapping(node, at, MODEL_FIELDS);
     String model = requiredText(fields, node, "model", at + ".model");
-    String minimum = optionalText(fields, "minimumFirmware", at);
+    rejectSeparator(fields.get("model"), at + ".model", model);
+    String minimum = optionalVersion(fields, "minimumFirmware", at);
     LocalDate supportEnds = null;
     String end = optionalText(fields, "supportEndsOn", at);
     if (end != null) {
@@ -216,6 +430,7 @@ public final class AssetRegistryFile {
     if (stakeholdersNode != null) {
       for (Map.Entry<String, Node> e : mapping(stakeholdersNode, at + ".stakeholders", ROLES).entrySet()) {
         String id = scalar(e.getValue(), at + ".stakeholders." + e.getKey());
+        rejectSeparator(e.getValue(), at + ".stakeholders." + e.getKey(), id);
         if (stakeholderIds != null && !stakeholderIds.containsKey(id)) {
           throw error(e.getValue(), at + ".stakeholders." + e.getKey(), "unknown stakeholder '" + id
               + "' (not in stakeholders:)");
@@ -379,6 +594,9 @@ public final class AssetRegistryFile {
         .setModel(optionalText(fields, "model", at))
         .setVendor(optionalText(fields, "vendor", at))
         .setSafetyFunction(optionalBoolean(fields, "safetyFunction", at));
+    if (b.getModel() != null) {
+      rejectSeparator(fields.get("model"), at + ".model", b.getModel());
+    }
     List<String> services = new ArrayList<>();
     Node servicesNode = fields.get("services");
     if (servicesNode != null) {
@@ -406,6 +624,7 @@ public final class AssetRegistryFile {
       Map<String, Node> byRole = mapping(stakeholdersNode, at + ".stakeholders", ROLES);
       for (Map.Entry<String, Node> e : byRole.entrySet()) {
         String id = scalar(e.getValue(), at + ".stakeholders." + e.getKey());
+        rejectSeparator(e.getValue(), at + ".stakeholders." + e.getKey(), id);
         if (!IDENTIFIER.matcher(id).matches()) {
           throw error(e.getValue(), at + ".stakeholders." + e.getKey(), "must match [A-Za-z0-9._-]{1,64}, got '"
               + id + "'");
@@ -434,10 +653,21 @@ public final class AssetRegistryFile {
 
   private String identifier(Map<String, Node> fields, Node parent, String name, String at) throws RegistryException {
     String value = requiredText(fields, parent, name, at + "." + name);
+    rejectSeparator(fields.get(name), at + "." + name, value);
     if (!IDENTIFIER.matcher(value).matches()) {
       throw error(fields.get(name), at + "." + name, "must match [A-Za-z0-9._-]{1,64}, got '" + value + "'");
     }
     return value;
+  }
+
+  /**
+   * Ids end up in composite state-store keys joined with {@code |} ({@code deviceId|policyId|checkId},
+   * {@code componentKey|deviceId}, ...), so no id may contain it.
+   */
+  private void rejectSeparator(Node node, String path, String value) throws RegistryException {
+    if (value.indexOf('|') >= 0) {
+      throw error(node, path, "must not contain '|' (the separator of composite store keys), got '" + value + "'");
+    }
   }
 
   private String requiredText(Map<String, Node> fields, Node parent, String name, String path)

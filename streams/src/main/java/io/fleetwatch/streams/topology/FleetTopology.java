@@ -4,6 +4,7 @@ import io.fleetwatch.avro.Asset;
 import io.fleetwatch.avro.BusinessService;
 import io.fleetwatch.avro.CheckState;
 import io.fleetwatch.avro.DeviceTwin;
+import io.fleetwatch.avro.GroupSignal;
 import io.fleetwatch.avro.Incident;
 import io.fleetwatch.avro.IncidentCommand;
 import io.fleetwatch.avro.IncidentCommandRejection;
@@ -50,18 +51,24 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Inputs: {@code fleet.telemetry}, {@code fleet.events}, {@code fleet.state} (all keyed by device id and
- * co-partitioned), {@code fleet.assets} (global), {@code fleet.policies} (global, changes to the catalogue at run
- * time), {@code fleet.incidents} (global, for the API). Outputs: {@code fleet.violations} (key device id),
+ * co-partitioned), {@code fleet.assets} (global; with approved changes and maintenance windows), {@code fleet.models}
+ * (global, added by {@link VulnerabilityTopology}; minimum firmware and end of support per model),
+ * {@code fleet.policies} (global, changes to the catalogue at run time), {@code fleet.incidents} (global, for the
+ * API). Outputs: {@code fleet.violations} (key device id),
  * {@code fleet.incidents} (key incident id). Rule: every device message updates its twin and is evaluated against
  * the policy checks in scope of its asset that listen to its channel; raised/cleared checks become violations
  * (fed back once to sequence rules on the same device), which open, update and resolve one incident per policy and
- * device. A wall-clock punctuator evaluates heartbeat loss.
+ * device. A wall-clock punctuator evaluates heartbeat loss. Group checks (a site's distinct auth-failure sources,
+ * a credential shared by several devices) are routed per device to {@value #GROUP_SIGNALS}, keyed by group, and
+ * evaluated there ({@link GroupEvaluationProcessor}); their violations join the others (site-level ones keyed by
+ * site).
  *
  * <p>Stores: {@value #ASSETS_STORE}, {@value #POLICIES_STORE} and {@value #INCIDENTS_STORE} (global),
  * {@value #DEVICE_TWINS_STORE} (device id to {@link DeviceTwin}), {@value #CHECK_STATES_STORE}
  * ({@code deviceId|policyId|checkId} to {@link CheckState}), {@value #INCIDENTS_BY_DEDUP_STORE}
- * ({@code policyId|deviceId} to the open {@link Incident}). Device channels and violations stay keyed by device
- * id, so the whole chain runs in one sub-topology without repartitioning.
+ * ({@code policyId|deviceId} to the open {@link Incident}), {@value #GROUP_STATES_STORE}
+ * ({@code policyId|checkId|group} to the group's {@link CheckState}). Device channels and device violations stay
+ * keyed by device id; only group signals, and violations and commands for the incidents, are repartitioned.
  */
 public final class FleetTopology {
   public static final String ASSETS_STORE = "assets";
@@ -75,6 +82,10 @@ public final class FleetTopology {
   public static final String STAKEHOLDERS_STORE = "stakeholders";
   /** Repartition of violations by site, so that one task sees every incident of a site (correlation). */
   public static final String VIOLATIONS_BY_SITE = "violations-by-site";
+  /** {@code policyId|checkId|group} to the state of one group of a group check (site window, sharing devices). */
+  public static final String GROUP_STATES_STORE = "group-states";
+  /** Repartition of the group checks' signals by {@code policyId|checkId|group} (site, or shared value). */
+  public static final String GROUP_SIGNALS = "group-signals";
   /** Repartition of responders' commands by the site of their incident. */
   public static final String COMMANDS_BY_SITE = "incident-commands-by-site";
   /** How often the heartbeat-loss punctuator runs (wall clock) unless configured. */
@@ -210,11 +221,22 @@ public final class FleetTopology {
         new VulnerabilityTopology(topics, catalogue, vulnerabilityScan).addTo(builder, stateRecords);
 
     Topic<String, Violation> violationsTopic = topics.violations();
-    KStream<String, Violation> violations = telemetry
+    KStream<String, PolicyOutput> evaluated = telemetry
         .merge(events, Named.as("merge-events"))
         .merge(states, Named.as("merge-states"))
-        .process(evaluationSupplier(), Named.as("evaluate-policies"))
-        .merge(vulnerabilityViolations, Named.as("merge-vulnerability-violations"));
+        .process(evaluationSupplier(), Named.as("evaluate-policies"));
+    // Group checks (site-level counts, values shared by devices): each group's signals meet in one task.
+    KStream<String, Violation> groupViolations = evaluated
+        .filter((key, out) -> out.groupSignal() != null, Named.as("group-signals"))
+        .mapValues(PolicyOutput::groupSignal, Named.as("group-signal-values"))
+        .repartition(Repartitioned.<String, GroupSignal>as(GROUP_SIGNALS)
+            .withKeySerde(Serdes.String()).withValueSerde(AvroSerde.of(GroupSignal.class)))
+        .process(groupSupplier(), Named.as("evaluate-group-checks"));
+    KStream<String, Violation> violations = evaluated
+        .filter((key, out) -> out.violation() != null, Named.as("device-violations"))
+        .mapValues(PolicyOutput::violation, Named.as("device-violation-values"))
+        .merge(vulnerabilityViolations, Named.as("merge-vulnerability-violations"))
+        .merge(groupViolations, Named.as("merge-group-violations"));
     violations.to(violationsTopic.name(),
         Produced.with(violationsTopic.keySerde(), violationsTopic.valueSerde()).withName("violations-sink"));
 
@@ -252,7 +274,7 @@ public final class FleetTopology {
     return builder.build();
   }
 
-  private ProcessorSupplier<String, DeviceMessage, String, Violation> evaluationSupplier() {
+  private ProcessorSupplier<String, DeviceMessage, String, PolicyOutput> evaluationSupplier() {
     StoreBuilder<KeyValueStore<String, DeviceTwin>> twins = Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(DEVICE_TWINS_STORE), Serdes.String(), AvroSerde.of(DeviceTwin.class));
     StoreBuilder<KeyValueStore<String, CheckState>> states = Stores.keyValueStoreBuilder(
@@ -266,6 +288,22 @@ public final class FleetTopology {
       @Override
       public Set<StoreBuilder<?>> stores() {
         return Set.of(twins, states);
+      }
+    };
+  }
+
+  private ProcessorSupplier<String, GroupSignal, String, Violation> groupSupplier() {
+    StoreBuilder<KeyValueStore<String, CheckState>> groups = Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(GROUP_STATES_STORE), Serdes.String(), AvroSerde.of(CheckState.class));
+    return new ProcessorSupplier<>() {
+      @Override
+      public GroupEvaluationProcessor get() {
+        return new GroupEvaluationProcessor(catalogue, metrics);
+      }
+
+      @Override
+      public Set<StoreBuilder<?>> stores() {
+        return Set.of(groups);
       }
     };
   }

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * Input: violations and responders' commands, both keyed by site (repartitioned). Output: the whole
  * {@link Incident} keyed by incident id on every change, and rejected commands. Rule: {@link IncidentLifecycle}
  * per dedup key, enriched by {@link IncidentAssessor} from the global {@code assets}, {@code services} and
- * {@code stakeholders} tables, correlated per site by {@link SiteCorrelator} (FLT-01, FLT-03, FLT-04 links).
+ * {@code stakeholders} tables, correlated per site by {@link SiteCorrelator} (FLT-01, FLT-03, FLT-04 links). A
+ * site-level finding ({@link IncidentLifecycle#isSiteFinding}) becomes a site incident without a device.
  *
  * <p>Store {@value FleetTopology#INCIDENTS_BY_DEDUP_STORE}: {@code site|policyId|deviceOrSite} → the incident
  * while it is unresolved and for the reopen window after. A wall-clock punctuator (the only wall-clock input besides
@@ -116,8 +117,12 @@ final class IncidentProcessor implements Processor<String, IncidentInput, String
           violation.getCheckId(), violation.getDeviceId());
       return;
     }
-    Incident incident = save(key, assessor.assess(change.incident(), context(change.incident()), now), change.type(),
-        timestamp);
+    Incident changed = change.incident();
+    if (IncidentLifecycle.isSiteFinding(violation)) {
+      // a site-level finding (e.g. many sources across the site): a site incident, like FLT-01 / FLT-03
+      changed = Incident.newBuilder(changed).setDeviceId(null).setAssetClass(null).build();
+    }
+    Incident incident = save(key, assessor.assess(changed, context(changed), now), change.type(), timestamp);
     afterDeviceChange(incident, change.type(), now, timestamp);
   }
 
@@ -298,7 +303,9 @@ final class IncidentProcessor implements Processor<String, IncidentInput, String
     switch (type) {
       case OPENED -> {
         metrics.incidentOpened(incident.getPolicyId(), incident.getSeverity(),
-            Duration.between(incident.getOpenedAt(), incident.getDetectedAt()));
+            Duration.between(incident.getOpenedAt(), incident.getDetectedAt()),
+            incident.getOpenedReceivedAt() == null ? null
+                : Duration.between(incident.getOpenedReceivedAt(), incident.getDetectedAt()));
         LOG.info("Incident {} opened: policy={} device={} site={} severity={} summary={}", incident.getId(),
             incident.getPolicyId(), incident.getDeviceId(), incident.getSite(), incident.getSeverity(),
             incident.getSummary());

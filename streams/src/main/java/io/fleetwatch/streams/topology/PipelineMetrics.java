@@ -31,6 +31,9 @@ import java.util.function.Supplier;
  * <tr><td>fleetwatch.incidents.resolved</td><td>counter</td><td>policy, severity</td><td>incidents resolved</td></tr>
  * <tr><td>fleetwatch.incident.detection.latency</td><td>timer</td><td>policy</td><td>device time of the raising
  * observation to the wall-clock time the incident opened</td></tr>
+ * <tr><td>fleetwatch.incident.detection.latency.gateway</td><td>timer</td><td>policy</td><td>gateway receive time of
+ * the raising observation to the wall-clock time the incident opened (no device clock in it); not recorded when the
+ * incident has no receive time (heartbeat loss, advisory changes)</td></tr>
  * <tr><td>fleetwatch.devices</td><td>gauge</td><td>status (online, offline)</td><td>devices with a twin on this
  * instance; offline = a heartbeat-loss (absence) check is raised; refreshed by the heartbeat punctuator</td></tr>
  * </table>
@@ -42,6 +45,7 @@ public final class PipelineMetrics {
   public static final String INCIDENTS_OPENED = "fleetwatch.incidents.opened";
   public static final String INCIDENTS_RESOLVED = "fleetwatch.incidents.resolved";
   public static final String DETECTION_LATENCY = "fleetwatch.incident.detection.latency";
+  public static final String DETECTION_LATENCY_FROM_GATEWAY = "fleetwatch.incident.detection.latency.gateway";
   public static final String DEVICES = "fleetwatch.devices";
   static final String UNKNOWN = "unknown";
 
@@ -53,6 +57,7 @@ public final class PipelineMetrics {
   private final Map<String, Counter> opened = new ConcurrentHashMap<>();
   private final Map<String, Counter> resolved = new ConcurrentHashMap<>();
   private final Map<String, Timer> latency = new ConcurrentHashMap<>();
+  private final Map<String, Timer> latencyFromGateway = new ConcurrentHashMap<>();
   private final Map<String, long[]> devicesByTask = new ConcurrentHashMap<>();
 
   /**
@@ -118,16 +123,34 @@ public final class PipelineMetrics {
         .tag("policy", policy).tag("status", statusTag).register(registry)).increment();
   }
 
-  void incidentOpened(String policyId, Severity severity, Duration detectionLatency) {
+  /**
+   * An incident opened.
+   *
+   * @param detectionLatency device time of the raising observation to the time it opened
+   * @param fromGateway gateway receive time of the raising observation to the time it opened, or {@code null} when
+   *     the incident has no receive time
+   */
+  void incidentOpened(String policyId, Severity severity, Duration detectionLatency, Duration fromGateway) {
     String policy = policyTag(policyId);
     String severityTag = severity.name().toLowerCase(Locale.ROOT);
     opened.computeIfAbsent(policy + '|' + severityTag, k -> Counter.builder(INCIDENTS_OPENED)
         .description("Incidents opened").tag("policy", policy).tag("severity", severityTag)
         .register(registry)).increment();
-    latency.computeIfAbsent(policy, p -> Timer.builder(DETECTION_LATENCY)
-        .description("Device time of the raising observation to the time the incident opened (wall clock)")
+    record(latency, DETECTION_LATENCY,
+        "Device time of the raising observation to the time the incident opened (wall clock)", policy,
+        detectionLatency);
+    if (fromGateway != null) {
+      record(latencyFromGateway, DETECTION_LATENCY_FROM_GATEWAY,
+          "Gateway receive time of the raising observation to the time the incident opened (wall clock)", policy,
+          fromGateway);
+    }
+  }
+
+  /** Records a latency per policy; a negative one (clocks of different hosts) counts as zero. */
+  private void record(Map<String, Timer> timers, String name, String description, String policy, Duration value) {
+    timers.computeIfAbsent(policy, p -> Timer.builder(name).description(description)
         .tag("policy", p).publishPercentileHistogram().register(registry))
-        .record(detectionLatency.isNegative() ? Duration.ZERO : detectionLatency);
+        .record(value.isNegative() ? Duration.ZERO : value);
   }
 
   void incidentResolved(String policyId, Severity severity) {

@@ -3,10 +3,13 @@ package io.fleetwatch.streams.topology;
 import io.fleetwatch.avro.Asset;
 import io.fleetwatch.avro.CheckState;
 import io.fleetwatch.avro.DeviceEvent;
+import io.fleetwatch.avro.DeviceModel;
 import io.fleetwatch.avro.DeviceState;
 import io.fleetwatch.avro.DeviceTwin;
 import io.fleetwatch.avro.Evidence;
 import io.fleetwatch.avro.FrameworkRef;
+import io.fleetwatch.avro.GroupSignal;
+import io.fleetwatch.avro.GroupSignalKind;
 import io.fleetwatch.avro.ReportedState;
 import io.fleetwatch.avro.Telemetry;
 import io.fleetwatch.avro.Violation;
@@ -16,6 +19,8 @@ import io.fleetwatch.streams.policy.ApplicableCheck;
 import io.fleetwatch.streams.policy.Channel;
 import io.fleetwatch.streams.policy.Envelope;
 import io.fleetwatch.streams.policy.Evaluation;
+import io.fleetwatch.streams.policy.GroupInput;
+import io.fleetwatch.streams.policy.GroupRule;
 import io.fleetwatch.streams.policy.Observation;
 import io.fleetwatch.streams.policy.Outcome;
 import io.fleetwatch.streams.policy.Policy;
@@ -23,6 +28,7 @@ import io.fleetwatch.streams.policy.PolicyCatalogue;
 import io.fleetwatch.streams.policy.Rule;
 import io.fleetwatch.streams.policy.RuntimeCatalogue;
 import io.fleetwatch.streams.policy.ViolationSignal;
+import io.fleetwatch.streams.vulnerability.VulnerabilityTopology;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,27 +52,34 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Input: device messages (telemetry, events, state) keyed by device id. Output: {@link Violation}s keyed by device
- * id. Rule: update the device twin, then evaluate every check in scope of the device's asset that listens to the
+ * id, and {@link GroupSignal}s keyed {@code policyId|checkId|group} for the group checks. Rule: update the device
+ * twin, then run the device side of every group check in scope ({@link GroupRule#route}, routing state in
+ * {@code check-states}), then evaluate every check in scope of the device's asset that listens to the
  * message's channel and forward its RAISED/CLEARED transitions; those transitions are offered once to the
  * checks listening to violations (sequence rules such as FLT-04). A wall-clock punctuator evaluates heartbeat loss
  * over all twins of this task (the only wall-clock input of policy evaluation; the violation's event time is that
- * wall-clock time).
+ * wall-clock time). Every violation carries the gateway receive time of the message that caused it, or none when
+ * the heartbeat scan raised it.
  *
  * <p>Registered devices get the checks whose scope matches their asset class, site and id; unregistered
  * devices only the unscoped checks, and their violations say {@code registered=false}. The catalogue is read
- * once per message from the {@link RuntimeCatalogue}, so a policy change applies from the next message on.
+ * once per message from the {@link RuntimeCatalogue}, so a policy change applies from the next message on. Every
+ * observation carries the device's asset and, for state reports, the registry's catalogue entry of the reported
+ * model (global tables {@code assets} and {@code models}), read per message too, so a registry change (a model's
+ * minimum firmware, an approved change, a maintenance window) applies from the next message on.
  */
-final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage, String, Violation> {
+final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage, String, PolicyOutput> {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyEvaluationProcessor.class);
   private static final SkippedRecordLog SKIPPED = new SkippedRecordLog(LOG, 10, TimeUnit.SECONDS);
 
   private final RuntimeCatalogue catalogue;
   private final PipelineMetrics metrics;
   private final Duration heartbeatScan;
-  private ProcessorContext<String, Violation> context;
+  private ProcessorContext<String, PolicyOutput> context;
   private KeyValueStore<String, DeviceTwin> twins;
   private KeyValueStore<String, CheckState> checkStates;
   private KeyValueStore<String, Object> assets;
+  private KeyValueStore<String, Object> models;
 
   PolicyEvaluationProcessor(RuntimeCatalogue catalogue, PipelineMetrics metrics, Duration heartbeatScan) {
     this.catalogue = catalogue;
@@ -75,11 +88,12 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
   }
 
   @Override
-  public void init(ProcessorContext<String, Violation> context) {
+  public void init(ProcessorContext<String, PolicyOutput> context) {
     this.context = context;
     this.twins = context.getStateStore(FleetTopology.DEVICE_TWINS_STORE);
     this.checkStates = context.getStateStore(FleetTopology.CHECK_STATES_STORE);
     this.assets = context.getStateStore(FleetTopology.ASSETS_STORE);
+    this.models = context.getStateStore(VulnerabilityTopology.MODELS_STORE);
     context.schedule(heartbeatScan, PunctuationType.WALL_CLOCK_TIME, this::scanForSilence);
   }
 
@@ -101,12 +115,15 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
           at == null ? null : at.getOffset());
     }
     metrics.observation();
+    Asset asset = asset(deviceId);
     Observation observation = observation(message);
     updateTwin(message, observation);
+    observation = observation.registered(asset, observation.reported() == null ? null
+        : model(observation.reported().getModel()));
 
     PolicyCatalogue current = catalogue.current();
-    Asset asset = asset(deviceId);
     String site = asset != null ? asset.getSite() : message.site();
+    routeToGroups(current, asset, site, deviceId, observation, record.timestamp());
     List<ApplicableCheck> checks = checksFor(current, asset, site, deviceId, observation.channel());
     if (checks.isEmpty()) {
       return;
@@ -116,7 +133,8 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
     for (ApplicableCheck applicable : checks) {
       Evaluation evaluation = evaluate(applicable, deviceId, observation);
       if (evaluation.outcome().isTransition()) {
-        forward(applicable, evaluation, deviceId, site, asset, observation.eventTime(), evidence, record.timestamp());
+        forward(applicable, evaluation, deviceId, site, asset, observation.eventTime(), observation.receivedAt(),
+            evidence, record.timestamp());
         if (transitions == null) {
           transitions = new ArrayList<>(2);
         }
@@ -125,13 +143,51 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
       }
     }
     if (transitions != null) {
-      feedBack(current, transitions, asset, site, deviceId, observation.eventTime(), evidence, record.timestamp());
+      feedBack(current, transitions, asset, site, deviceId, observation.eventTime(), observation.receivedAt(),
+          evidence, record.timestamp());
     }
   }
 
-  /** Offers this message's transitions to the checks that listen to violations; their own are not fed back. */
+  /** Device side of the group checks in scope: updates the device's routing state, forwards its group signals. */
+  private void routeToGroups(PolicyCatalogue current, Asset asset, String site, String deviceId,
+      Observation observation, long timestamp) {
+    List<ApplicableCheck> groupChecks = current.groupChecksFor(asset == null ? null : asset.getAssetClass(), site,
+        deviceId, observation.channel());
+    for (ApplicableCheck applicable : groupChecks) {
+      GroupRule rule = (GroupRule) applicable.check().rule();
+      String key = applicable.stateKey(deviceId);
+      CheckState stored = checkStates.get(key);
+      GroupRule.Routing routing = rule.route(compatible(stored, rule), observation, deviceId, site);
+      if (routing.state() != null && !Objects.equals(routing.state(), stored)) {
+        checkStates.put(key, routing.state());
+      }
+      if (routing.inputs().isEmpty()) {
+        continue;
+      }
+      Evidence evidence = evidence();
+      for (GroupInput input : routing.inputs()) {
+        GroupSignal signal = GroupSignal.newBuilder()
+            .setPolicyId(applicable.policy().id())
+            .setCheckId(applicable.check().id())
+            .setGroup(input.group())
+            .setKind(GroupSignalKind.valueOf(input.kind().name()))
+            .setDeviceId(input.deviceId())
+            .setSite(input.site())
+            .setAt(input.at())
+            .setValue(input.value())
+            .setEvidence(evidence)
+            .build();
+        context.forward(new Record<>(PolicyOutput.groupKey(signal), PolicyOutput.of(signal), timestamp));
+      }
+    }
+  }
+
+  /**
+   * Offers this message's transitions to the checks that listen to violations; their own are not fed back. What they
+   * raise carries the message's event and receive times: the message is what caused it.
+   */
   private void feedBack(PolicyCatalogue current, List<ViolationSignal> transitions, Asset asset, String site,
-      String deviceId, Instant eventTime, Evidence evidence, long timestamp) {
+      String deviceId, Instant eventTime, Instant receivedAt, Evidence evidence, long timestamp) {
     List<ApplicableCheck> listeners = checksFor(current, asset, site, deviceId, Channel.VIOLATION);
     for (ViolationSignal signal : transitions) {
       Observation observation = Observation.violation(eventTime, signal);
@@ -141,7 +197,7 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
         }
         Evaluation evaluation = evaluate(applicable, deviceId, observation);
         if (evaluation.outcome().isTransition()) {
-          forward(applicable, evaluation, deviceId, site, asset, eventTime, evidence, timestamp);
+          forward(applicable, evaluation, deviceId, site, asset, eventTime, receivedAt, evidence, timestamp);
         }
       }
     }
@@ -186,7 +242,8 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
           if (evaluation.outcome() == Outcome.RAISED) {
             checkStates.put(key, evaluation.state());
             metrics.evaluation(applicable.policy().id());
-            forward(applicable, evaluation, twin.getDeviceId(), site, asset, now, null, wallClockMs);
+            // raised by the wall clock, not by a received record: no receive time
+            forward(applicable, evaluation, twin.getDeviceId(), site, asset, now, null, null, wallClockMs);
             silent = true;
           } else {
             silent |= previous != null && previous.getActive();
@@ -221,7 +278,7 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
    * so that a raised check can still clear under the new rule. States from before rule types were recorded are
    * envelope states.
    */
-  private static CheckState compatible(CheckState stored, Rule rule) {
+  static CheckState compatible(CheckState stored, Rule rule) {
     if (stored == null) {
       return null;
     }
@@ -241,22 +298,26 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
   }
 
   private void forward(ApplicableCheck applicable, Evaluation evaluation, String deviceId, String site, Asset asset,
-      Instant eventTime, Evidence evidence, long timestamp) {
-    Violation violation = violation(applicable, evaluation, deviceId, site, asset, eventTime, evidence);
+      Instant eventTime, Instant receivedAt, Evidence evidence, long timestamp) {
+    Violation violation = violation(applicable, evaluation, deviceId, site, asset, eventTime, receivedAt, evidence);
     metrics.violation(applicable.policy().id(), violation.getStatus());
     LOG.debug("Check {}/{} {} on device {} (topic={} partition={} offset={}): {}",
         applicable.policy().id(), applicable.check().id(), violation.getStatus(), deviceId,
         evidence == null ? null : evidence.getTopic(), evidence == null ? null : evidence.getPartition(),
         evidence == null ? null : evidence.getOffset(), evaluation.detail());
-    context.forward(new Record<>(deviceId, violation, timestamp));
+    context.forward(new Record<>(deviceId, PolicyOutput.of(violation), timestamp));
   }
 
   private Asset asset(String deviceId) {
-    Object value = assets.get(deviceId);
-    if (value instanceof ValueAndTimestamp<?> timestamped) {
-      value = timestamped.value();
-    }
-    return (Asset) value;
+    return (Asset) unwrap(assets.get(deviceId));
+  }
+
+  private DeviceModel model(String model) {
+    return model == null ? null : (DeviceModel) unwrap(models.get(model));
+  }
+
+  private static Object unwrap(Object value) {
+    return value instanceof ValueAndTimestamp<?> timestamped ? timestamped.value() : value;
   }
 
   private static Observation observation(DeviceMessage message) {
@@ -339,8 +400,8 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
     twins.put(deviceId, twin);
   }
 
-  private static Violation violation(ApplicableCheck applicable, Evaluation evaluation, String deviceId,
-      String site, Asset asset, Instant eventTime, Evidence evidence) {
+  static Violation violation(ApplicableCheck applicable, Evaluation evaluation, String deviceId,
+      String site, Asset asset, Instant eventTime, Instant receivedAt, Evidence evidence) {
     Policy policy = applicable.policy();
     List<FrameworkRef> references = new ArrayList<>(policy.references().size());
     policy.references().forEach(r -> references.add(new FrameworkRef(r.framework(), r.provision())));
@@ -359,6 +420,7 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
         .setAssetClass(asset == null ? null : asset.getAssetClass())
         .setRegistered(asset != null)
         .setEventTime(eventTime)
+        .setReceivedAt(receivedAt)
         .setMetric(metric)
         .setObserved(evaluation.observed())
         .setObservedText(evaluation.observedText())

@@ -91,6 +91,7 @@ class ApiServerTest {
     assertEquals("high", first.get("severity").asText());
     assertEquals("safety", first.get("kind").asText());
     assertEquals("2025-11-25T10:00:00Z", first.get("openedAt").asText());
+    assertEquals("2025-11-25T10:00:00.040Z", first.get("openedReceivedAt").asText());
     assertTrue(first.get("resolvedAt").isNull());
     assertEquals("chiller-supply-temp", first.get("activeChecks").get(0).asText());
     assertEquals("iso-27400", first.get("references").get(0).get("framework").asText());
@@ -188,6 +189,7 @@ class ApiServerTest {
         .setDeviceId(parts[1]).setSite(site).setAssetClass("chiller")
         .setOpenedAt(at).setLastSeenAt(at).setResolvedAt(status == IncidentStatus.RESOLVED ? at.plusSeconds(30) : null)
         .setDetectedAt(at.plusMillis(120))
+        .setOpenedReceivedAt(at.plusMillis(40))
         .setActiveChecks(status == IncidentStatus.RESOLVED ? List.of() : List.of("chiller-supply-temp"))
         .setSummary("supply_temp_c 15.0 outside [4.0, 12.0] for 3 consecutive readings")
         .setReferences(List.of(new FrameworkRef("iso-27400", "safety")))

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetwatch.avro.CheckState;
 import io.fleetwatch.avro.DeviceTwin;
-import io.fleetwatch.avro.Incident;
 import io.fleetwatch.avro.ReportedState;
 import io.fleetwatch.streams.policy.PolicyLoader;
 import io.fleetwatch.streams.policy.RuntimeCatalogue;
@@ -38,17 +37,7 @@ class DeviceAndPolicyApiTest {
 
   @BeforeEach
   void start() throws Exception {
-    IncidentQueries incidents = new IncidentQueries() {
-      @Override
-      public List<Incident> all() {
-        return List.of();
-      }
-
-      @Override
-      public Optional<Incident> byId(String id) {
-        return Optional.empty();
-      }
-    };
+    IncidentQueries incidents = new NoIncidents() {};
     DeviceQueries devices = new DeviceQueries() {
       @Override
       public Optional<DeviceTwin> twin(String deviceId) {
@@ -101,7 +90,7 @@ class DeviceAndPolicyApiTest {
   void servesTheCatalogueInForceWithVersionsAndRejections() throws Exception {
     catalogue.publish("SEC-03", "test", "not: [a policy");
     JsonNode body = get("/api/policies", 200);
-    assertEquals(25, body.path("policies").size());
+    assertEquals(26, body.path("policies").size());
     JsonNode saf01 = body.path("policies").get(1);
     assertEquals("SAF-01", saf01.path("id").asText());
     assertEquals(1, saf01.path("version").asInt());

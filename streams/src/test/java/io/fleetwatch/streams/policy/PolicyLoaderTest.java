@@ -101,8 +101,10 @@ class PolicyLoaderTest {
     String text = VALID.replace("type: envelope", "type: fourier");
     PolicyFormatException e = assertThrows(PolicyFormatException.class, () -> loader.parse("f.yaml", text));
     assertEquals("f.yaml:18: checks[0].rule.type: unknown rule type 'fourier', expected one of [absence, change, "
-        + "clock-skew, command-response, count, envelope, predicate, rate-of-change, redundant-disagree, sequence, "
-        + "stuck, support-ended, version-below]", e.getMessage());
+        + "clock-skew, command-response, count, envelope, predicate, rate-baseline, rate-of-change, "
+        + "redundant-disagree, sequence, shared-value, site-count, stuck, support-ended, version-below, "
+        + "vulnerable-component]",
+        e.getMessage());
   }
 
   @Test
@@ -218,6 +220,23 @@ class PolicyLoaderTest {
   }
 
   @Test
+  void versionBelowWithoutATableTakesEveryMinimumFromTheRegistry() {
+    Policy p = loader.parse("r.yaml", HEAD + "      type: version-below\n").get(0);
+    assertEquals(VersionBelow.fromRegistry(), p.checks().get(0).rule());
+  }
+
+  @Test
+  void reportsAVulnerableComponentRuleWithParametersAndABadMaintenanceWindowFlag() {
+    PolicyFormatException extra = ruleError("      type: vulnerable-component\n      minimums: {CH-200: 1.0}\n");
+    assertTrue(extra.getMessage().startsWith("r.yaml:14: checks[0].rule.minimums: unknown field"), extra.getMessage());
+    PolicyFormatException flag = ruleError("      type: sequence\n      first: {state: mode, notIn: [maintenance]}\n"
+        + "      then: {event: tamper}\n      clear: {event: tamper, attribute: state, in: [closed]}\n"
+        + "      exceptMaintenanceWindows: sometimes\n");
+    assertEquals("r.yaml:17: checks[0].rule.exceptMaintenanceWindows: expected true or false, got 'sometimes'",
+        flag.getMessage());
+  }
+
+  @Test
   void reportsASignalWithTwoKindsAndASequenceThatCouldNeverClear() {
     PolicyFormatException signal = ruleError("      type: count\n      signal: {event: boot, state: mode}\n"
         + "      window: PT1M\n      threshold: 3\n");
@@ -235,5 +254,52 @@ class PolicyLoaderTest {
     List<PolicyDocument> documents = loader.documents("two.yaml", two);
     assertEquals(List.of("SAF-99", "SAF-98"), documents.stream().map(d -> d.policy().id()).toList());
     assertEquals("SAF-98", loader.parse("doc", documents.get(1).yaml()).get(0).id());
+  }
+
+  /** {@link #VALID} with its rule replaced by {@code lines} (the rule's fields start on line 18). */
+  private static String withRule(String... lines) {
+    StringBuilder text = new StringBuilder(VALID.substring(0, VALID.indexOf("    rule:"))).append("    rule:\n");
+    for (String line : lines) {
+      text.append("      ").append(line).append('\n');
+    }
+    return text.toString();
+  }
+
+  @Test
+  void parsesTheGroupAndLearnedRuleKinds() {
+    assertEquals(new SiteCount(SignalMatch.Event.ofType("auth_failure"), Duration.ofMinutes(10), 10, "source"),
+        loader.parse("p.yaml", withRule("type: site-count", "signal: {event: auth_failure}", "distinct: source",
+            "window: PT10M", "threshold: 10")).get(0).checks().get(0).rule());
+    assertEquals(new SharedValue(new Selector.OfEvent("auth_success", "credential"), 2),
+        loader.parse("p.yaml", withRule("type: shared-value", "event: auth_success", "attribute: credential"))
+            .get(0).checks().get(0).rule());
+    assertEquals(new SharedValue(new Selector.OfState(StateField.CONFIG_HASH), 3),
+        loader.parse("p.yaml", withRule("type: shared-value", "field: configHash", "minDevices: 3"))
+            .get(0).checks().get(0).rule());
+    assertEquals(new RateBaseline(Duration.ofMinutes(1), 10, 0.2, 4.0, 30),
+        loader.parse("p.yaml", withRule("type: rate-baseline", "bucket: PT1M", "warmup: 10", "smoothing: 0.2",
+            "factor: 4", "floor: 30")).get(0).checks().get(0).rule());
+  }
+
+  @Test
+  void reportsBadGroupAndLearnedRulesWithFileLineAndField() {
+    assertEquals("s.yaml:19: checks[0].rule.signal: a site count counts events: give {event: TYPE}",
+        assertThrows(PolicyFormatException.class, () -> loader.parse("s.yaml", withRule("type: site-count",
+            "signal: {message: any}", "window: PT10M", "threshold: 10"))).getMessage());
+    assertEquals("s.yaml:19: checks[0].rule.minDevices: must be >= 2 (a value is shared by at least two devices), "
+        + "got 1", assertThrows(PolicyFormatException.class, () -> loader.parse("s.yaml", withRule(
+            "type: shared-value", "minDevices: 1", "event: auth_success", "attribute: credential"))).getMessage());
+    assertEquals("s.yaml:18: checks[0].rule.field: give either field (a reported-state field) or event + attribute",
+        assertThrows(PolicyFormatException.class, () -> loader.parse("s.yaml", withRule("type: shared-value",
+            "minDevices: 2"))).getMessage());
+    assertEquals("r.yaml:21: checks[0].rule.smoothing: must be in (0, 1] (weight of the newest bucket), got 1.5",
+        assertThrows(PolicyFormatException.class, () -> loader.parse("r.yaml", withRule("type: rate-baseline",
+            "bucket: PT1M", "warmup: 10", "smoothing: 1.5", "factor: 4", "floor: 30"))).getMessage());
+    assertEquals("r.yaml:22: checks[0].rule.factor: must be > 1 (times the learned baseline), got 1.0",
+        assertThrows(PolicyFormatException.class, () -> loader.parse("r.yaml", withRule("type: rate-baseline",
+            "bucket: PT1M", "warmup: 10", "smoothing: 0.2", "factor: 1", "floor: 30"))).getMessage());
+    assertEquals("r.yaml:18: checks[0].rule.floor: missing required field",
+        assertThrows(PolicyFormatException.class, () -> loader.parse("r.yaml", withRule("type: rate-baseline",
+            "bucket: PT1M", "warmup: 10", "smoothing: 0.2", "factor: 4"))).getMessage());
   }
 }

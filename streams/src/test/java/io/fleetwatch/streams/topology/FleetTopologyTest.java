@@ -20,15 +20,18 @@ import io.fleetwatch.streams.StreamsAppConfig;
 import io.fleetwatch.streams.StreamsConfigFactory;
 import io.fleetwatch.streams.policy.PolicyCatalogue;
 import io.fleetwatch.streams.policy.PolicyLoader;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -124,6 +127,34 @@ class FleetTopologyTest {
     assertEquals(1, opened.getHistory().size());
     assertEquals(1.0, registry.get(PipelineMetrics.INCIDENTS_OPENED)
         .tags("policy", "SAF-01", "severity", "high").counter().count());
+  }
+
+  @Test
+  void carriesTheGatewayReceiveTimeIntoViolationIncidentAndDetectionLatencyFromGateway() {
+    // Given chiller-01 whose clock runs 4 s behind: each reading reaches the gateway 4 s after its device time
+    registerChiller("chiller-01");
+    Duration skew = Duration.ofSeconds(4);
+
+    // When three readings above the envelope arrive (the incident opens at DETECTED, 10 s after the third's ts)
+    for (int second : new int[] {0, 10, 20}) {
+      Instant ts = T0.plusSeconds(second);
+      telemetry.pipeInput("chiller-01", Telemetry.newBuilder().setDeviceId("chiller-01").setSite("hq").setTs(ts)
+          .setReceivedAt(ts.plus(skew)).setSeq(null).setMetrics(Map.of("supply_temp_c", 15.0)).build(), ts);
+    }
+
+    // Then the violation and the incident carry the third reading's receive time
+    Instant received = T0.plusSeconds(20).plus(skew);
+    assertEquals(received, violations.readValue().getReceivedAt());
+    Incident opened = incidents.readValue();
+    assertEquals(received, opened.getOpenedReceivedAt());
+    assertEquals(T0.plusSeconds(20), opened.getOpenedAt());
+    // And the two detection latencies differ by the device's clock offset
+    Timer fromDevice = registry.get(PipelineMetrics.DETECTION_LATENCY).tags("policy", "SAF-01").timer();
+    Timer fromGateway = registry.get(PipelineMetrics.DETECTION_LATENCY_FROM_GATEWAY).tags("policy", "SAF-01").timer();
+    assertEquals(1, fromDevice.count());
+    assertEquals(1, fromGateway.count());
+    assertEquals(10_000.0, fromDevice.totalTime(TimeUnit.MILLISECONDS));
+    assertEquals(6_000.0, fromGateway.totalTime(TimeUnit.MILLISECONDS));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.fleetwatch.streams.topology;
 
 import io.fleetwatch.avro.Asset;
 import io.fleetwatch.avro.BusinessService;
+import io.fleetwatch.avro.DeviceEvent;
 import io.fleetwatch.avro.DeviceState;
 import io.fleetwatch.avro.Incident;
 import io.fleetwatch.avro.IncidentCommand;
@@ -52,6 +53,7 @@ final class IncidentDriver implements AutoCloseable {
   private final MovingClock clock = new MovingClock(T0);
   private final TestInputTopic<String, Telemetry> telemetry;
   private final TestInputTopic<String, DeviceState> states;
+  private final TestInputTopic<String, DeviceEvent> events;
   private final TestInputTopic<String, IncidentCommand> commands;
   private final TestOutputTopic<String, Incident> incidentsOut;
   private final TestOutputTopic<String, IncidentCommandRejection> rejectionsOut;
@@ -72,6 +74,8 @@ final class IncidentDriver implements AutoCloseable {
         topics.telemetry().valueSerde().serializer());
     states = driver.createInputTopic(topics.state().name(), topics.state().keySerde().serializer(),
         topics.state().valueSerde().serializer());
+    events = driver.createInputTopic(topics.events().name(), topics.events().keySerde().serializer(),
+        topics.events().valueSerde().serializer());
     commands = driver.createInputTopic(topics.incidentCommands().name(),
         topics.incidentCommands().keySerde().serializer(), topics.incidentCommands().valueSerde().serializer());
     incidentsOut = driver.createOutputTopic(topics.incidents().name(), topics.incidents().keySerde().deserializer(),
@@ -114,6 +118,15 @@ final class IncidentDriver implements AutoCloseable {
         .setReceivedAt(ts.plusMillis(50)).setComponents(List.of());
     fields.accept(b);
     states.pipeInput(deviceId, b.build(), ts);
+    collect();
+  }
+
+  /** An event at {@code T0 + second} with one attribute. */
+  void event(String deviceId, long second, String type, String attribute, String value) {
+    Instant ts = T0.plusSeconds(second);
+    events.pipeInput(deviceId, DeviceEvent.newBuilder().setDeviceId(deviceId).setSite("hq").setTs(ts)
+        .setReceivedAt(ts.plusMillis(50)).setSeq(null).setType(type).setAttributes(Map.of(attribute, value))
+        .build(), ts);
     collect();
   }
 

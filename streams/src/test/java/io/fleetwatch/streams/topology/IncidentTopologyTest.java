@@ -176,6 +176,10 @@ class IncidentTopologyTest {
       assertTrue(device.getLinks().contains(new IncidentLink(site.getId(), "grouped-in")));
       assertTrue(device.getSeverityFactors().stream().anyMatch(f -> f.getFactor().equals("correlated-site")));
     }
+    // and the site incident carries the event and receive times of the device incident that opened it
+    Incident first = devices.stream().filter(d -> d.getOpenedAt().equals(site.getOpenedAt())).findFirst().orElseThrow();
+    assertNotNull(first.getOpenedReceivedAt());
+    assertEquals(first.getOpenedReceivedAt(), site.getOpenedReceivedAt());
 
     // When all three recover, the site incident resolves after the quiet period
     fleet.state("chiller-01", 30, s -> s.setSecurityState("normal"));
@@ -184,6 +188,32 @@ class IncidentTopologyTest {
     fleet.advanceWallClock(Duration.ofMinutes(5));
     fleet.advanceWallClock(Duration.ofMinutes(5));
     assertEquals(IncidentStatus.RESOLVED, fleet.only("FLT-01").getStatus());
+  }
+
+  @Test
+  void filesASiteLevelFindingAsOneSiteIncidentWithoutADeviceThatNoDeviceCountsFor() throws Exception {
+    fleet = new IncidentDriver(stateDir, TIMING);
+    // When password spraying hits the five hq devices from ten sources, two per device (no device threshold)
+    String[] hq = {"chiller-01", "chiller-02", "boiler-01", "elevator-01", "meter-01"};
+    for (int i = 0; i < 10; i++) {
+      fleet.event(hq[i % 5], i * 5L, "auth_failure", "source", "203.0.113." + i);
+    }
+
+    // Then SEC-01's site-level check opens one site incident for hq, like FLT-01's: no device, keyed by the site
+    Incident site = fleet.only("SEC-01");
+    assertNull(site.getDeviceId());
+    assertEquals("hq", site.getSite());
+    assertEquals("SEC-01|hq", site.getDedupKey());
+    assertEquals(List.of("distinct-sources-per-site"), site.getActiveChecks());
+    // and, not being a device, it does not make a site correlation of its own
+    assertTrue(fleet.incidents().values().stream().noneMatch(i -> i.getPolicyId().equals("FLT-01")));
+
+    // When chiller-01 reports 11 minutes later, the spray has left the window: the check clears
+    fleet.reading("chiller-01", 700, "supply_temp_c", 8.0);
+    assertEquals(List.of(), fleet.only("SEC-01").getActiveChecks());
+    // Then the incident resolves once the quiet period has passed after the clearing (T0 + 700 s + 2 min)
+    fleet.advanceWallClock(Duration.ofMinutes(15));
+    assertEquals(IncidentStatus.RESOLVED, fleet.only("SEC-01").getStatus());
   }
 
   @Test

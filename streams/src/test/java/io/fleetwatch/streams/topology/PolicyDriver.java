@@ -2,6 +2,7 @@ package io.fleetwatch.streams.topology;
 
 import io.fleetwatch.avro.Asset;
 import io.fleetwatch.avro.DeviceEvent;
+import io.fleetwatch.avro.DeviceModel;
 import io.fleetwatch.avro.DeviceState;
 import io.fleetwatch.avro.Policy;
 import io.fleetwatch.avro.Telemetry;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,6 +46,7 @@ final class PolicyDriver implements AutoCloseable {
   private final TestInputTopic<String, DeviceState> states;
   private final TestInputTopic<String, Asset> assets;
   private final TestInputTopic<String, Policy> policies;
+  private final TestInputTopic<String, DeviceModel> models;
   private final TestOutputTopic<String, Violation> violations;
   private final List<Violation> seen = new ArrayList<>();
 
@@ -64,6 +67,8 @@ final class PolicyDriver implements AutoCloseable {
         topics.assets().valueSerde().serializer());
     policies = driver.createInputTopic(topics.policies().name(), topics.policies().keySerde().serializer(),
         topics.policies().valueSerde().serializer());
+    models = driver.createInputTopic(topics.models().name(), topics.models().keySerde().serializer(),
+        topics.models().valueSerde().serializer());
     violations = driver.createOutputTopic(topics.violations().name(),
         topics.violations().keySerde().deserializer(), topics.violations().valueSerde().deserializer());
   }
@@ -71,6 +76,17 @@ final class PolicyDriver implements AutoCloseable {
   void register(String deviceId, String site, String assetClass) {
     assets.pipeInput(deviceId, Asset.newBuilder().setDeviceId(deviceId).setSite(site).setAssetClass(assetClass)
         .setServices(List.of()).build(), T0.minusSeconds(3600));
+  }
+
+  /** Publishes a registered asset as is (registry fields such as approved changes or maintenance windows). */
+  void register(Asset asset) {
+    assets.pipeInput(asset.getDeviceId(), asset, T0.minusSeconds(3600));
+  }
+
+  /** Publishes (or replaces) a model of the registry's catalogue, as {@code fleetwatch registry apply} does. */
+  void model(String model, String minimumFirmware, LocalDate supportEndsOn) {
+    models.pipeInput(model, DeviceModel.newBuilder().setModel(model).setMinimumFirmware(minimumFirmware)
+        .setSupportEndsOn(supportEndsOn).build(), T0.minusSeconds(3600));
   }
 
   /** Telemetry at {@code T0 + second}, received 50 ms later. */

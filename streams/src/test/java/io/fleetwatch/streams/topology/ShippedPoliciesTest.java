@@ -6,13 +6,18 @@ import static io.fleetwatch.streams.topology.PolicyDriver.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetwatch.avro.ApprovedChange;
+import io.fleetwatch.avro.Asset;
 import io.fleetwatch.avro.DeviceTwin;
+import io.fleetwatch.avro.MaintenanceWindow;
 import io.fleetwatch.avro.Severity;
 import io.fleetwatch.avro.Violation;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -47,8 +52,8 @@ class ShippedPoliciesTest {
   @Test
   void everyPolicyOfTheBaselineCatalogueIsShipped() {
     assertEquals(List.of("FLT-04", "SAF-01", "SAF-02", "SAF-03", "SAF-04", "SAF-05", "SAF-06", "SEC-01", "SEC-02",
-        "SEC-03", "SEC-04", "SEC-05", "SEC-06", "SEC-07", "SEC-08", "SEC-09", "SEC-11", "SEC-12", "SEC-13", "SEC-14",
-        "SEC-15", "SEC-16", "SEC-17", "SEC-18", "SEC-20"),
+        "SEC-03", "SEC-04", "SEC-05", "SEC-06", "SEC-07", "SEC-08", "SEC-09", "SEC-10", "SEC-11", "SEC-12", "SEC-13",
+        "SEC-14", "SEC-15", "SEC-16", "SEC-17", "SEC-18", "SEC-20"),
         fleet.catalogue.current().policyIds().stream().sorted().toList());
   }
 
@@ -199,6 +204,72 @@ class ShippedPoliciesTest {
   }
 
   @Test
+  void sec01RaisesOneSiteFindingOnTenDistinctSourcesAcrossTheSiteCountingALateOneAndClearsWhenTheWindowMovesOn() {
+    // Given password spraying across hq: five devices (three registered, two not) see two sources each, nine sources
+    // in all so far, never enough on any one device; plc-01 at plant-a sees another source that hq must not count
+    String[] devices = {"chiller-01", "chiller-02", "boiler-01", "meter-a", "meter-b"};
+    for (int i = 0; i < 9; i++) {
+      fleet.event(devices[i % 5], 60 + i * 10L, "auth_failure", "source", "198.51.100." + i);
+    }
+    fleet.event("plc-01", 100, "auth_failure", "source", "198.51.100.77");
+    assertEquals(List.of(), fleet.statuses("SEC-01"), "no device and no site threshold yet");
+    // When the tenth source at hq arrives late (older than the others, still inside the 10 min window)
+    fleet.event("meter-b", 30, "auth_failure", "source", "198.51.100.9");
+    // Then one site-level finding is raised for hq: the violation is keyed and named by the site
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-01", "distinct-sources-per-site"));
+    Violation site = fleet.last("SEC-01");
+    assertEquals("hq", site.getDeviceId());
+    assertEquals("hq", site.getSite());
+    assertEquals(10.0, site.getObserved());
+    assertTrue(site.getDetail().startsWith("site hq: 10 distinct source"), site.getDetail());
+    assertEquals(List.of(), fleet.statuses("SEC-01", "distinct-sources"), "two sources per device stay below 3");
+    // When one more source arrives at another device of hq, it stays raised without a second transition
+    fleet.event("meter-c", 160, "auth_failure", "source", "198.51.100.10");
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-01", "distinct-sources-per-site"));
+    // When chiller-01 reports again more than 10 min after its last failure, the site window moves past the spray
+    fleet.telemetry("chiller-01", 900, Map.of("supply_temp_c", 7.0));
+    // Then the site-level finding clears
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-01", "distinct-sources-per-site"));
+    assertEquals("hq", fleet.last("SEC-01").getDeviceId());
+  }
+
+  @Test
+  void sec02RaisesOnEveryDeviceSharingACredentialIgnoresALateLoginAndClearsWhenItChanges() {
+    String shared = "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    String other = "sha256:60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752";
+    // Given chiller-01 logs in with a credential nobody else uses
+    fleet.event("chiller-01", 10, "auth_success", "credential", shared);
+    assertEquals(List.of(), fleet.statuses("SEC-02"));
+    // When an unregistered meter logs in with the same credential
+    fleet.event("meter-z", 20, "auth_success", "credential", shared);
+    // Then both devices are raised, on a check qualified by the shared fingerprint
+    assertEquals(List.of("chiller-01 RAISED", "meter-z RAISED"), sharedCredential(shared));
+    Violation meter = fleet.all().stream().filter(v -> v.getDeviceId().equals("meter-z")).findFirst().orElseThrow();
+    assertEquals("hq", meter.getSite());
+    assertFalse(meter.getRegistered());
+    assertEquals(2.0, meter.getObserved());
+    // When a late login of chiller-01 (older than its current credential) shows another credential, nothing changes
+    fleet.event("chiller-01", 5, "auth_success", "credential", other);
+    assertEquals(List.of("chiller-01 RAISED", "meter-z RAISED"), sharedCredential(shared));
+    assertEquals(List.of(), sharedCredential(other));
+    // When chiller-01's credential changes, the old one is no longer shared: both clear
+    fleet.event("chiller-01", 30, "auth_success", "credential", other);
+    assertEquals(List.of("chiller-01 RAISED", "meter-z RAISED", "chiller-01 CLEARED", "meter-z CLEARED"),
+        sharedCredential(shared));
+    // When boiler-01 then logs in with chiller-01's new credential, that one is shared
+    fleet.event("boiler-01", 40, "auth_success", "credential", other);
+    assertEquals(List.of("chiller-01 RAISED", "boiler-01 RAISED"), sharedCredential(other));
+    assertEquals(List.of(), fleet.statuses("SEC-02", "default-credential-login"), "neither is a default one");
+  }
+
+  /** {@code device STATUS} of SEC-02's shared-credential check on one fingerprint, in order. */
+  private List<String> sharedCredential(String fingerprint) {
+    return fleet.all().stream()
+        .filter(v -> v.getPolicyId().equals("SEC-02") && v.getCheckId().equals("shared-credential:" + fingerprint))
+        .map(v -> v.getDeviceId() + " " + v.getStatus()).toList();
+  }
+
+  @Test
   void sec02RaisesOnDefaultCredentialLoginAndClearsOnAUniqueOne() {
     fleet.event("meter-x", 0, "auth_success", "credential",
         "sha256:8c6976e5b5410415bde908bd4dee15dfb167a9c873fc4bb8a81f6f2ab448a918");
@@ -234,6 +305,7 @@ class ShippedPoliciesTest {
 
   @Test
   void sec05RaisesOnFirmwareBelowTheModelMinimumAndClearsAfterTheUpdate() {
+    fleet.model("CH-200", "2.4.0", null);
     fleet.state("chiller-01", 0, s -> s.setModel("CH-200").setFirmware("2.3.9"));
     assertEquals(List.of(RAISED), fleet.statuses("SEC-05"));
     assertEquals("2.3.9", fleet.last("SEC-05").getObservedText());
@@ -245,11 +317,60 @@ class ShippedPoliciesTest {
   }
 
   @Test
+  void sec05TakesTheMinimumOfTheRegistryModelAtTheNextReport() {
+    // Given a model whose registry entry has no minimum: SEC-05 is not applicable (no table in the policy)
+    fleet.model("PM-3", null, null);
+    fleet.state("meter-01", 0, s -> s.setModel("PM-3").setFirmware("1.2.0"));
+    assertEquals(List.of(), fleet.statuses("SEC-05"));
+    // When the registry raises the model's minimum, the next report is measured against it
+    fleet.model("PM-3", "1.3.0", null);
+    fleet.state("meter-01", 10, s -> s.setModel("PM-3").setFirmware("1.2.0"));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-05"));
+    assertTrue(fleet.last("SEC-05").getDetail().contains("below the minimum 1.3.0"), fleet.last("SEC-05").getDetail());
+    // and when it lowers it again, the next report clears
+    fleet.model("PM-3", "1.1.0", null);
+    fleet.state("meter-01", 20, s -> s.setModel("PM-3").setFirmware("1.2.0"));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-05"));
+  }
+
+  @Test
+  void sec05RegistryMinimumWinsOverThePolicyFallback() {
+    // Given a run-time SEC-05 with a fallback table that says 9.0.0 for CH-200, and the registry that says 2.4.0
+    fleet.publish("SEC-05", """
+        apiVersion: fleetwatch.io/v1
+        kind: Policy
+        id: SEC-05
+        version: 2
+        title: Firmware below minimum
+        policyKind: security
+        severity: medium
+        references: [{framework: etsi-en-303-645, provision: "5.3-2"}]
+        remediation: Update the firmware.
+        checks:
+          - id: firmware-minimum
+            rule: {type: version-below, minimums: {CH-200: 9.0.0}, otherwise: 5.0.0}
+        """);
+    fleet.model("CH-200", "2.4.0", null);
+    fleet.state("chiller-01", 0, s -> s.setModel("CH-200").setFirmware("2.4.1"));
+    assertEquals(List.of(), fleet.statuses("SEC-05"), "the registry's 2.4.0 wins over the fallback 9.0.0");
+    // A model the registry does not know falls back to the policy (otherwise)
+    fleet.state("chiller-02", 0, s -> s.setModel("CH-900").setFirmware("4.0.0"));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-05"));
+    assertTrue(fleet.last("SEC-05").getDetail().contains("below the minimum 5.0.0"), fleet.last("SEC-05").getDetail());
+  }
+
+  @Test
   void sec06RaisesForAModelOutOfSupportAndClearsWhenReplaced() {
+    fleet.model("CH-100", null, LocalDate.parse("2025-03-31"));
+    fleet.model("CH-200", "2.4.0", LocalDate.parse("2029-12-31"));
     fleet.state("meter-9", 0, s -> s.setModel("CH-100"));
     assertEquals(List.of(RAISED), fleet.statuses("SEC-06"));
     fleet.state("meter-9", 10, s -> s.setModel("CH-200"));
     assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-06"));
+    // A registry change of the end of support applies at the next report
+    fleet.model("CH-200", "2.4.0", LocalDate.parse("2025-01-01"));
+    fleet.state("meter-9", 20, s -> s.setModel("CH-200"));
+    assertEquals(List.of(RAISED, CLEARED, RAISED), fleet.statuses("SEC-06"));
   }
 
   @Test
@@ -276,6 +397,47 @@ class ShippedPoliciesTest {
     assertEquals("2.3.0", fleet.last("SEC-08").getObservedText());
     fleet.state("boiler-01", 30, s -> s.setFirmware("2.10.0"));
     assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-08"));
+  }
+
+  @Test
+  void sec08AnApprovedDowngradeDoesNotRaiseAndBecomesTheNewReference() {
+    // Given plc-02 with an approval from 4.6.0 to 4.5.2 valid for the first minute only
+    fleet.register(Asset.newBuilder().setDeviceId("plc-02").setSite("plant-a").setAssetClass("plc")
+        .setServices(List.of()).setApprovedChanges(List.of(ApprovedChange.newBuilder().setFromFirmware("4.6.0")
+            .setToFirmware("4.5.2").setValidFrom(T0).setValidUntil(T0.plusSeconds(60)).setReference("CHG-1042")
+            .build())).build());
+    fleet.state("plc-02", 0, s -> s.setFirmware("4.6.0"));
+    // When it goes down to 4.5.2 within the validity: no violation
+    fleet.state("plc-02", 10, s -> s.setFirmware("4.5.2"));
+    assertEquals(List.of(), fleet.statuses("SEC-08"));
+    // and 4.5.2 stays the reference after the approval expired
+    fleet.state("plc-02", 120, s -> s.setFirmware("4.5.2"));
+    assertEquals(List.of(), fleet.statuses("SEC-08"));
+    // But a further downgrade, not approved, raises
+    fleet.state("plc-02", 130, s -> s.setFirmware("2.8.0"));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-08"));
+    assertTrue(fleet.last("SEC-08").getDetail().contains("from 4.5.2 to 2.8.0"), fleet.last("SEC-08").getDetail());
+  }
+
+  @Test
+  void sec08AnApprovalPublishedLaterClearsTheOpenDowngradeAtTheNextReport() {
+    Asset.Builder plc = Asset.newBuilder().setDeviceId("plc-02").setSite("plant-a").setAssetClass("plc")
+        .setServices(List.of());
+    fleet.register(plc.build());
+    fleet.state("plc-02", 0, s -> s.setFirmware("4.6.0"));
+    fleet.state("plc-02", 10, s -> s.setFirmware("2.8.0"));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-08"));
+    // An approval for another target version changes nothing
+    fleet.register(plc.setApprovedChanges(List.of(ApprovedChange.newBuilder().setToFirmware("3.0.0").build()))
+        .build());
+    fleet.state("plc-02", 20, s -> s.setFirmware("2.8.0"));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-08"));
+    // The registry approves the change from 4.6.0 (any target): the next report clears
+    fleet.register(plc.setApprovedChanges(List.of(ApprovedChange.newBuilder().setFromFirmware("4.6.0")
+        .setReference("CHG-7").build())).build());
+    fleet.state("plc-02", 30, s -> s.setFirmware("2.8.0"));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-08"));
+    assertTrue(fleet.last("SEC-08").getDetail().contains("approved (CHG-7)"), fleet.last("SEC-08").getDetail());
   }
 
   @Test
@@ -342,6 +504,7 @@ class ShippedPoliciesTest {
     Violation lost = fleet.last("SEC-14");
     assertTrue(lost.getEventTime().isAfter(T0.plusSeconds(180)), lost.toString());
     assertTrue(lost.getObserved() > 180, lost.toString());
+    assertNull(lost.getReceivedAt(), "raised by the wall clock, not by a received record");
     // and it does not raise again while still silent
     fleet.advanceWallClock(Duration.ofMinutes(1));
     assertEquals(List.of(RAISED), fleet.statuses("SEC-14"));
@@ -361,6 +524,39 @@ class ShippedPoliciesTest {
   }
 
   @Test
+  void sec15RaisesAboveTheLearnedBaselineIgnoresLateMessagesOfCompletedMinutesAndClearsWhenTheRateIsBack() {
+    // Given meter-01 sends two messages a minute for ten minutes: the warm-up learns a baseline of 2 per minute
+    for (int minute = 0; minute < 10; minute++) {
+      fleet.telemetry("meter-01", minute * 60L + 5, Map.of("kw", 1.0));
+      fleet.telemetry("meter-01", minute * 60L + 35, Map.of("kw", 1.0));
+    }
+    assertEquals(List.of(), fleet.statuses("SEC-15"));
+    // When in minute 10 it sends 30 messages (the limit is max(4 x 2, 30) = 30: not above it yet)
+    for (int i = 0; i < 30; i++) {
+      fleet.telemetry("meter-01", 600L + i, Map.of("kw", 1.0));
+    }
+    assertEquals(List.of(), fleet.statuses("SEC-15"));
+    // and five late messages of minute 5 arrive (their minute is complete and learned: not counted again)
+    for (int i = 0; i < 5; i++) {
+      fleet.telemetry("meter-01", 300L + 50 + i, Map.of("kw", 1.0));
+    }
+    assertEquals(List.of(), fleet.statuses("SEC-15"));
+    // When the 31st message of minute 10 comes
+    fleet.telemetry("meter-01", 640, Map.of("kw", 1.0));
+    // Then the learned-baseline check raises (the hard cap of 100 per 10 s is far away)
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-15", "learned-baseline"));
+    assertEquals(31.0, fleet.last("SEC-15").getObserved());
+    assertEquals(List.of(), fleet.statuses("SEC-15", "hard-cap"));
+    // When minute 11 is back at two messages, it holds until minute 11 is complete
+    fleet.telemetry("meter-01", 665, Map.of("kw", 1.0));
+    fleet.telemetry("meter-01", 695, Map.of("kw", 1.0));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-15", "learned-baseline"));
+    // Then the first message of minute 12 completes it within the limit: cleared
+    fleet.telemetry("meter-01", 725, Map.of("kw", 1.0));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-15", "learned-baseline"));
+  }
+
+  @Test
   void sec16RaisesOnTamperOutsideMaintenanceOnly() {
     // Maintenance mode: tamper is expected
     fleet.state("elevator-01", 0, s -> s.setMode("maintenance"));
@@ -375,6 +571,32 @@ class ShippedPoliciesTest {
     // A device that never reported a mode is armed from the start
     fleet.event("meter-01", 0, "tamper", "state", "open");
     assertEquals(List.of(RAISED, CLEARED, RAISED), fleet.statuses("SEC-16"));
+  }
+
+  @Test
+  void sec16DoesNotRaiseOnTamperInAScheduledMaintenanceWindowOfTheRegistry() {
+    // Given elevator-01 (reporting mode running) with an explicit window T0+1h..T0+2h and a weekly window on
+    // Tuesdays 19:00-20:00 Tokyo (T0 is Tuesday 2025-11-25 10:00Z = 19:00 Tokyo)
+    fleet.register(Asset.newBuilder().setDeviceId("elevator-01").setSite("hq").setAssetClass("elevator-controller")
+        .setServices(List.of()).setMaintenanceWindows(List.of(
+            MaintenanceWindow.newBuilder().setFrom(T0.plusSeconds(3600)).setUntil(T0.plusSeconds(7200)).build(),
+            MaintenanceWindow.newBuilder().setDays(List.of("TUESDAY")).setStartTime("19:00")
+                .setDurationSeconds(1800).setTimeZone("Asia/Tokyo").build())).build());
+    fleet.state("elevator-01", 0, s -> s.setMode("running"));
+    // When the enclosure opens within the weekly window (device time 19:10 Tokyo): no violation
+    fleet.event("elevator-01", 600, "tamper", "state", "open");
+    fleet.event("elevator-01", 900, "tamper", "state", "closed");
+    assertEquals(List.of(), fleet.statuses("SEC-16"));
+    // and within the explicit window
+    fleet.event("elevator-01", 3700, "tamper", "state", "open");
+    fleet.event("elevator-01", 3800, "tamper", "state", "closed");
+    assertEquals(List.of(), fleet.statuses("SEC-16"));
+    // Then outside both windows the same event raises
+    fleet.event("elevator-01", 7200, "tamper", "state", "open");
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-16"));
+    // A device without windows raises inside those times
+    fleet.event("meter-01", 600, "tamper", "state", "open");
+    assertEquals(List.of(RAISED, RAISED), fleet.statuses("SEC-16"));
   }
 
   @Test
@@ -431,6 +653,9 @@ class ShippedPoliciesTest {
     assertEquals(Severity.CRITICAL, correlated.getSeverity());
     assertEquals("chiller-01", correlated.getDeviceId());
     assertTrue(correlated.getDetail().contains("SAF-01"), correlated.getDetail());
+    // and carries the receive time of the reading that raised SAF-01 (received 50 ms after its device time)
+    assertEquals(T0.plusSeconds(602).plusMillis(50), correlated.getReceivedAt());
+    assertEquals(correlated.getReceivedAt(), fleet.last("SAF-01").getReceivedAt());
     // When the safety violation clears, so does FLT-04
     for (int s = 603; s < 606; s++) {
       fleet.telemetry("chiller-01", s, Map.of("supply_temp_c", 8.0));

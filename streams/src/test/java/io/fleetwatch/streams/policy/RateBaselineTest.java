@@ -1,0 +1,68 @@
+package io.fleetwatch.streams.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.fleetwatch.avro.CheckState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RateBaselineTest {
+  private static final Instant T0 = Instant.parse("2025-11-25T10:00:00Z");
+  private final RateBaseline rule = new RateBaseline(Duration.ofMinutes(1), 3, 0.5, 2.0, 5);
+
+  private Evaluation message(CheckState state, long second) {
+    return rule.evaluate(state, Observation.telemetry(T0.plusSeconds(second), null, null, Map.of("x", 1.0)));
+  }
+
+  /** {@code perMinute} messages in each of the minutes {@code [from, to)}. */
+  private CheckState minutes(CheckState state, int from, int to, int perMinute) {
+    for (int m = from; m < to; m++) {
+      for (int i = 0; i < perMinute; i++) {
+        Evaluation e = message(state, m * 60L + i);
+        assertEquals(Outcome.NONE, e.outcome(), "minute " + m + " message " + i);
+        state = e.state();
+      }
+    }
+    return state;
+  }
+
+  @Test
+  void doesNotRaiseDuringWarmUpWhateverTheRate() {
+    CheckState state = minutes(null, 0, 3, 50);
+    assertEquals(50.0, state.getLow());
+  }
+
+  @Test
+  void raisesAboveFactorTimesTheBaselineAndNotBelowTheFloor() {
+    // Given a learned baseline of 4 per minute: the limit is max(2 x 4, 5) = 8
+    CheckState state = minutes(null, 0, 4, 4);
+    state = minutes(state, 4, 5, 8);
+    // When minute 5 exceeds 8... but minute 4 (8 messages) was within the limit and is learned: 0.5*8 + 0.5*4 = 6
+    Evaluation e = null;
+    for (int i = 0; i < 13; i++) {
+      e = message(state, 300 + i);
+      state = e.state();
+    }
+    // Then the 13th message of minute 5 (limit max(2 x 6, 5) = 12) raises
+    assertEquals(Outcome.RAISED, e.outcome());
+    assertEquals(13.0, e.observed());
+  }
+
+  @Test
+  void aSilentMinuteDecaysTheBaselineAndClearsARaisedCheck() {
+    CheckState state = minutes(null, 0, 3, 6); // baseline 6, limit 12
+    Evaluation e = null;
+    for (int i = 0; i < 13; i++) {
+      e = message(state, 180 + i);
+      state = e.state();
+    }
+    assertEquals(Outcome.RAISED, e.outcome());
+    // When minute 4 passes without a message and minute 5 starts
+    e = message(state, 300);
+    // Then the check clears; the flood of minute 3 was not learned, the empty minute 4 was: 6 x 0.5 = 3
+    assertEquals(Outcome.CLEARED, e.outcome());
+    assertEquals(3.0, e.state().getLow());
+  }
+}
