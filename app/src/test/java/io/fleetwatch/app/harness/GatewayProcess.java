@@ -1,34 +1,26 @@
 package io.fleetwatch.app.harness;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code fleetwatch gateway} ({@code io.fleetwatch.app.Main gateway}) in a child JVM on this test's classpath,
  * configured by {@code FLEETWATCH_*} environment variables, so a test can kill the process (SIGKILL, no shutdown
- * hook, no clean MQTT disconnect) like a crash. Readiness is its {@code /health} endpoint on a free port; its output
- * goes to a log file that failure messages can quote.
+ * hook, no clean MQTT disconnect) like a crash, or freeze it (SIGSTOP: still connected as far as the broker knows) and
+ * thaw it. Readiness is its {@code /health} endpoint on a free port, where {@code /metrics} serves its counters; its
+ * output goes to a log file that failure messages can quote.
  */
 public final class GatewayProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayProcess.class);
 
   private final FleetwatchChild child;
-  private final int httpPort;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-  private GatewayProcess(FleetwatchChild child, int httpPort) {
+  private GatewayProcess(FleetwatchChild child) {
     this.child = child;
-    this.httpPort = httpPort;
   }
 
   /**
@@ -42,9 +34,9 @@ public final class GatewayProcess implements AutoCloseable {
     Map<String, String> childEnv = new HashMap<>(env);
     childEnv.put("FLEETWATCH_GATEWAY_HTTP_HOST", Ports.LOOPBACK);
     childEnv.put("FLEETWATCH_GATEWAY_HTTP_PORT", Integer.toString(httpPort));
-    FleetwatchChild child = FleetwatchChild.start("gateway", "256m", childEnv, log);
+    FleetwatchChild child = FleetwatchChild.start("gateway", "256m", childEnv, log, httpPort);
     LOG.info("gateway process {} started (health on port {}, log {})", child.pid(), httpPort, log);
-    return new GatewayProcess(child, httpPort);
+    return new GatewayProcess(child);
   }
 
   /**
@@ -53,28 +45,28 @@ public final class GatewayProcess implements AutoCloseable {
    * @throws AssertionError with the process log if it does not within {@code timeout} or the process exits
    */
   public GatewayProcess awaitReady(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + Ports.LOOPBACK + ":" + httpPort + "/health"))
-        .timeout(Duration.ofSeconds(2)).build();
-    while (true) {
-      child.requireAlive();
-      try {
-        if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return this;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      if (System.nanoTime() - deadline >= 0) {
-        throw new AssertionError("gateway process not ready within " + timeout + "; log:\n" + readLog());
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
+    child.awaitOk("/health", timeout);
+    return this;
+  }
+
+  /** {@code GET path} ({@code /health}, {@code /metrics}), without throwing when the process is not listening. */
+  public HttpAnswer get(String path) throws InterruptedException {
+    return child.get(path);
   }
 
   /** Kills the process with SIGKILL, like a crash, and waits until it is gone; returns its exit code. */
   public int kill() throws InterruptedException {
     return child.kill();
+  }
+
+  /** SIGSTOP: the process stops reading and acknowledging, its connections stay open. */
+  public void freeze() throws InterruptedException {
+    child.signal("STOP");
+  }
+
+  /** SIGCONT after {@link #freeze()}. */
+  public void thaw() throws InterruptedException {
+    child.signal("CONT");
   }
 
   public boolean isAlive() {

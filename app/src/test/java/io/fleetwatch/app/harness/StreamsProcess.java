@@ -1,17 +1,9 @@
 package io.fleetwatch.app.harness;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +18,9 @@ public final class StreamsProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamsProcess.class);
 
   private final FleetwatchChild child;
-  private final int httpPort;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-  private StreamsProcess(FleetwatchChild child, int httpPort) {
+  private StreamsProcess(FleetwatchChild child) {
     this.child = child;
-    this.httpPort = httpPort;
   }
 
   /**
@@ -47,9 +36,9 @@ public final class StreamsProcess implements AutoCloseable {
     Map<String, String> childEnv = new HashMap<>(env);
     childEnv.put("FLEETWATCH_HTTP_HOST", Ports.LOOPBACK);
     childEnv.put("FLEETWATCH_HTTP_PORT", Integer.toString(httpPort));
-    FleetwatchChild child = FleetwatchChild.start("streams", "384m", childEnv, log);
+    FleetwatchChild child = FleetwatchChild.start("streams", "384m", childEnv, log, httpPort);
     LOG.info("streams process {} started (API on port {}, log {})", child.pid(), httpPort, log);
-    return new StreamsProcess(child, httpPort);
+    return new StreamsProcess(child);
   }
 
   /**
@@ -58,64 +47,27 @@ public final class StreamsProcess implements AutoCloseable {
    * @throws AssertionError with the process log if it does not within {@code timeout} or the process exits
    */
   public StreamsProcess awaitHealthy(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      child.requireAlive();
-      if (get("/health").status() == 200) {
-        return this;
-      }
-      if (System.nanoTime() - deadline >= 0) {
-        throw new AssertionError("streams process not healthy within " + timeout + "; log:\n" + readLog());
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
-  }
-
-  /**
-   * One HTTP answer; status -1 when nothing answered (not listening, timed out).
-   *
-   * @param headers the first value of each response header, names in lower case
-   */
-  public record Answer(int status, String body, Map<String, String> headers) {
-    /** A response header, or {@code null}. */
-    public String header(String name) {
-      return headers.get(name.toLowerCase(Locale.ROOT));
-    }
-
-    /**
-     * {@code X-Fleetwatch-Served-By}: the {@code host:port} of the instance whose stores answered (with several
-     * instances a request may be forwarded to the owner of the device), or {@code null}.
-     */
-    public String servedBy() {
-      return header("X-Fleetwatch-Served-By");
-    }
+    child.awaitOk("/health", timeout);
+    return this;
   }
 
   /** {@code GET path} on the API, without throwing when the process is not listening. */
-  public Answer get(String path) throws InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(baseUri() + path)).timeout(Duration.ofSeconds(5)).build();
-    try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      Map<String, String> headers = new HashMap<>();
-      response.headers().map().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
-      return new Answer(response.statusCode(), response.body(), headers);
-    } catch (IOException e) {
-      return new Answer(-1, e.toString(), Map.of());
-    }
+  public HttpAnswer get(String path) throws InterruptedException {
+    return child.get(path);
   }
 
   /** {@code 127.0.0.1:port}: the address it advertises to the other instances (its default). */
   public String address() {
-    return Ports.LOOPBACK + ":" + httpPort;
+    return Ports.LOOPBACK + ":" + child.httpPort();
   }
 
   /** {@code http://127.0.0.1:port}. */
   public String baseUri() {
-    return "http://" + Ports.LOOPBACK + ":" + httpPort;
+    return child.baseUri();
   }
 
   public int httpPort() {
-    return httpPort;
+    return child.httpPort();
   }
 
   /** Kills the process with SIGKILL, like a crash, and waits until it is gone; returns its exit code. */

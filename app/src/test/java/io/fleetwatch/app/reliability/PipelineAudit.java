@@ -181,6 +181,29 @@ final class PipelineAudit {
         .toList();
   }
 
+  /** Committed incident records of {@code site} in status OPEN (an incident opened, or reopened). */
+  static int opened(String bootstrapServers, String site) {
+    return (int) incidents(bootstrapServers, site).stream().filter(i -> i.getStatus() == IncidentStatus.OPEN).count();
+  }
+
+  /**
+   * Waits until {@link #opened(String, String)} reaches {@code count}: the streams app is committing incidents.
+   *
+   * @throws AssertionError if it does not within {@code timeout}
+   */
+  static void awaitOpened(String bootstrapServers, String site, int count, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int opened;
+    while ((opened = opened(bootstrapServers, site)) < count) {
+      if (System.nanoTime() - deadline >= 0) {
+        throw new AssertionError(opened + " OPEN incident records of site " + site + " committed, not " + count
+            + ", within " + timeout);
+      }
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+  }
+
   /** The latest record of every incident of {@code site}, by id. */
   static Map<String, Incident> latestIncidents(String bootstrapServers, String site) {
     Map<String, Incident> latest = new TreeMap<>();

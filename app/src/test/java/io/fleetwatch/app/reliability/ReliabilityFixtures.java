@@ -1,5 +1,9 @@
 package io.fleetwatch.app.reliability;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetwatch.app.harness.HttpAnswer;
+import io.fleetwatch.app.harness.StreamsProcess;
 import io.fleetwatch.app.topics.TopicProvisioner;
 import io.fleetwatch.schemas.Topics;
 import java.io.IOException;
@@ -10,6 +14,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,6 +40,7 @@ final class ReliabilityFixtures {
   static final String METRIC = "v";
   /** Soak length from {@code -Dfleetwatch.soak.minutes}, or zero for the default small scale. */
   static final Duration SOAK = Duration.ofMinutes(Long.getLong("fleetwatch.soak.minutes", 0));
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private ReliabilityFixtures() {}
 
@@ -166,5 +173,29 @@ final class ReliabilityFixtures {
       }
       return count;
     }
+  }
+
+  /**
+   * Polls {@code /api/incidents?status=open&site=..} until it lists exactly {@code expected}'s ids, or the deadline;
+   * returns the ids it listed last.
+   */
+  static Set<String> awaitOpenIncidentsListed(StreamsProcess streams, String site, Set<String> expected,
+      Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Set<String> seen = Set.of();
+    while (System.nanoTime() - deadline < 0) {
+      HttpAnswer answer = streams.get("/api/incidents?status=open&site=" + site);
+      if (answer.status() == 200) {
+        seen = new TreeSet<>();
+        for (JsonNode incident : JSON.readTree(answer.body())) {
+          seen.add(incident.path("id").asText());
+        }
+        if (seen.equals(expected)) {
+          return seen;
+        }
+      }
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+    return seen;
   }
 }

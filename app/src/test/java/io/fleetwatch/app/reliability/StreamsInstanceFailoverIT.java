@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetwatch.app.bench.SequenceLedger;
 import io.fleetwatch.app.embedded.EmbeddedKafka;
+import io.fleetwatch.app.harness.HttpAnswer;
 import io.fleetwatch.app.harness.KafkaProbe;
 import io.fleetwatch.app.harness.Ports;
 import io.fleetwatch.app.harness.StreamsProcess;
@@ -72,9 +73,7 @@ class StreamsInstanceFailoverIT {
                 SITE, SequenceLedger.TELEMETRY)) {
           // Given both instances process a share of the devices (each serves those of its partitions, forwards others)
           Map<String, String> owners = awaitOwners(feed, a, b, Duration.ofSeconds(60));
-          while (feed.sent() < messages / 3 && !feed.awaitDone(Duration.ofMillis(100))) {
-            assertNull(feed.failure(), "feed");
-          }
+          feed.awaitSent(messages / 3);
           owners = awaitOwners(feed, a, b, Duration.ofSeconds(60));
           Set<String> ofB = owners.entrySet().stream().filter(e -> e.getValue().equals("b")).map(Map.Entry::getKey)
               .collect(Collectors.toCollection(TreeSet::new));
@@ -98,7 +97,7 @@ class StreamsInstanceFailoverIT {
           Set<String> answered = awaitDevicesAnswered(a, all, Duration.ofSeconds(60));
           assertEquals(all, answered, "devices a answers for after the failover; log:\n" + a.readLog());
           // ... and lists incidents of every device (incidents are a global store)
-          StreamsProcess.Answer list = a.get("/api/incidents?site=" + SITE);
+          HttpAnswer list = a.get("/api/incidents?site=" + SITE);
           assertEquals(200, list.status(), list.body());
           Set<String> listed = new TreeSet<>();
           for (JsonNode incident : json.readTree(list.body())) {
@@ -154,7 +153,7 @@ class StreamsInstanceFailoverIT {
           Map<String, String> owners = awaitOwners(feed, a, b, Duration.ofSeconds(30));
           // ... and a list over a partitioned store (no findings in this fleet) is answered without a partial mark
           for (StreamsProcess instance : List.of(a, b)) {
-            StreamsProcess.Answer findings = instance.get("/api/vulnerabilities");
+            HttpAnswer findings = instance.get("/api/vulnerabilities");
             assertEquals(200, findings.status(), findings.body());
             assertNull(findings.header("X-Partial"), "partial: " + findings.header("X-Unanswered-Instances"));
           }
@@ -189,8 +188,8 @@ class StreamsInstanceFailoverIT {
     while (true) {
       owners.clear();
       for (String device : feed.deviceIds()) {
-        StreamsProcess.Answer viaA = a.get("/api/devices/" + device);
-        StreamsProcess.Answer viaB = b.get("/api/devices/" + device);
+        HttpAnswer viaA = a.get("/api/devices/" + device);
+        HttpAnswer viaB = b.get("/api/devices/" + device);
         if (viaA.status() == 200 && viaB.status() == 200 && viaA.servedBy() != null
             && viaA.servedBy().equals(viaB.servedBy())) {
           if (viaA.servedBy().equals(a.address())) {

@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetwatch.app.bench.SequenceLedger;
 import io.fleetwatch.app.embedded.EmbeddedKafka;
-import io.fleetwatch.app.harness.KafkaProbe;
+import io.fleetwatch.app.harness.HttpAnswer;
 import io.fleetwatch.app.harness.Ports;
 import io.fleetwatch.app.harness.StreamsProcess;
 import io.fleetwatch.avro.Incident;
 import io.fleetwatch.avro.IncidentStatus;
-import io.fleetwatch.schemas.AvroSerde;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -65,8 +63,6 @@ class StreamsProcessKillIT {
           ReliabilityFixtures.writePolicies(dir.resolve("policies")));
       int port = Ports.free();
       Path log = dir.resolve("streams.log");
-      KafkaProbe probe = new KafkaProbe(bootstrap);
-      AvroSerde<Incident> incidents = AvroSerde.of(Incident.class);
       StreamsProcess streams = StreamsProcess.start(env, port, log).awaitHealthy(START);
       try (TelemetryFeed feed = TelemetryFeed.start(bootstrap, SITE, DEVICES, RATE, messages);
           SequenceLedger ledger = SequenceLedger.start(bootstrap, ReliabilityFixtures.TOPICS.telemetry().name(), SITE,
@@ -76,12 +72,8 @@ class StreamsProcessKillIT {
         for (int kill = 1; kill <= KILLS; kill++) {
           // Given the process has committed incidents for a share of the stream
           long share = (long) messages * kill / (KILLS + 2);
-          while (feed.sent() < share && !feed.awaitDone(Duration.ofMillis(100))) {
-            assertNull(feed.failure(), "feed");
-          }
-          int openedSoFar = openedCount(PipelineAudit.incidents(bootstrap, SITE));
-          probe.waitFor(ReliabilityFixtures.TOPICS.incidents().name(), incidents,
-              records -> openedCount(records.stream().map(r -> r.value()).toList()) > openedSoFar, START);
+          feed.awaitSent(share);
+          PipelineAudit.awaitOpened(bootstrap, SITE, PipelineAudit.opened(bootstrap, SITE) + 1, START);
           Map<String, Long> open = PipelineAudit.latestIncidents(bootstrap, SITE).values().stream()
               .filter(i -> i.getStatus() == IncidentStatus.OPEN)
               .collect(Collectors.toMap(Incident::getId, i -> i.getLastSeenAt().toEpochMilli()));
@@ -133,40 +125,15 @@ class StreamsProcessKillIT {
             .map(Incident::getId).collect(Collectors.toCollection(TreeSet::new));
         assertEquals(counts.openAtEnd(), openInTopic.size());
         assertFalse(openInTopic.isEmpty(), "some incidents are open at the end of the feed");
-        assertEquals(openInTopic, awaitOpenIncidents(streams, openInTopic, Duration.ofSeconds(30)));
+        assertEquals(openInTopic, ReliabilityFixtures.awaitOpenIncidentsListed(streams, SITE, openInTopic,
+            Duration.ofSeconds(30)));
         String device = feed.deviceId(0);
-        StreamsProcess.Answer twin = streams.get("/api/devices/" + device);
+        HttpAnswer twin = streams.get("/api/devices/" + device);
         assertEquals(200, twin.status(), twin.body());
         assertEquals(device, json.readTree(twin.body()).path("deviceId").asText(), twin.body());
       } finally {
         streams.close();
       }
     }
-  }
-
-  private static int openedCount(java.util.List<Incident> records) {
-    return (int) records.stream()
-        .filter(i -> SITE.equals(i.getSite()) && i.getStatus() == IncidentStatus.OPEN).count();
-  }
-
-  /** Polls {@code /api/incidents?status=open} until it lists {@code expected}'s ids of the site, or the deadline. */
-  private Set<String> awaitOpenIncidents(StreamsProcess streams, Set<String> expected, Duration timeout)
-      throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Set<String> seen = Set.of();
-    while (System.nanoTime() - deadline < 0) {
-      StreamsProcess.Answer answer = streams.get("/api/incidents?status=open&site=" + SITE);
-      if (answer.status() == 200) {
-        seen = new TreeSet<>();
-        for (JsonNode incident : json.readTree(answer.body())) {
-          seen.add(incident.path("id").asText());
-        }
-        if (seen.equals(expected)) {
-          return seen;
-        }
-      }
-      TimeUnit.MILLISECONDS.sleep(200);
-    }
-    return seen;
   }
 }
