@@ -335,7 +335,25 @@ final class IncidentProcessor implements Processor<String, IncidentInput, String
         members.add(asset);
       }
     }
+    if (incident.getDevices().isEmpty()) {
+      // a site-level finding that names no device (e.g. many auth-failure sources across the site): it concerns the
+      // whole site, so its business context is that of every registered device there
+      members.addAll(siteAssets(incident.getSite()));
+    }
     return AssetContext.ofAll(members, this::service, this::stakeholder);
+  }
+
+  private List<Asset> siteAssets(String site) {
+    List<Asset> result = new ArrayList<>();
+    try (KeyValueIterator<String, Object> it = assets.all()) {
+      while (it.hasNext()) {
+        Asset asset = unwrap(it.next().value, Asset.class);
+        if (asset != null && site.equals(asset.getSite())) {
+          result.add(asset);
+        }
+      }
+    }
+    return result;
   }
 
   private BusinessService service(String id) {
@@ -360,16 +378,7 @@ final class IncidentProcessor implements Processor<String, IncidentInput, String
   }
 
   private int registeredDevices(String site) {
-    int count = 0;
-    try (KeyValueIterator<String, Object> it = assets.all()) {
-      while (it.hasNext()) {
-        Asset asset = unwrap(it.next().value, Asset.class);
-        if (asset != null && site.equals(asset.getSite())) {
-          count++;
-        }
-      }
-    }
-    return count;
+    return siteAssets(site).size();
   }
 
   private static List<Transition> append(Incident incident, Instant at, String reason) {

@@ -205,6 +205,10 @@ class IncidentTopologyTest {
     assertEquals("hq", site.getSite());
     assertEquals("SEC-01|hq", site.getDedupKey());
     assertEquals(List.of("distinct-sources-per-site"), site.getActiveChecks());
+    // with the business context of the whole site (chiller-01's services are among hq's: RTO 30 min)
+    assertNotNull(site.getImpact(), "a site finding carries the site's business impact");
+    assertEquals(1800L, site.getImpact().getRtoSeconds());
+    assertTrue(site.getStakeholders().stream().anyMatch(s -> s.getRole().equals("owner")));
     // and, not being a device, it does not make a site correlation of its own
     assertTrue(fleet.incidents().values().stream().noneMatch(i -> i.getPolicyId().equals("FLT-01")));
 
