@@ -33,6 +33,9 @@ import java.util.regex.Pattern;
  * <tr><td>{@value #POLICIES}</td><td>policy file or directory</td><td>policies</td></tr>
  * <tr><td>{@value #API_TOKEN}</td><td>bearer token the HTTP API's write endpoints (incident commands) require;
  * never logged</td><td>none (write endpoints open)</td></tr>
+ * <tr><td>{@value #API_READ_TOKEN}</td><td>bearer token every {@code GET /api/...} then requires (the write token is
+ * accepted too); {@code /health} and {@code /metrics} stay open; never logged</td><td>none (read endpoints
+ * open)</td></tr>
  * <tr><td>{@value #INCIDENT_QUIET_PERIOD}</td><td>ISO-8601 duration an incident stays open after its checks
  * cleared (flapping suppression); PT0S resolves at once</td><td>PT2M</td></tr>
  * <tr><td>{@value #INCIDENT_REOPEN_WINDOW}</td><td>a raise this soon after the resolution reopens the incident;
@@ -49,7 +52,7 @@ import java.util.regex.Pattern;
  */
 public record StreamsAppConfig(String applicationId, String bootstrapServers, String topicPrefix, Path stateDir,
     int replicationFactor, Duration commitInterval, int streamThreads, String httpHost, int httpPort,
-    String httpAdvertisedAddress, Path policies, Map<String, String> kafka, String apiToken, Duration incidentQuietPeriod,
+    String httpAdvertisedAddress, Path policies, Map<String, String> kafka, String apiToken, String apiReadToken, Duration incidentQuietPeriod,
     Duration incidentReopenWindow, Duration incidentScanInterval, Duration heartbeatScanInterval) {
 
   public static final String BOOTSTRAP = "FLEETWATCH_KAFKA_BOOTSTRAP";
@@ -64,6 +67,7 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
   public static final String HTTP_ADVERTISED_ADDRESS = "FLEETWATCH_HTTP_ADVERTISED_ADDRESS";
   public static final String POLICIES = "FLEETWATCH_POLICIES";
   public static final String API_TOKEN = "FLEETWATCH_API_TOKEN";
+  public static final String API_READ_TOKEN = "FLEETWATCH_API_READ_TOKEN";
   public static final String INCIDENT_QUIET_PERIOD = "FLEETWATCH_INCIDENT_QUIET_PERIOD";
   public static final String INCIDENT_REOPEN_WINDOW = "FLEETWATCH_INCIDENT_REOPEN_WINDOW";
   public static final String INCIDENT_SCAN_INTERVAL = "FLEETWATCH_INCIDENT_SCAN_INTERVAL";
@@ -116,6 +120,9 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     if (apiToken != null && (apiToken.isBlank() || apiToken.length() < 16)) {
       throw new StreamsConfigException(API_TOKEN, "expected at least 16 characters (value not shown)");
     }
+    if (apiReadToken != null && (apiReadToken.isBlank() || apiReadToken.length() < 16)) {
+      throw new StreamsConfigException(API_READ_TOKEN, "expected at least 16 characters (value not shown)");
+    }
     notNegative(INCIDENT_QUIET_PERIOD, incidentQuietPeriod);
     notNegative(INCIDENT_REOPEN_WINDOW, incidentReopenWindow);
     notNegative(INCIDENT_SCAN_INTERVAL, incidentScanInterval);
@@ -154,6 +161,7 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     value(settings, HTTP_ADVERTISED_ADDRESS).ifPresent(b::httpAdvertisedAddress);
     value(settings, POLICIES).ifPresent(v -> b.policies(Path.of(v)));
     value(settings, API_TOKEN).ifPresent(b::apiToken);
+    value(settings, API_READ_TOKEN).ifPresent(b::apiReadToken);
     value(settings, INCIDENT_QUIET_PERIOD).ifPresent(v -> b.incidentQuietPeriod(duration(INCIDENT_QUIET_PERIOD, v)));
     value(settings, INCIDENT_REOPEN_WINDOW).ifPresent(
         v -> b.incidentReopenWindow(duration(INCIDENT_REOPEN_WINDOW, v)));
@@ -253,6 +261,7 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     shown.put("httpAdvertised", httpAdvertisedAddress == null ? "default" : httpAdvertisedAddress);
     shown.put("policies", policies);
     shown.put("apiToken", apiToken == null ? "none" : "[redacted]");
+    shown.put("apiReadToken", apiReadToken == null ? "none" : "[redacted]");
     shown.put("incidentQuietPeriod", incidentQuietPeriod);
     shown.put("incidentReopenWindow", incidentReopenWindow);
     shown.put("incidentScanInterval", incidentScanInterval);
@@ -285,6 +294,7 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     private Path policies = Path.of("policies");
     private final Map<String, String> kafka = new LinkedHashMap<>();
     private String apiToken;
+    private String apiReadToken;
     private Duration incidentQuietPeriod = Duration.ofMinutes(2);
     private Duration incidentReopenWindow = Duration.ofMinutes(30);
     private Duration incidentScanInterval = Duration.ofSeconds(10);
@@ -295,6 +305,12 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     /** Bearer token of the API's write endpoints; null leaves them open. */
     public Builder apiToken(String value) {
       this.apiToken = value;
+      return this;
+    }
+
+    /** Bearer token of the API's read endpoints; null leaves them open. */
+    public Builder apiReadToken(String value) {
+      this.apiReadToken = value;
       return this;
     }
 
@@ -382,7 +398,7 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
 
     public StreamsAppConfig build() {
       return new StreamsAppConfig(applicationId, bootstrapServers, topicPrefix, stateDir, replicationFactor,
-          commitInterval, streamThreads, httpHost, httpPort, httpAdvertisedAddress, policies, kafka, apiToken,
+          commitInterval, streamThreads, httpHost, httpPort, httpAdvertisedAddress, policies, kafka, apiToken, apiReadToken,
           incidentQuietPeriod, incidentReopenWindow, incidentScanInterval, heartbeatScanInterval);
     }
   }

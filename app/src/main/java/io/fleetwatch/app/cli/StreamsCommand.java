@@ -54,6 +54,9 @@ public final class StreamsCommand implements Callable<Integer> {
     FleetStreamsApp app = new FleetStreamsApp(appConfig, catalogue, metrics, Clock.systemUTC());
     ApiServer api = new ApiServer(new InetSocketAddress(appConfig.httpHost(), appConfig.httpPort()),
         app.incidentQueries(), app::state, metrics);
+    if (appConfig.apiReadToken() != null) {
+      api.requireReadToken(appConfig.apiReadToken());
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       api.close();
       app.close(Duration.ofSeconds(20));

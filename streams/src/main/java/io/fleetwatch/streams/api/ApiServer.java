@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.fleetwatch.avro.DeviceTwin;
@@ -28,6 +30,7 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.UUID;
 import java.util.LinkedHashMap;
@@ -105,6 +108,7 @@ public final class ApiServer implements AutoCloseable {
       .thenComparing(Incident::getId);
 
   private final HttpServer server;
+  private final List<HttpContext> contexts = new ArrayList<>();
   private final ExecutorService executor;
   private final IncidentQueries incidents;
   private final DeviceQueries devices;
@@ -184,13 +188,47 @@ public final class ApiServer implements AutoCloseable {
       return t;
     });
     server.setExecutor(executor);
-    server.createContext("/", this::handle);
+    contexts.add(server.createContext("/", this::handle));
     if (incidents instanceof VulnerabilityQueries vulnerabilities) {
       this.vulnerabilities = vulnerabilities;
-      server.createContext(VulnerabilityApi.PATH, new VulnerabilityApi(vulnerabilities, mapper, routing, instances));
+      contexts.add(server.createContext(VulnerabilityApi.PATH,
+          new VulnerabilityApi(vulnerabilities, mapper, routing, instances)));
     } else {
       this.vulnerabilities = null;
     }
+  }
+
+  /**
+   * Protects the read endpoints too: every {@code GET /api/...} then needs {@code Authorization: Bearer <readToken>}
+   * (the write token, when one is set, is accepted as well) and gets 401 {@code {"error"}} otherwise;
+   * {@code /health} and {@code /metrics} stay open for probes and Prometheus. Call before {@link #start()}.
+   */
+  public ApiServer requireReadToken(String readToken) {
+    Objects.requireNonNull(readToken, "readToken");
+    Filter guard = new Filter() {
+      @Override
+      public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        String writeToken = commands == null ? null : commands.requiredToken();
+        if (exchange.getRequestURI().getPath().startsWith("/api/") && "GET".equals(exchange.getRequestMethod())
+            && !authorized(header, readToken) && (writeToken == null || !authorized(header, writeToken))) {
+          try (exchange) {
+            sendError(exchange, 401, "missing or wrong bearer token");
+          }
+          return;
+        }
+        chain.doFilter(exchange);
+      }
+
+      @Override
+      public String description() {
+        return "bearer token on the read endpoints";
+      }
+    };
+    for (HttpContext context : contexts) {
+      context.getFilters().add(guard);
+    }
+    return this;
   }
 
   public void start() {

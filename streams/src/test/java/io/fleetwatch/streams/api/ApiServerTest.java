@@ -1,5 +1,7 @@
 package io.fleetwatch.streams.api;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -200,6 +202,32 @@ class ApiServerTest {
     List<String> ids = new ArrayList<>();
     array.forEach(n -> ids.add(n.get("id").asText()));
     return ids;
+  }
+
+  @Test
+  void aReadTokenProtectsEveryApiReadButNotHealthOrMetrics() throws Exception {
+    server.close();
+    String token = "reader-token-0123456789";
+    server = new ApiServer(new InetSocketAddress("127.0.0.1", 0), queries, state::get, prometheus)
+        .requireReadToken(token);
+    server.start();
+
+    HttpResponse<String> anonymous = get("/api/incidents");
+    assertEquals(401, anonymous.statusCode());
+    assertEquals("missing or wrong bearer token", new ObjectMapper().readTree(anonymous.body()).get("error").asText());
+    assertFalse(anonymous.body().contains("SAF-01"), "nothing of the data leaks: " + anonymous.body());
+    assertEquals(401, send("/api/incidents/SAF-01.chiller-01.1000", "Bearer wrong-token-0123456789").statusCode());
+
+    HttpResponse<String> authorized = send("/api/incidents", "Bearer " + token);
+    assertEquals(200, authorized.statusCode());
+    assertTrue(authorized.body().contains("SAF-01.chiller-01.1000"));
+    assertEquals(200, get("/health").statusCode());
+    assertEquals(200, get("/metrics").statusCode());
+  }
+
+  private HttpResponse<String> send(String path, String authorization) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", authorization).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private URI uri(String path) {
