@@ -14,7 +14,6 @@ import io.fleetwatch.gateway.mapping.TopicParseResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
@@ -29,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * record. Never throws; blocks only for back-pressure. At most the in-flight limit (the Receive Maximum announced to
  * the broker) of QoS 1 messages wait for Kafka at once: the broker should not send more, and when it does anyway
  * (mosquitto does while it drains a backlog), the callback thread waits for a slot, which stops Paho reading the
- * socket so the broker and TCP hold the rest; it waits at most 10 s and only while the message's connection lasts,
- * then forwards it anyway, so Paho's keep-alive and reconnect are never held up long. QoS 0 messages carry no delivery guarantee and no MQTT flow control:
+ * socket so the broker and TCP hold the rest; it waits only while the message's connection lasts (when that drops,
+ * the message goes on beyond the bound, so a reconnect is never held up). QoS 0 messages carry no delivery guarantee and no MQTT flow control:
  * when the same number of QoS 0 messages is in flight (Kafka behind), the callback thread waits up to the QoS 0 wait
  * for a slot; when none frees in time the message is dropped and counted rather than buffered without bound.
  * QoS 2 messages are not expected (the subscription grants QoS 1); Paho 1.2.5 completes their handshake itself, so
@@ -38,11 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class InboundMessageHandler {
   private static final Logger LOG = LoggerFactory.getLogger(InboundMessageHandler.class);
-  /**
-   * Longest a QoS 1 message beyond the in-flight bound holds the MQTT callback thread: well inside a keep-alive, so
-   * Paho's reader never stalls long enough to lose the connection.
-   */
-  static final Duration QOS1_WAIT = Duration.ofSeconds(10);
 
   private final MqttTopicParser topics;
   private final PayloadParser payloads;
@@ -57,7 +51,6 @@ public final class InboundMessageHandler {
   private final LogThrottle rejectLog = new LogThrottle(10, Duration.ofSeconds(10));
   private final LogThrottle dropLog = new LogThrottle(1, Duration.ofSeconds(10));
   private final LogThrottle holdLog = new LogThrottle(1, Duration.ofSeconds(10));
-  private final long qos1WaitNanos;
   private volatile boolean accepting = true;
 
   /**
@@ -92,12 +85,6 @@ public final class InboundMessageHandler {
   public InboundMessageHandler(MqttTopicParser topics, PayloadParser payloads, GatewayRecords records,
       KafkaForwarder forwarder, AckSequencer acks, GatewayMetrics metrics, Clock clock, int inFlightLimit,
       Duration qos0Wait) {
-    this(topics, payloads, records, forwarder, acks, metrics, clock, inFlightLimit, qos0Wait, QOS1_WAIT);
-  }
-
-  InboundMessageHandler(MqttTopicParser topics, PayloadParser payloads, GatewayRecords records,
-      KafkaForwarder forwarder, AckSequencer acks, GatewayMetrics metrics, Clock clock, int inFlightLimit,
-      Duration qos0Wait, Duration qos1Wait) {
     this.topics = Objects.requireNonNull(topics, "topics");
     this.payloads = Objects.requireNonNull(payloads, "payloads");
     this.records = Objects.requireNonNull(records, "records");
@@ -106,7 +93,6 @@ public final class InboundMessageHandler {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.qos1Slots = new InFlightLimit(inFlightLimit);
-    this.qos1WaitNanos = qos1Wait.toNanos();
     this.qos0Slots = new InFlightLimit(inFlightLimit);
     if (qos0Wait == null || qos0Wait.isNegative()) {
       throw new IllegalArgumentException("qos0Wait must be >= 0");
@@ -152,20 +138,18 @@ public final class InboundMessageHandler {
     // The ticket is taken on arrival: if the connection drops while this message waits for a slot, its
     // acknowledgement must never go out on the next connection, where the packet id may name another message.
     AckSequencer.Ticket ticket = qos == 1 ? acks.register(messageId, qos) : null;
-    if (qos == 1 && !qos1Slots.acquire(qos1WaitNanos, () -> accepting && acks.isCurrent(ticket))) {
+    if (qos == 1 && !qos1Slots.acquire(Long.MAX_VALUE, () -> accepting && acks.isCurrent(ticket))) {
       if (!accepting) {
         acks.forget(ticket); // stopped while waiting: left unacknowledged for the broker to redeliver
         return;
       }
-      // The connection dropped, or the broker kept sending beyond Receive Maximum for the whole wait: forward it
-      // beyond the bound rather than hold Paho's threads (keep-alive, reconnect) any longer. At most one message per
-      // wait gets past the bound this way while Kafka is down.
+      // The connection dropped while it waited: forward it beyond the bound rather than hold Paho's threads
+      // (shutdown of the old connection, reconnect) any longer; only messages Paho had already read get past.
       slots = null;
       long skipped = holdLog.tryAcquire();
       if (skipped >= 0) {
-        LOG.warn("QoS 1 message on {} forwarded beyond the in-flight bound of {} after waiting {} ms for Kafka{}"
-            + " ({} more before)", topic, qos1Slots.limit(), TimeUnit.NANOSECONDS.toMillis(qos1WaitNanos),
-            acks.isCurrent(ticket) ? "" : " (its connection dropped meanwhile)", skipped);
+        LOG.warn("QoS 1 message on {} forwarded beyond the in-flight bound of {}: its connection dropped while it"
+            + " waited for Kafka ({} more before)", topic, qos1Slots.limit(), skipped);
       }
     }
     if (qos == 0 && !qos0Slots.acquire(qos0WaitNanos, () -> accepting)) {

@@ -266,24 +266,6 @@ class InboundMessageHandlerTest {
   }
 
   @Test
-  void aQos1MessageBeyondTheLimitIsForwardedAnywayAfterTheLongestWait() throws Exception {
-    InboundMessageHandler brief = new InboundMessageHandler(MqttTopicParser.withDefaultRoot(),
-        PayloadParser.withDefaults(), new GatewayRecords(Topics.withDefaultPrefix(), 64 * 1024), forwarder, acks,
-        new GatewayMetrics(registry), CLOCK, 1, Duration.ZERO, Duration.ofMillis(100));
-    brief.handle(TOPIC, VALID, 1, 1);
-    CapturingProducer.Sent first = producer.next();
-
-    brief.handle(TOPIC, VALID, 2, 1); // returns after the 100 ms wait
-
-    CapturingProducer.Sent second = producer.next();
-    assertEquals(2, forwarder.inFlight(), "the second went beyond the bound of 1");
-    second.succeed();
-    first.succeed();
-    assertEquals(List.of(1, 2), acked);
-    assertEquals(0, brief.qos1InFlight(), "the message beyond the bound took no slot and freed none");
-  }
-
-  @Test
   void anAbandonedRetryFreesItsSlot() throws Exception {
     handler.handle(TOPIC, VALID, 1, 1);
     CapturingProducer.Sent attempt = producer.next();
