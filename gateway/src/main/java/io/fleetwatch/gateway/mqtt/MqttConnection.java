@@ -95,6 +95,8 @@ public final class MqttConnection implements AutoCloseable {
     }
     if (config.tls() != null) {
       o.setSocketFactory(MqttTls.socketFactory(config.tls()));
+    } else if (config.mqttServerUri().regionMatches(true, 0, "tcp://", 0, 6)) {
+      o.setSocketFactory(new BufferedSocketFactory());
     }
     return o;
   }
