@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 public final class IngestCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--messages", defaultValue = "100000", description = "Messages per run (default ${DEFAULT-VALUE}).")
+  @Option(names = "--messages", defaultValue = "200000", description = "Messages per run (default ${DEFAULT-VALUE}).")
   int messages;
 
   @Option(names = "--connections", defaultValue = "4", description = "Publisher connections (default ${DEFAULT-VALUE}).")
@@ -42,8 +42,9 @@ public final class IngestCommand implements Callable<Integer> {
       description = "mosquitto max_inflight_messages (default ${DEFAULT-VALUE}).")
   int brokerMaxInflight;
 
-  @Option(names = "--warmup", defaultValue = "5000",
-      description = "Messages through each bridge before measuring (default ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", defaultValue = "100000",
+      description = "Messages through each bridge before measuring, so the JIT compiler has settled and the numbers"
+          + " are steady state (default ${DEFAULT-VALUE}).")
   int warmup;
 
   @Option(names = "--qos", defaultValue = "1,0", split = ",", description = "QoS levels, in order (default ${DEFAULT-VALUE}).")

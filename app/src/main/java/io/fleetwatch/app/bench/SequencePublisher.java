@@ -1,5 +1,6 @@
 package io.fleetwatch.app.bench;
 
+import io.fleetwatch.gateway.mqtt.BufferedSocketFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,6 +92,9 @@ public final class SequencePublisher implements AutoCloseable {
         options.setAutomaticReconnect(false);
         options.setConnectionTimeout(10);
         options.setKeepAliveInterval(60);
+        if (load.brokerUri().startsWith("tcp://")) {
+          options.setSocketFactory(new BufferedSocketFactory()); // the load generator should cost as little as it can
+        }
         client.connect(options).waitForCompletion(15_000);
         publisher.clients.add(client);
       }

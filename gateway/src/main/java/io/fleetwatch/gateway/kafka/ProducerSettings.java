@@ -10,8 +10,13 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * weaken them: idempotent producer, {@code acks=all}, at most 5 requests in flight per connection.
  */
 public final class ProducerSettings {
-  /** Linger: a few milliseconds of batching. */
-  public static final int LINGER_MS = 5;
+  /**
+   * Linger: how long a batch waits for more records. Under load a batch fills its 16 KiB first (about 150 telemetry
+   * records) and goes at once; the linger only delays records at low rates, by at most this much. 20 ms rather than
+   * 5 ms halves the produce requests the broker handles at tens of thousands of messages per second (measured with
+   * {@code fleetwatch bench ingest}: about 15% more QoS 0 throughput on a 2-core machine).
+   */
+  public static final int LINGER_MS = 20;
   /** Delivery timeout: how long a send may take, retries included, before it fails (unless overridden). */
   public static final int DELIVERY_TIMEOUT_MS = 120_000;
 
@@ -25,7 +30,7 @@ public final class ProducerSettings {
   public static Map<String, Object> forGateway(String bootstrapServers, String clientId, Map<String, String> overrides) {
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
-    // No compression by default: with a few milliseconds of linger a batch holds tens of ~100-byte records, so each
+    // No compression by default: a batch holds at most ~150 records of ~100 bytes, so each
     // compressed batch costs the gateway a fresh compressor block and the broker a decompression to validate it for
     // little saving; `kafka.compression.type=lz4|zstd` suits links where bytes cost more than CPU.
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");

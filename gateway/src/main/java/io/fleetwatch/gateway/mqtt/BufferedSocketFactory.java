@@ -16,7 +16,7 @@ import javax.net.SocketFactory;
  * buffer turns a burst of queued messages into one read. TLS sockets need none of this (their stream reads from
  * the decrypted record), so this factory is used for {@code tcp://} only.
  */
-final class BufferedSocketFactory extends SocketFactory {
+public final class BufferedSocketFactory extends SocketFactory {
   static final int BUFFER_BYTES = 64 * 1024;
 
   @Override
