@@ -1,13 +1,13 @@
 package io.fleetwatch.gateway.kafka;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Objects;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,18 +17,22 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Sends records to Kafka on its own thread and retries failed sends until Kafka acknowledges them.
+ * Sends records to Kafka and retries failed sends until Kafka acknowledges them.
  *
- * <p>Input: records with a {@link Completion} from {@link #submit}, which never blocks. Output: each record written
- * to Kafka, then its completion called once (on the producer's I/O thread). A failed send (delivery timeout, broker
- * down, metadata timeout) is re-queued after an exponential backoff; nothing is dropped unless the completion says
- * the record is no longer wanted (its MQTT message will be redelivered by the broker). Memory stays bounded because
- * callers bound what they submit (MQTT Receive Maximum). Retries keep submission order: a failed record goes back
- * ahead of everything not yet handed to the producer, in submission order, and nothing newer is sent until it has
- * been sent again, so a failure of {@code send} itself (Kafka unreachable for longer than {@code max.block.ms}) never
- * lets a later record of the same key overtake it. Only records already inside the producer when an earlier one
- * expires ({@code delivery.timeout.ms}) can land before its retry. The MQTT acknowledgements keep arrival order
- * regardless (see {@code mqtt.AckSequencer}).
+ * <p>Input: records with a {@link Completion} from {@link #submit}. Output: each record written to Kafka, then its
+ * completion called once (on the producer's I/O thread). While Kafka is healthy and nothing waits, {@code submit}
+ * hands the record to the producer on the caller's thread (the MQTT callback thread): no thread hop per message.
+ * Otherwise the record is queued for the forwarder's sender thread and {@code submit} returns at once. A failed send
+ * (delivery timeout, broker down, metadata timeout) is re-queued after an exponential backoff; nothing is dropped
+ * unless the completion says the record is no longer wanted (its MQTT message will be redelivered by the broker).
+ * Memory stays bounded because callers bound what they submit (the in-flight limit). Retries keep submission order:
+ * every {@code send} happens under one lock, a failed record goes back ahead of everything not yet handed to the
+ * producer, in submission order, and nothing newer is sent until it has been sent again, so a failure of
+ * {@code send} itself (Kafka unreachable for longer than {@code max.block.ms}) never lets a later record of the same
+ * key overtake it. Only records already inside the producer when an earlier one expires ({@code delivery.timeout.ms})
+ * can land before its retry. The MQTT acknowledgements keep arrival order regardless (see {@code mqtt.AckSequencer}).
+ * The producer's I/O thread never takes the lock (a failed send is handed to the sender thread through a lock-free
+ * queue), so a {@code send} blocked on metadata or buffer memory cannot hold up the I/O thread that would unblock it.
  */
 public final class KafkaForwarder implements AutoCloseable {
 
@@ -73,6 +77,7 @@ public final class KafkaForwarder implements AutoCloseable {
     final ProducerRecord<String, byte[]> record;
     final Completion completion;
     int attempts;
+    long retryAtNanos;
 
     Pending(long sequence, ProducerRecord<String, byte[]> record, Completion completion) {
       this.sequence = sequence;
@@ -86,11 +91,16 @@ public final class KafkaForwarder implements AutoCloseable {
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final List<String> probeTopics;
-  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private final AtomicLong submitted = new AtomicLong();
-  /** Failed records waiting for their retry, oldest submission first; guarded by itself. */
+  /** Guards {@link #queue}, {@link #retryQueue}, the sequence and every {@code producer.send}. */
+  private final Object lock = new Object();
+  /** Records not yet handed to the producer, in submission order; guarded by {@link #lock}. */
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private long submitted;
+  /** Failed records waiting for their retry, oldest submission first; guarded by {@link #lock}. */
   private final PriorityQueue<Pending> retryQueue = new PriorityQueue<>(Comparator.comparingLong(p -> p.sequence));
   private long retryNotBeforeNanos;
+  /** Records whose send failed, from the producer's I/O thread to the sender thread (which moves them to retries). */
+  private final ConcurrentLinkedQueue<Pending> failed = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
   private final AtomicLong lastSuccessNanos = new AtomicLong(Long.MIN_VALUE);
@@ -127,14 +137,28 @@ public final class KafkaForwarder implements AutoCloseable {
     }
   }
 
-  /** Queues a record for sending; never blocks. Returns {@code false} once the forwarder is closed. */
+  /**
+   * Sends a record, or queues it for the sender thread. While Kafka is healthy and nothing waits to be sent or
+   * retried, the record goes to the producer on the caller's thread (which blocks only where the producer's
+   * {@code send} does: for topic metadata or buffer memory, at most {@code max.block.ms}); otherwise it is queued
+   * behind the others and this returns at once. Returns {@code false} once the forwarder is closed.
+   */
   public boolean submit(ProducerRecord<String, byte[]> record, Completion completion) {
-    if (!running) {
-      return false;
+    Objects.requireNonNull(record, "record");
+    Objects.requireNonNull(completion, "completion");
+    synchronized (lock) {
+      if (!running) {
+        return false;
+      }
+      inFlight.incrementAndGet();
+      Pending item = new Pending(submitted++, record, completion);
+      if (queue.isEmpty() && retryQueue.isEmpty() && failed.isEmpty() && healthy()) {
+        send(item);
+      } else {
+        queue.add(item);
+        lock.notifyAll();
+      }
     }
-    inFlight.incrementAndGet();
-    queue.add(new Pending(submitted.getAndIncrement(), Objects.requireNonNull(record, "record"),
-        Objects.requireNonNull(completion, "completion")));
     return true;
   }
 
@@ -158,43 +182,43 @@ public final class KafkaForwarder implements AutoCloseable {
 
   private void sendLoop() {
     while (running) {
-      Pending item;
-      try {
-        item = next();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      if (item != null) {
-        send(item);
+      synchronized (lock) {
+        Pending item = next();
+        if (item != null) {
+          send(item);
+          continue;
+        }
+        try {
+          lock.wait(waitMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
     }
   }
 
-  /** The next record to send: a due retry first; nothing new while a retry waits for its backoff. */
-  private Pending next() throws InterruptedException {
-    synchronized (retryQueue) {
-      if (!retryQueue.isEmpty()) {
-        long wait = retryNotBeforeNanos - System.nanoTime();
-        if (wait > 0) {
-          retryQueue.wait(Math.max(1, Math.min(200, TimeUnit.NANOSECONDS.toMillis(wait))));
-          return null;
-        }
-        return retryQueue.poll();
-      }
+  /**
+   * The next record to send, or {@code null} when there is none now: a due retry first, nothing new while a retry
+   * waits for its backoff. Called with the lock held.
+   */
+  private Pending next() {
+    for (Pending f = failed.poll(); f != null; f = failed.poll()) {
+      retryQueue.add(f);
+      retryNotBeforeNanos = Math.max(retryNotBeforeNanos, f.retryAtNanos);
     }
-    Pending fresh = queue.poll(200, TimeUnit.MILLISECONDS);
-    if (fresh == null) {
-      return null;
+    if (!retryQueue.isEmpty()) {
+      return retryNotBeforeNanos - System.nanoTime() > 0 ? null : retryQueue.poll();
     }
-    synchronized (retryQueue) {
-      if (!retryQueue.isEmpty()) {
-        // A send failed while this thread waited for new records: this one goes after the retry, in order.
-        retryQueue.add(fresh);
-        return null;
-      }
+    return queue.poll();
+  }
+
+  /** How long the sender thread may sleep: until the retry is due, and at most 50 ms (failures arrive unsignalled). */
+  private long waitMillis() {
+    if (retryQueue.isEmpty()) {
+      return 50;
     }
-    return fresh;
+    return Math.max(1, Math.min(50, TimeUnit.NANOSECONDS.toMillis(retryNotBeforeNanos - System.nanoTime())));
   }
 
   private void send(Pending item) {
@@ -229,11 +253,9 @@ public final class KafkaForwarder implements AutoCloseable {
     if (!running) {
       return; // closing: left unacknowledged, so the MQTT broker redelivers it to the next session
     }
-    synchronized (retryQueue) {
-      retryQueue.add(item);
-      retryNotBeforeNanos = Math.max(retryNotBeforeNanos, System.nanoTime() + delay.toNanos());
-      retryQueue.notifyAll();
-    }
+    // Never the lock here: this may run on the producer's I/O thread while a send under the lock waits for it.
+    item.retryAtNanos = System.nanoTime() + delay.toNanos();
+    failed.add(item);
   }
 
   Duration backoff(int attempt) {

@@ -34,7 +34,8 @@ public final class ProducerSettings {
     // compressed batch costs the gateway a fresh compressor block and the broker a decompression to validate it for
     // little saving; `kafka.compression.type=lz4|zstd` suits links where bytes cost more than CPU.
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
-    // send() runs on the gateway's sender thread, never on the MQTT callback thread; failures are retried there.
+    // While Kafka is healthy send() runs on the MQTT callback thread; it blocks only for topic metadata or buffer
+    // memory, and at most this long (then the failure goes to the forwarder's sender thread and is retried there).
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
     props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);

@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public class CapturingProducer extends MockProducer<String, byte[]> {
 
   /** One captured send. */
-  public record Sent(ProducerRecord<String, byte[]> record, Callback callback) {
+  public record Sent(ProducerRecord<String, byte[]> record, Callback callback, Thread thread) {
     public void succeed() {
       callback.onCompletion(new RecordMetadata(new TopicPartition(record.topic(), 0), 0, 0, 0, 0, 0), null);
     }
@@ -35,7 +35,7 @@ public class CapturingProducer extends MockProducer<String, byte[]> {
 
   @Override
   public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record, Callback callback) {
-    sends.add(new Sent(record, callback));
+    sends.add(new Sent(record, callback, Thread.currentThread()));
     return new CompletableFuture<>();
   }
 
