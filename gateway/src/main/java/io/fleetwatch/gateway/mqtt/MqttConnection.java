@@ -34,13 +34,20 @@ import org.slf4j.LoggerFactory;
  * expiry, and announces the configured Receive Maximum so the broker stops sending while that many messages wait
  * for Kafka. Connecting and reconnecting happen in the background with exponential backoff (0.5 s to 30 s);
  * every successful connect subscribes again (harmless when the session kept the subscription, needed when the broker
- * lost it), with retain handling 1 so an existing subscription does not replay retained messages.
+ * lost it), with retain handling 1 so an existing subscription does not replay retained messages. A connect attempt
+ * that has neither succeeded nor failed after the connect watchdog (15 s: Paho's own connection timeout is 10 s, and
+ * it does not always fire, e.g. when a resumed session's backlog arrives right after CONNACK) is abandoned: the
+ * client is disconnected forcibly, messages of that attempt stay unacknowledged for the broker to redeliver, and a
+ * new attempt follows with the usual backoff.
  */
 public final class MqttConnection implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
   private static final long MIN_BACKOFF_MS = 500;
   private static final long MAX_BACKOFF_MS = 30_000;
   private static final int SUBSCRIPTION_QOS = 1;
+  private static final int CONNECTION_TIMEOUT_SECONDS = 10;
+  /** How long a connect attempt may take before it is abandoned; beyond Paho's own connection timeout. */
+  static final Duration CONNECT_WATCHDOG = Duration.ofSeconds(CONNECTION_TIMEOUT_SECONDS + 5);
 
   private final GatewayConfig config;
   private final GatewayMetrics metrics;
@@ -50,6 +57,7 @@ public final class MqttConnection implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final AtomicBoolean attemptScheduled = new AtomicBoolean();
   private final AtomicInteger failedAttempts = new AtomicInteger();
+  private final Duration connectWatchdog;
   private volatile InboundMessageHandler handler;
   private volatile boolean connected;
   private volatile boolean subscribed;
@@ -61,6 +69,12 @@ public final class MqttConnection implements AutoCloseable {
    * @throws IllegalArgumentException when the URI or the TLS stores are unusable
    */
   public MqttConnection(GatewayConfig config, GatewayMetrics metrics) {
+    this(config, metrics, CONNECT_WATCHDOG);
+  }
+
+  /** As above, with the time after which a connect attempt that neither succeeded nor failed is abandoned. */
+  MqttConnection(GatewayConfig config, GatewayMetrics metrics, Duration connectWatchdog) {
+    this.connectWatchdog = Objects.requireNonNull(connectWatchdog, "connectWatchdog");
     this.config = Objects.requireNonNull(config, "config");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     try {
@@ -85,7 +99,7 @@ public final class MqttConnection implements AutoCloseable {
     o.setSessionExpiryInterval(config.sessionExpiry().getSeconds());
     o.setReceiveMaximum(config.receiveMaximum());
     o.setKeepAliveInterval((int) config.keepAlive().getSeconds());
-    o.setConnectionTimeout(10);
+    o.setConnectionTimeout(CONNECTION_TIMEOUT_SECONDS);
     o.setAutomaticReconnect(false); // reconnects are ours: Paho's do not cover the first connect nor report sessions
     if (config.mqttUsername() != null) {
       o.setUserName(config.mqttUsername());
@@ -143,10 +157,15 @@ public final class MqttConnection implements AutoCloseable {
     if (closing || client.isConnected()) {
       return;
     }
+    // Set once, by whichever comes first: the attempt's success, its failure, or the watchdog abandoning it.
+    AtomicBoolean settled = new AtomicBoolean();
     try {
       client.connect(options, null, new MqttActionListener() {
         @Override
         public void onSuccess(IMqttToken token) {
+          if (!settled.compareAndSet(false, true)) {
+            return; // abandoned by the watchdog, which forced the client down
+          }
           connected = true;
           metrics.mqttConnected(true);
           boolean sessionPresent = token.getSessionPresent();
@@ -158,12 +177,38 @@ public final class MqttConnection implements AutoCloseable {
 
         @Override
         public void onFailure(IMqttToken token, Throwable error) {
-          connectFailed(error);
+          if (settled.compareAndSet(false, true)) {
+            connectFailed(error);
+          }
         }
       });
     } catch (MqttException | RuntimeException e) {
+      settled.set(true);
       connectFailed(e);
+      return;
     }
+    try {
+      scheduler.schedule(() -> abandonIfUnsettled(settled), connectWatchdog.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  private void abandonIfUnsettled(AtomicBoolean settled) {
+    if (closing || !settled.compareAndSet(false, true)) {
+      return;
+    }
+    metrics.mqttConnectionLost();
+    int pending = acks.connectionLost(); // messages of this attempt wait no more and are never acknowledged
+    LOG.warn("MQTT connect to {} as {} neither succeeded nor failed within {} ms; abandoning it ({} unacknowledged"
+        + " messages will be redelivered)", config.mqttServerUri(), config.mqttClientId(),
+        connectWatchdog.toMillis(), pending);
+    try {
+      client.disconnectForcibly(0, 1_000, false);
+    } catch (MqttException | RuntimeException e) {
+      LOG.debug("forced disconnect of the abandoned attempt: {}", e.getMessage());
+    }
+    scheduleAttempt(nextBackoffMs());
   }
 
   private void connectFailed(Throwable error) {
