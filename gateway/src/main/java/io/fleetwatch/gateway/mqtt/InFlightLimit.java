@@ -2,6 +2,7 @@ package io.fleetwatch.gateway.mqtt;
 
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
@@ -20,9 +21,13 @@ public final class InFlightLimit {
 
   private final int limit;
   private final LongSupplier nanoTime;
-  private int used;
-  private long saturatedSince;
-  private long saturatedNanos;
+  /** Slots taken; changed without the lock, so taking and freeing a slot below the bound never contend. */
+  private final AtomicInteger used = new AtomicInteger();
+  /** Callers waiting for a slot; a release takes the lock to wake one only when there are some. */
+  private volatile int waiters;
+  private boolean saturated; // guarded by this
+  private long saturatedSince; // guarded by this
+  private long saturatedNanos; // guarded by this
 
   /** A limit of {@code limit} slots measured with {@link System#nanoTime()}. */
   public InFlightLimit(int limit) {
@@ -41,42 +46,78 @@ public final class InFlightLimit {
    * Takes a slot, waiting up to {@code timeoutNanos} (0: not at all) while {@code keepWaiting} holds (checked at
    * least every 200 ms). Returns whether a slot was taken.
    */
-  public synchronized boolean acquire(long timeoutNanos, BooleanSupplier keepWaiting) {
+  public boolean acquire(long timeoutNanos, BooleanSupplier keepWaiting) {
+    if (tryTake()) {
+      return true;
+    }
     long deadline = System.nanoTime() + timeoutNanos;
-    while (used >= limit) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0 || !keepWaiting.getAsBoolean()) {
-        return false;
-      }
+    synchronized (this) {
+      waiters++;
       try {
-        TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, POLL_NANOS));
+        // A release that freed a slot before waiters was raised is seen by this tryTake; one after it notifies.
+        while (!tryTake()) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0 || !keepWaiting.getAsBoolean()) {
+            return false;
+          }
+          TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, POLL_NANOS));
+        }
+        return true;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return false;
+      } finally {
+        waiters--;
       }
     }
-    used++;
-    if (used == limit) {
-      saturatedSince = nanoTime.getAsLong();
+  }
+
+  private boolean tryTake() {
+    while (true) {
+      int u = used.get();
+      if (u >= limit) {
+        return false;
+      }
+      if (used.compareAndSet(u, u + 1)) {
+        if (u + 1 == limit) {
+          saturationChanged();
+        }
+        return true;
+      }
     }
-    return true;
   }
 
   /** Frees a slot taken by {@link #acquire}. */
-  public synchronized void release() {
-    if (used == 0) {
+  public void release() {
+    int before = used.getAndUpdate(u -> u == 0 ? 0 : u - 1);
+    if (before == 0) {
       throw new IllegalStateException("release without acquire");
     }
-    if (used == limit) {
+    if (before == limit) {
+      saturationChanged();
+    }
+    if (waiters > 0) {
+      synchronized (this) {
+        notify();
+      }
+    }
+  }
+
+  /** Starts or ends a stretch at the bound, by what the count is now (a racing take or release may have moved it). */
+  private synchronized void saturationChanged() {
+    boolean atLimit = used.get() >= limit;
+    if (atLimit && !saturated) {
+      saturated = true;
+      saturatedSince = nanoTime.getAsLong();
+    } else if (!atLimit && saturated) {
+      saturated = false;
       saturatedNanos += nanoTime.getAsLong() - saturatedSince;
     }
-    used--;
-    notify();
   }
 
   /** Slots taken now. */
-  public synchronized int used() {
-    return used;
+  public int used() {
+    return used.get();
   }
 
   public int limit() {
@@ -85,6 +126,6 @@ public final class InFlightLimit {
 
   /** Total time every slot was taken, including the stretch going on now. */
   public synchronized long saturatedNanos() {
-    return used == limit ? saturatedNanos + nanoTime.getAsLong() - saturatedSince : saturatedNanos;
+    return saturated ? saturatedNanos + nanoTime.getAsLong() - saturatedSince : saturatedNanos;
   }
 }

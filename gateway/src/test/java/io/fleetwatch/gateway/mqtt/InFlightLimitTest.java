@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -64,5 +67,38 @@ class InFlightLimitTest {
   void rejectsAReleaseWithoutAcquireAndANonPositiveLimit() {
     assertThrows(IllegalStateException.class, limit::release);
     assertThrows(IllegalArgumentException.class, () -> new InFlightLimit(0));
+  }
+  @Test
+  void neverHandsOutMoreThanTheLimitUnderContentionAndEndsFreeAndUnsaturated() throws Exception {
+    InFlightLimit slots = new InFlightLimit(3);
+    AtomicInteger holding = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    AtomicInteger refused = new AtomicInteger();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 6; t++) {
+      Thread thread = new Thread(() -> {
+        for (int i = 0; i < 20_000; i++) {
+          if (!slots.acquire(TimeUnit.SECONDS.toNanos(10), () -> true)) {
+            refused.incrementAndGet();
+            continue;
+          }
+          most.accumulateAndGet(holding.incrementAndGet(), Math::max);
+          holding.decrementAndGet();
+          slots.release();
+        }
+      });
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join(60_000);
+      assertFalse(thread.isAlive(), "a taker is stuck");
+    }
+
+    assertEquals(0, refused.get(), "a waiter was never woken within 10 s");
+    assertTrue(most.get() <= 3, "held at once: " + most.get());
+    assertEquals(0, slots.used());
+    long backPressure = slots.saturatedNanos();
+    assertEquals(backPressure, slots.saturatedNanos(), "still counted as saturated with every slot free");
   }
 }
