@@ -2,18 +2,27 @@ package io.fleetwatch.app.bench;
 
 import io.fleetwatch.avro.Telemetry;
 import io.fleetwatch.schemas.AvroSerde;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -42,16 +51,42 @@ public final class SequenceLedger implements AutoCloseable {
   /** One decoded record. */
   public record Entry(String site, String deviceId, long seq) {}
 
-  /** Gateway output: Avro {@link Telemetry} with site, device id and seq. */
+  /**
+   * Gateway output: Avro {@link Telemetry} with site, device id and seq. Reads only those leading fields of the
+   * current schema (as cheap as the shell bridge's decoder, so the counting costs both bridges alike); a record
+   * written with another schema version is decoded whole.
+   */
   public static final Decoder TELEMETRY = new Decoder() {
     private final AvroSerde<Telemetry> serde = AvroSerde.of(Telemetry.class);
+    private final byte[] header = singleObjectHeader(Telemetry.getClassSchema());
 
     @Override
     public Entry decode(byte[] key, byte[] value) {
+      if (value != null && value.length > header.length
+          && Arrays.equals(value, 0, header.length, header, 0, header.length)) {
+        try {
+          // Field order of Telemetry: deviceId, site, ts, receivedAt, seq (union null|long), metrics, ...
+          BinaryDecoder in = DecoderFactory.get().binaryDecoder(value, header.length, value.length - header.length,
+              null);
+          String deviceId = in.readString();
+          String site = in.readString();
+          in.readLong();
+          in.readLong();
+          return in.readIndex() == 0 ? null : new Entry(site, deviceId, in.readLong());
+        } catch (IOException e) {
+          throw new SerializationException("truncated telemetry record", e);
+        }
+      }
       Telemetry t = serde.deserialize("", value);
       return t.getSeq() == null ? null : new Entry(t.getSite(), t.getDeviceId(), t.getSeq());
     }
   };
+
+  /** Avro single-object encoding header: marker C3 01, then the schema's 64-bit parsing fingerprint, little-endian. */
+  static byte[] singleObjectHeader(Schema schema) {
+    return ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN).put((byte) 0xC3).put((byte) 0x01)
+        .putLong(SchemaNormalization.parsingFingerprint64(schema)).array();
+  }
 
   /** Shell bridge output: key = MQTT topic {@code fleet/site/device/telemetry}, value = the JSON payload. */
   public static final Decoder SHELL_BRIDGE = (key, value) -> {
