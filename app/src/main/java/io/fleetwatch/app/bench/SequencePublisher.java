@@ -92,7 +92,7 @@ public final class SequencePublisher implements AutoCloseable {
         options.setAutomaticReconnect(false);
         options.setConnectionTimeout(10);
         options.setKeepAliveInterval(60);
-        if (load.brokerUri().startsWith("tcp://")) {
+        if (BufferedSocketFactory.suits(load.brokerUri())) {
           options.setSocketFactory(new BufferedSocketFactory()); // the load generator should cost as little as it can
         }
         client.connect(options).waitForCompletion(15_000);

@@ -30,9 +30,9 @@ public final class ProducerSettings {
   public static Map<String, Object> forGateway(String bootstrapServers, String clientId, Map<String, String> overrides) {
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
-    // No compression by default: a batch holds at most ~150 records of ~100 bytes, so each
-    // compressed batch costs the gateway a fresh compressor block and the broker a decompression to validate it for
-    // little saving; `kafka.compression.type=lz4|zstd` suits links where bytes cost more than CPU.
+    // No compression by default: a batch holds at most ~150 records of ~100 bytes, so each compressed batch costs
+    // the gateway a fresh compressor block and the broker a decompression to validate it for little saving;
+    // `kafka.compression.type=lz4|zstd` suits links where bytes cost more than CPU.
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
     // While Kafka is healthy send() runs on the MQTT callback thread; it blocks only for topic metadata or buffer
     // memory, and at most this long (then the failure goes to the forwarder's sender thread and is retried there).

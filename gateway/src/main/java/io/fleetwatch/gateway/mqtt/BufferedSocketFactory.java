@@ -19,6 +19,11 @@ import javax.net.SocketFactory;
 public final class BufferedSocketFactory extends SocketFactory {
   static final int BUFFER_BYTES = 64 * 1024;
 
+  /** Whether the broker URI is plain TCP, where this factory belongs ({@code ssl://} has its own). */
+  public static boolean suits(String brokerUri) {
+    return brokerUri.regionMatches(true, 0, "tcp://", 0, 6);
+  }
+
   @Override
   public Socket createSocket() {
     return new BufferedSocket();
@@ -26,34 +31,31 @@ public final class BufferedSocketFactory extends SocketFactory {
 
   @Override
   public Socket createSocket(String host, int port) throws IOException {
-    return connected(new InetSocketAddress(host, port));
+    return connected(new InetSocketAddress(host, port), null);
   }
 
   @Override
   public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-    Socket socket = new BufferedSocket();
-    socket.bind(new InetSocketAddress(localHost, localPort));
-    socket.connect(new InetSocketAddress(host, port));
-    return socket;
+    return connected(new InetSocketAddress(host, port), new InetSocketAddress(localHost, localPort));
   }
 
   @Override
   public Socket createSocket(InetAddress host, int port) throws IOException {
-    return connected(new InetSocketAddress(host, port));
+    return connected(new InetSocketAddress(host, port), null);
   }
 
   @Override
   public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
       throws IOException {
-    Socket socket = new BufferedSocket();
-    socket.bind(new InetSocketAddress(localAddress, localPort));
-    socket.connect(new InetSocketAddress(address, port));
-    return socket;
+    return connected(new InetSocketAddress(address, port), new InetSocketAddress(localAddress, localPort));
   }
 
-  private static Socket connected(InetSocketAddress address) throws IOException {
+  private static Socket connected(InetSocketAddress remote, InetSocketAddress local) throws IOException {
     Socket socket = new BufferedSocket();
-    socket.connect(address);
+    if (local != null) {
+      socket.bind(local);
+    }
+    socket.connect(remote);
     return socket;
   }
 

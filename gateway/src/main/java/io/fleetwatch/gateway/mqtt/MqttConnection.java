@@ -109,7 +109,7 @@ public final class MqttConnection implements AutoCloseable {
     }
     if (config.tls() != null) {
       o.setSocketFactory(MqttTls.socketFactory(config.tls()));
-    } else if (config.mqttServerUri().regionMatches(true, 0, "tcp://", 0, 6)) {
+    } else if (BufferedSocketFactory.suits(config.mqttServerUri())) {
       o.setSocketFactory(new BufferedSocketFactory());
     }
     return o;

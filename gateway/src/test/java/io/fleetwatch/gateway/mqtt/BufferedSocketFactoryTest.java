@@ -3,7 +3,9 @@ package io.fleetwatch.gateway.mqtt;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -59,5 +61,24 @@ class BufferedSocketFactoryTest {
       assertInstanceOf(BufferedInputStream.class, byName.getInputStream());
       assertInstanceOf(BufferedInputStream.class, byAddress.getInputStream());
     }
+  }
+  @Test
+  void factoryMethodsWithALocalAddressBindThereFirst() throws Exception {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    try (ServerSocket server = new ServerSocket(0, 2, loopback);
+        Socket byName = new BufferedSocketFactory().createSocket("127.0.0.1", server.getLocalPort(), loopback, 0);
+        Socket byAddress = new BufferedSocketFactory().createSocket(loopback, server.getLocalPort(), loopback, 0)) {
+      assertEquals(loopback, byName.getLocalAddress());
+      assertEquals(loopback, byAddress.getLocalAddress());
+      assertInstanceOf(BufferedInputStream.class, byName.getInputStream());
+      assertInstanceOf(BufferedInputStream.class, byAddress.getInputStream());
+    }
+  }
+
+  @Test
+  void suitsPlainTcpUrisOnly() {
+    assertTrue(BufferedSocketFactory.suits("tcp://127.0.0.1:1883"));
+    assertTrue(BufferedSocketFactory.suits("TCP://broker:1883"));
+    assertFalse(BufferedSocketFactory.suits("ssl://broker:8883"));
   }
 }
