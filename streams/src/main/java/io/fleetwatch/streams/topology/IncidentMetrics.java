@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  * snapshot of its incident store at every wall-clock scan of {@code IncidentProcessor} (so gauges lag by at most
  * one scan interval); gauges sum the snapshots of the tasks this instance runs. Sites are partitioned by task, so
  * site counts add up. Tags are closed sets: {@code severity} (info..critical), {@code category} (the configured
- * IoT-SSF categories, {@code none}, or {@code unknown}), {@code policy} (catalogue ids or {@code unknown}).
+ * IoT-SSF categories, {@code none}, or {@code unknown}), {@code policy} (catalogue ids or {@code unknown}). The
+ * time-to-acknowledge timer of every catalogue policy and severity is registered at start with 0.
  *
  * <table>
  * <caption>Metrics</caption>
@@ -41,8 +42,6 @@ public final class IncidentMetrics {
   public static final String OPEN_SITES = "fleetwatch.incidents.open.sites";
   public static final String PAST_RTO = "fleetwatch.incidents.unacknowledged.past.rto";
   public static final String ACKNOWLEDGE_TIME = "fleetwatch.incident.acknowledge.time";
-  private static final List<Severity> SEVERITIES = List.of(Severity.INFO, Severity.LOW, Severity.MEDIUM,
-      Severity.HIGH, Severity.CRITICAL);
 
   private final MeterRegistry registry;
   private final Supplier<Set<String>> policyIds;
@@ -60,7 +59,7 @@ public final class IncidentMetrics {
     all.add(SsfMatrix.NONE);
     all.add(PipelineMetrics.UNKNOWN);
     this.categories = Set.copyOf(all);
-    for (Severity severity : SEVERITIES) {
+    for (Severity severity : PipelineMetrics.SEVERITIES) {
       String s = tag(severity);
       for (String category : all) {
         String key = s + '|' + category;
@@ -73,6 +72,11 @@ public final class IncidentMetrics {
       Gauge.builder(PAST_RTO, this, m -> m.sum(snap -> snap.pastRto(), s))
           .description("Open incidents not acknowledged although a hurt service is past its RTO")
           .tag("severity", s).register(registry);
+    }
+    for (String policy : policyIds.get()) {
+      for (Severity severity : PipelineMetrics.SEVERITIES) {
+        ackTimer(policy, tag(severity));
+      }
     }
   }
 
@@ -120,11 +124,21 @@ public final class IncidentMetrics {
 
   void acknowledged(String policyId, Severity severity, Duration detectedToAcknowledged) {
     String policy = policyIds.get().contains(policyId) ? policyId : PipelineMetrics.UNKNOWN;
-    String s = tag(severity);
-    ackTimers.computeIfAbsent(policy + '|' + s, k -> Timer.builder(ACKNOWLEDGE_TIME)
-        .description("Incident detected to acknowledged by a responder (wall clock)")
-        .tag("policy", policy).tag("severity", s).publishPercentileHistogram().register(registry))
+    ackTimer(policy, tag(severity))
         .record(detectedToAcknowledged.isNegative() ? Duration.ZERO : detectedToAcknowledged);
+  }
+
+  /**
+   * The time-to-acknowledge timer of a policy and severity; its histogram spans 1 s to 7 days, which keeps the buckets
+   * few enough to register every policy and severity at start (so the first acknowledgement shows in
+   * {@code increase()}).
+   */
+  private Timer ackTimer(String policy, String severityTag) {
+    return ackTimers.computeIfAbsent(policy + '|' + severityTag, k -> Timer.builder(ACKNOWLEDGE_TIME)
+        .description("Incident detected to acknowledged by a responder (wall clock)")
+        .tag("policy", policy).tag("severity", severityTag).publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofSeconds(1)).maximumExpectedValue(Duration.ofDays(7))
+        .register(registry));
   }
 
   private static String tag(Severity severity) {

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +21,10 @@ import java.util.function.Supplier;
  * <p>Exactly-once covers Kafka state, not meters: when a task replays records after a failure, counters and
  * the latency timer count those records again, so they may overcount after a crash or rebalance; the
  * topics and stores stay exact.
+ *
+ * <p>Every meter whose tag values are known at start (each policy of the catalogue with each status or severity) is
+ * registered at construction with 0, so the first event shows in {@code increase()} and {@code rate()} and a
+ * dashboard has a series before any traffic; policies added at run time get their meters on first use.
  *
  * <table>
  * <caption>Metrics</caption>
@@ -48,6 +53,9 @@ public final class PipelineMetrics {
   public static final String DETECTION_LATENCY_FROM_GATEWAY = "fleetwatch.incident.detection.latency.gateway";
   public static final String DEVICES = "fleetwatch.devices";
   static final String UNKNOWN = "unknown";
+  /** The severities an incident can have (tag values registered at start). */
+  static final List<Severity> SEVERITIES = List.of(Severity.INFO, Severity.LOW, Severity.MEDIUM, Severity.HIGH,
+      Severity.CRITICAL);
 
   private final MeterRegistry registry;
   private final Supplier<Set<String>> policyIds;
@@ -85,6 +93,19 @@ public final class PipelineMetrics {
           .description("Devices by heartbeat status (offline: heartbeat-loss check raised)")
           .tag("status", status).register(registry);
     }
+    for (String policy : policyIds.get()) {
+      evaluations(policy);
+      for (ViolationStatus status : List.of(ViolationStatus.RAISED, ViolationStatus.CLEARED)) {
+        violations(policy, status.name().toLowerCase(Locale.ROOT));
+      }
+      for (Severity severity : SEVERITIES) {
+        String severityTag = severity.name().toLowerCase(Locale.ROOT);
+        opened(policy, severityTag);
+        resolved(policy, severityTag);
+      }
+      latency(policy);
+      latencyFromGateway(policy);
+    }
   }
 
   private double deviceCount(int index) {
@@ -110,17 +131,23 @@ public final class PipelineMetrics {
   }
 
   void evaluation(String policyId) {
-    String policy = policyTag(policyId);
-    evaluations.computeIfAbsent(policy, p -> Counter.builder(EVALUATIONS)
-        .description("Policy check evaluations").tag("policy", p).register(registry)).increment();
+    evaluations(policyTag(policyId)).increment();
+  }
+
+  private Counter evaluations(String policy) {
+    return evaluations.computeIfAbsent(policy, p -> Counter.builder(EVALUATIONS)
+        .description("Policy check evaluations").tag("policy", p).register(registry));
   }
 
   void violation(String policyId, ViolationStatus status) {
     String policy = policyTag(policyId);
-    String statusTag = status.name().toLowerCase(Locale.ROOT);
-    violations.computeIfAbsent(policy + '|' + statusTag, k -> Counter.builder(VIOLATIONS)
+    violations(policy, status.name().toLowerCase(Locale.ROOT)).increment();
+  }
+
+  private Counter violations(String policy, String statusTag) {
+    return violations.computeIfAbsent(policy + '|' + statusTag, k -> Counter.builder(VIOLATIONS)
         .description("Policy check transitions (raised, cleared)")
-        .tag("policy", policy).tag("status", statusTag).register(registry)).increment();
+        .tag("policy", policy).tag("status", statusTag).register(registry));
   }
 
   /**
@@ -132,33 +159,52 @@ public final class PipelineMetrics {
    */
   void incidentOpened(String policyId, Severity severity, Duration detectionLatency, Duration fromGateway) {
     String policy = policyTag(policyId);
-    String severityTag = severity.name().toLowerCase(Locale.ROOT);
-    opened.computeIfAbsent(policy + '|' + severityTag, k -> Counter.builder(INCIDENTS_OPENED)
-        .description("Incidents opened").tag("policy", policy).tag("severity", severityTag)
-        .register(registry)).increment();
-    record(latency, DETECTION_LATENCY,
-        "Device time of the raising observation to the time the incident opened (wall clock)", policy,
-        detectionLatency);
+    opened(policy, severity.name().toLowerCase(Locale.ROOT)).increment();
+    record(latency(policy), detectionLatency);
     if (fromGateway != null) {
-      record(latencyFromGateway, DETECTION_LATENCY_FROM_GATEWAY,
-          "Gateway receive time of the raising observation to the time the incident opened (wall clock)", policy,
-          fromGateway);
+      record(latencyFromGateway(policy), fromGateway);
     }
   }
 
-  /** Records a latency per policy; a negative one (clocks of different hosts) counts as zero. */
-  private void record(Map<String, Timer> timers, String name, String description, String policy, Duration value) {
-    timers.computeIfAbsent(policy, p -> Timer.builder(name).description(description)
-        .tag("policy", p).publishPercentileHistogram().register(registry))
-        .record(value.isNegative() ? Duration.ZERO : value);
+  private Counter opened(String policy, String severityTag) {
+    return opened.computeIfAbsent(policy + '|' + severityTag, k -> Counter.builder(INCIDENTS_OPENED)
+        .description("Incidents opened").tag("policy", policy).tag("severity", severityTag).register(registry));
+  }
+
+  private Timer latency(String policy) {
+    return latencyTimer(latency, DETECTION_LATENCY,
+        "Device time of the raising observation to the time the incident opened (wall clock)", policy);
+  }
+
+  private Timer latencyFromGateway(String policy) {
+    return latencyTimer(latencyFromGateway, DETECTION_LATENCY_FROM_GATEWAY,
+        "Gateway receive time of the raising observation to the time the incident opened (wall clock)", policy);
+  }
+
+  /**
+   * A latency timer per policy. Its histogram spans 1 ms to 10 min (beyond that a detection is an outage, not a
+   * latency), which keeps the buckets per policy few enough to register every policy's timer at start.
+   */
+  private Timer latencyTimer(Map<String, Timer> timers, String name, String description, String policy) {
+    return timers.computeIfAbsent(policy, p -> Timer.builder(name).description(description)
+        .tag("policy", p).publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+        .register(registry));
+  }
+
+  /** Records a latency; a negative one (clocks of different hosts) counts as zero. */
+  private static void record(Timer timer, Duration value) {
+    timer.record(value.isNegative() ? Duration.ZERO : value);
   }
 
   void incidentResolved(String policyId, Severity severity) {
     String policy = policyTag(policyId);
-    String severityTag = severity.name().toLowerCase(Locale.ROOT);
-    resolved.computeIfAbsent(policy + '|' + severityTag, k -> Counter.builder(INCIDENTS_RESOLVED)
-        .description("Incidents resolved").tag("policy", policy).tag("severity", severityTag)
-        .register(registry)).increment();
+    resolved(policy, severity.name().toLowerCase(Locale.ROOT)).increment();
+  }
+
+  private Counter resolved(String policy, String severityTag) {
+    return resolved.computeIfAbsent(policy + '|' + severityTag, k -> Counter.builder(INCIDENTS_RESOLVED)
+        .description("Incidents resolved").tag("policy", policy).tag("severity", severityTag).register(registry));
   }
 
   private static Supplier<Set<String>> fixed(Set<String> ids) {
