@@ -29,17 +29,20 @@ public final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "Properties file; environment variables win.")
   Path config;
 
-  @Option(names = "--http-host", defaultValue = "${env:FLEETWATCH_GATEWAY_HTTP_HOST:-127.0.0.1}",
-      description = "Address of /health and /metrics (env FLEETWATCH_GATEWAY_HTTP_HOST; default ${DEFAULT-VALUE}).")
+  @Option(names = "--http-host",
+      defaultValue = "${env:FLEETWATCH_HTTP_HOST:-${env:FLEETWATCH_GATEWAY_HTTP_HOST:-127.0.0.1}}",
+      description = "Address of /health and /metrics (env FLEETWATCH_HTTP_HOST; default ${DEFAULT-VALUE}).")
   String httpHost;
 
-  @Option(names = "--http-port", defaultValue = "${env:FLEETWATCH_GATEWAY_HTTP_PORT:-8081}",
-      description = "Port of /health and /metrics (env FLEETWATCH_GATEWAY_HTTP_PORT; default ${DEFAULT-VALUE}).")
+  @Option(names = "--http-port",
+      defaultValue = "${env:FLEETWATCH_HTTP_PORT:-${env:FLEETWATCH_GATEWAY_HTTP_PORT:-8081}}",
+      description = "Port of /health and /metrics (env FLEETWATCH_HTTP_PORT; default ${DEFAULT-VALUE}).")
   int httpPort;
 
   @Override
   public Integer call() throws Exception {
-    GatewayConfig gatewayConfig = GatewayConfig.fromEnvironment(System.getenv(), Settings.file(config));
+    GatewayConfig gatewayConfig = GatewayConfig.fromEnvironment(RenamedVariables.current(System.getenv()),
+        Settings.file(config));
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmGcMetrics().bindTo(metrics);

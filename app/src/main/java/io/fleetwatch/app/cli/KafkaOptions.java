@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
  */
 public final class KafkaOptions {
 
-  @Option(names = "--bootstrap-servers", defaultValue = "${env:FLEETWATCH_KAFKA_BOOTSTRAP:-127.0.0.1:9092}",
-      description = "Kafka bootstrap servers (env FLEETWATCH_KAFKA_BOOTSTRAP; default ${DEFAULT-VALUE}).")
+  @Option(names = "--bootstrap-servers",
+      defaultValue = "${env:FLEETWATCH_KAFKA_BOOTSTRAP_SERVERS:-${env:FLEETWATCH_KAFKA_BOOTSTRAP:-127.0.0.1:9092}}",
+      description = "Kafka bootstrap servers (env FLEETWATCH_KAFKA_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
   String bootstrapServers;
 
   @Option(names = "--topic-prefix", defaultValue = "${env:FLEETWATCH_TOPIC_PREFIX:-fleet.}",

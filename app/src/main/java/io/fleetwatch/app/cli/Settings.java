@@ -13,7 +13,7 @@ import java.util.Properties;
  * Reads a component's settings: a properties file overridden by the environment. Both components use the same
  * convention: property {@code a.b.c} is environment variable {@code FLEETWATCH_A_B_C}; Kafka client settings are
  * {@code kafka.<client key>} / {@code FLEETWATCH_KAFKA_<CLIENT_KEY>}; the bootstrap servers are
- * {@code kafka.bootstrap.servers} / {@code FLEETWATCH_KAFKA_BOOTSTRAP_SERVERS} (or {@code FLEETWATCH_KAFKA_BOOTSTRAP}).
+ * {@code kafka.bootstrap.servers} / {@code FLEETWATCH_KAFKA_BOOTSTRAP_SERVERS} (old names: {@link RenamedVariables}).
  */
 final class Settings {
   static final String ENV_PREFIX = "FLEETWATCH_";

@@ -36,7 +36,7 @@ public final class StreamsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, String> settings = Settings.forStreams(config, System.getenv());
+    Map<String, String> settings = Settings.forStreams(config, RenamedVariables.current(System.getenv()));
     StreamsAppConfig appConfig = StreamsAppConfig.from(settings);
     PolicyCatalogue catalogue;
     try {

@@ -32,8 +32,8 @@ public final class GatewayProcess implements AutoCloseable {
   public static GatewayProcess start(Map<String, String> env, Path log) {
     int httpPort = Ports.free();
     Map<String, String> childEnv = new HashMap<>(env);
-    childEnv.put("FLEETWATCH_GATEWAY_HTTP_HOST", Ports.LOOPBACK);
-    childEnv.put("FLEETWATCH_GATEWAY_HTTP_PORT", Integer.toString(httpPort));
+    childEnv.put("FLEETWATCH_HTTP_HOST", Ports.LOOPBACK);
+    childEnv.put("FLEETWATCH_HTTP_PORT", Integer.toString(httpPort));
     FleetwatchChild child = FleetwatchChild.start("gateway", "256m", childEnv, log, httpPort);
     LOG.info("gateway process {} started (health on port {}, log {})", child.pid(), httpPort, log);
     return new GatewayProcess(child);
@@ -52,6 +52,11 @@ public final class GatewayProcess implements AutoCloseable {
   /** {@code GET path} ({@code /health}, {@code /metrics}), without throwing when the process is not listening. */
   public HttpAnswer get(String path) throws InterruptedException {
     return child.get(path);
+  }
+
+  /** The port of its health and metrics endpoint on 127.0.0.1. */
+  public int httpPort() {
+    return child.httpPort();
   }
 
   /** Kills the process with SIGKILL, like a crash, and waits until it is gone; returns its exit code. */

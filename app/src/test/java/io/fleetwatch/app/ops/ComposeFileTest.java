@@ -155,9 +155,9 @@ class ComposeFileTest {
   void httpEndpointsListenOnAllInterfacesOnThePublishedPortsThatPrometheusScrapes() {
     Map<String, String> gatewayEnv = env("gateway");
     Map<String, String> streamsEnv = env("streams");
-    assertEquals("0.0.0.0", gatewayEnv.get("FLEETWATCH_GATEWAY_HTTP_HOST"));
+    assertEquals("0.0.0.0", gatewayEnv.get("FLEETWATCH_HTTP_HOST"));
     assertEquals("0.0.0.0", streamsEnv.get(StreamsAppConfig.HTTP_HOST));
-    String gatewayPort = gatewayEnv.get("FLEETWATCH_GATEWAY_HTTP_PORT");
+    String gatewayPort = gatewayEnv.get("FLEETWATCH_HTTP_PORT");
     String streamsPort = streamsEnv.get(StreamsAppConfig.HTTP_PORT);
     assertTrue(list(services.get("gateway").get("ports")).contains(gatewayPort + ":" + gatewayPort));
     assertTrue(list(services.get("streams").get("ports")).contains(streamsPort + ":" + streamsPort));

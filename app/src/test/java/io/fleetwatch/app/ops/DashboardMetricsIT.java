@@ -77,8 +77,8 @@ class DashboardMetricsIT {
         "FLEETWATCH_MQTT_CLIENT_ID", "ops-it-gateway",
         "FLEETWATCH_MQTT_TOPIC_ROOT", "opsit",
         "FLEETWATCH_KAFKA_BOOTSTRAP_SERVERS", pipeline.bootstrapServers(),
-        "FLEETWATCH_GATEWAY_HTTP_HOST", Ports.LOOPBACK,
-        "FLEETWATCH_GATEWAY_HTTP_PORT", Integer.toString(gatewayPort))));
+        "FLEETWATCH_HTTP_HOST", Ports.LOOPBACK,
+        "FLEETWATCH_HTTP_PORT", Integer.toString(gatewayPort))));
     metricsPorts.put(OpsFiles.GATEWAY_JOB, gatewayPort);
 
     int streamsPort = Ports.free();
