@@ -117,7 +117,7 @@ public final class ApiServer implements AutoCloseable {
   private final Supplier<KafkaStreams.State> state;
   private final PrometheusMeterRegistry prometheus;
   private final ObjectMapper mapper = new ObjectMapper();
-  private final IncidentJson incidentJson = new IncidentJson(mapper);
+  private final AvroJson incidentJson = new AvroJson(mapper);
   private final DeviceJson deviceJson = new DeviceJson(mapper);
   private final PolicyJson policyJson = new PolicyJson(mapper);
   private final VulnerabilityQueries vulnerabilities;
