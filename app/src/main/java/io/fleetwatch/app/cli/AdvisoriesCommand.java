@@ -7,6 +7,7 @@ import io.fleetwatch.schemas.Topic;
 import io.fleetwatch.schemas.Topics;
 import io.fleetwatch.streams.vulnerability.csaf.AdvisoryFiles;
 import io.fleetwatch.streams.vulnerability.csaf.CsafFormatException;
+import io.fleetwatch.streams.vulnerability.csaf.CsafParser;
 import io.fleetwatch.streams.vulnerability.csaf.KnownExploitedListParser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,30 +34,32 @@ import picocli.CommandLine.Spec;
 /**
  * {@code fleetwatch advisories validate|import FILE|DIR} and {@code fleetwatch advisories known-exploited FILE}: CSAF
  * 2.0 documents, parsed once here, into the compacted {@code fleet.advisories} topic (key: tracking id); a KEV-style
- * list into {@code fleet.known-exploited} (key: CVE id). A malformed document is reported as
- * {@code file: $.json.path: why}; the other documents of a directory are still imported, and the exit code is 1.
+ * list into {@code fleet.known-exploited} (key: CVE id). Each document's line says how many statements it yields;
+ * products it names that cannot be matched are listed with their JSON path and why. A malformed document, or one
+ * failing a CSAF mandatory test, is reported as {@code file: $.json.path: [CSAF 6.1.x:] why}; the other documents of
+ * a directory are still imported, and the exit code is 1.
  */
 @Command(name = "advisories", description = "Validate or import CSAF 2.0 advisories and known-exploited lists.",
     subcommands = {AdvisoriesCommand.Validate.class, AdvisoriesCommand.Import.class,
         AdvisoriesCommand.KnownExploitedList.class})
 public final class AdvisoriesCommand {
 
-  @Command(name = "validate", description = "Parse CSAF documents; report file: $.path: why for each bad one.")
+  @Command(name = "validate", description = "Parse CSAF documents; per document the statements it yields and the"
+      + " products that cannot be matched; file: $.path: why for each bad one.")
   static final class Validate implements Callable<Integer> {
     @Spec CommandSpec spec;
+
+    @Option(names = "--lenient", description = "Accept documents that fail only CSAF mandatory tests that do not"
+        + " affect matching (e.g. 6.1.16), with a warning naming the test.")
+    boolean lenient;
 
     @Parameters(paramLabel = "FILE|DIR", description = "A CSAF JSON document or a directory of them.")
     Path path;
 
     @Override
     public Integer call() throws Exception {
-      AdvisoryFiles.Result result = AdvisoryFiles.read(path);
-      result.errors().forEach(spec.commandLine().getErr()::println);
-      for (Advisory a : result.advisories()) {
-        spec.commandLine().getOut().printf("%s: %d statements, %d vulnerabilities, valid%n", a.getId(),
-            a.getStatements().size(), a.getVulnerabilities().size());
-      }
-      return result.errors().isEmpty() ? 0 : 1;
+      AdvisoryFiles.Result result = AdvisoryFiles.read(path, lenient);
+      return report(result, "valid", spec);
     }
   }
 
@@ -69,13 +72,16 @@ public final class AdvisoriesCommand {
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions of topics created if missing.")
     int partitions;
 
+    @Option(names = "--lenient", description = "Accept documents that fail only CSAF mandatory tests that do not"
+        + " affect matching (e.g. 6.1.16), with a warning naming the test.")
+    boolean lenient;
+
     @Parameters(paramLabel = "FILE|DIR", description = "A CSAF JSON document or a directory of them.")
     Path path;
 
     @Override
     public Integer call() throws Exception {
-      AdvisoryFiles.Result result = AdvisoryFiles.read(path);
-      result.errors().forEach(spec.commandLine().getErr()::println);
+      AdvisoryFiles.Result result = AdvisoryFiles.read(path, lenient);
       Topics topics = kafka.topics();
       if (!result.advisories().isEmpty()) {
         try (Admin admin = Admin.create(kafka.clientConfig())) {
@@ -83,13 +89,37 @@ public final class AdvisoriesCommand {
         }
         publishAdvisories(kafka.clientConfig(), topics, result.advisories());
       }
-      for (Advisory a : result.advisories()) {
-        spec.commandLine().getOut().printf("imported %s (%d statements)%n", a.getId(), a.getStatements().size());
-      }
+      int exit = report(result, "imported", spec);
       spec.commandLine().getOut().printf("imported %d advisories to %s, %d rejected%n", result.advisories().size(),
           topics.advisories().name(), result.errors().size());
-      return result.errors().isEmpty() ? 0 : 1;
+      return exit;
     }
+  }
+
+  /**
+   * Prints per document how many statements it yields from how many named products, then every product that cannot
+   * be matched and every warning (stderr), then the refused documents (stderr). Exit code 1 when a document was
+   * refused or names products of which none can be matched (an advisory that could never match a device).
+   */
+  private static int report(AdvisoryFiles.Result result, String verdict, CommandSpec spec) {
+    var out = spec.commandLine().getOut();
+    var err = spec.commandLine().getErr();
+    boolean useless = false;
+    for (CsafParser.Result r : result.documents()) {
+      Advisory a = r.advisory();
+      out.printf("%s (%s): %d statements from %d named products, %d not matchable, %d vulnerabilities, %s%n",
+          a.getId(), a.getSource(), a.getStatements().size(), r.namedProducts(), r.unmatchable().size(),
+          a.getVulnerabilities().size(), r.warnings().isEmpty() ? verdict : verdict + " with warnings");
+      r.unmatchable().forEach(err::println);
+      r.warnings().forEach(err::println);
+      if (a.getStatements().isEmpty() && r.namedProducts() > 0) {
+        err.printf("%s: $.vulnerabilities: none of its %d named products can be matched against devices%n",
+            a.getSource(), r.namedProducts());
+        useless = true;
+      }
+    }
+    result.errors().forEach(err::println);
+    return result.errors().isEmpty() && !useless ? 0 : 1;
   }
 
   @Command(name = "known-exploited", description = "Publish a KEV-style list (CISA KEV JSON, or one CVE per line).")

@@ -10,6 +10,7 @@ import io.fleetwatch.avro.Sbom;
 import io.fleetwatch.avro.Stakeholder;
 import io.fleetwatch.avro.StakeholderRef;
 import io.fleetwatch.streams.policy.Version;
+import io.fleetwatch.streams.vulnerability.matching.ComponentKey;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -87,8 +88,8 @@ public final class AssetRegistryFile {
   private static final Set<String> WINDOW_FIELDS = Set.of("deviceId", "site", "from", "until", "weekly", "reference");
   private static final Set<String> WEEKLY_FIELDS = Set.of("days", "start", "duration", "timeZone");
   private static final Duration LONGEST_WEEKLY_WINDOW = Duration.ofDays(7);
-  private static final Set<String> MODEL_FIELDS = Set.of("model", "vendor", "minimumFirmware", "supportEndsOn",
-      "stakeholders", "sboms");
+  private static final Set<String> MODEL_FIELDS = Set.of("model", "vendor", "productNames", "modelNumbers",
+      "cpes", "minimumFirmware", "supportEndsOn", "stakeholders", "sboms");
   private static final Set<String> SBOM_FIELDS = Set.of("firmware", "file");
   private static final Set<String> ASSET_FIELDS = Set.of("deviceId", "site", "zone", "assetClass", "model", "vendor",
       "safetyFunction", "services", "ssf", "stakeholders");
@@ -406,8 +407,9 @@ public final class AssetRegistryFile {
   }
 
   /**
-   * A model of the catalogue: vendor, minimum firmware (SEC-05), end of support (SEC-06), stakeholders by role, and
-   * CycloneDX SBOMs per firmware ({@code file} relative to the registry file).
+   * A model of the catalogue: vendor, the names advisories give it (product names and aliases, model numbers, CPEs:
+   * what ties the device's firmware to advisory products), minimum firmware (SEC-05), end of support (SEC-06),
+   * stakeholders by role, and CycloneDX SBOMs per firmware ({@code file} relative to the registry file).
    */
   private DeviceModel model(Node node, String at, List<Sbom> sboms, Map<String, Integer> stakeholderIds)
       throws RegistryException {
@@ -453,7 +455,18 @@ public final class AssetRegistryFile {
       sboms.add(new CycloneDxSbom().parse(path.toString(), json, model, firmware));
       sbomKeys.add(model + "@" + firmware);
     }
+    List<String> cpes = textList(fields.get("cpes"), at + ".cpes");
+    for (int i = 0; i < cpes.size(); i++) {
+      try {
+        ComponentKey.ofCpe(cpes.get(i));
+      } catch (IllegalArgumentException e) {
+        throw error(fields.get("cpes"), at + ".cpes[" + i + "]", e.getMessage());
+      }
+    }
     return DeviceModel.newBuilder().setModel(model).setVendor(optionalText(fields, "vendor", at))
+        .setProductNames(textList(fields.get("productNames"), at + ".productNames"))
+        .setModelNumbers(textList(fields.get("modelNumbers"), at + ".modelNumbers"))
+        .setCpes(cpes)
         .setMinimumFirmware(minimum).setSupportEndsOn(supportEnds).setStakeholders(refs).setSboms(sbomKeys).build();
   }
 
