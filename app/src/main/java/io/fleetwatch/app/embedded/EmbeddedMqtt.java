@@ -52,8 +52,11 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedMqtt implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMqtt.class);
-    /** Receive Maximum announced to clients: QoS 1 messages a publisher may have unacknowledged. */
-    static final int SERVER_RECEIVE_MAXIMUM = 1000;
+    /**
+     * Receive Maximum announced to clients: QoS 1 messages a publisher may have unacknowledged. 100 rather than
+     * HiveMQ's 10 costs less CPU per message; 1000 flooded the subscriber's queue (lower throughput end to end).
+     */
+    static final int SERVER_RECEIVE_MAXIMUM = 100;
     /** Messages in flight to one subscriber, and the batch polled from its queue at once. */
     static final int INFLIGHT_WINDOW = 1000;
 
