@@ -107,7 +107,45 @@ public final class Gateway implements AutoCloseable {
 
   /** Connected and subscribed to the broker, and Kafka reachable with no failing sends. */
   public boolean isReady() {
-    return started && !closed && mqtt.ready() && forwarder.healthy();
+    return readiness() == Readiness.READY;
+  }
+
+  /** Not closed: working, starting, or reconnecting to the broker or Kafka by itself. */
+  public boolean isLive() {
+    return !closed;
+  }
+
+  /** Where the gateway stands: {@link Readiness#READY}, or the first thing that keeps it from being ready. */
+  public Readiness readiness() {
+    if (closed) {
+      return Readiness.CLOSED;
+    }
+    if (!started) {
+      return Readiness.NOT_STARTED;
+    }
+    if (!mqtt.connected()) {
+      return Readiness.MQTT_DISCONNECTED;
+    }
+    if (!mqtt.ready()) {
+      return Readiness.MQTT_NOT_SUBSCRIBED;
+    }
+    return forwarder.healthy() ? Readiness.READY : Readiness.KAFKA_UNREACHABLE;
+  }
+
+  /** What {@link #readiness()} answers; every value but {@code CLOSED} is live. */
+  public enum Readiness {
+    /** Connected and subscribed to the broker, Kafka reachable: messages flow. */
+    READY,
+    /** {@link #start()} not called yet. */
+    NOT_STARTED,
+    /** Connecting or reconnecting to the MQTT broker. */
+    MQTT_DISCONNECTED,
+    /** Connected, the subscription not confirmed yet. */
+    MQTT_NOT_SUBSCRIBED,
+    /** Kafka unreachable or sends failing: messages wait unacknowledged. */
+    KAFKA_UNREACHABLE,
+    /** {@link #close()} called. */
+    CLOSED
   }
 
   /** Waits up to {@code timeout} for {@link #isReady()}; returns whether it became ready. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetwatch.gateway.kafka.CapturingProducer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -38,6 +39,28 @@ class GatewayLifecycleTest {
         assertEquals(0.0, registry.get(GatewayMetrics.INFLIGHT).gauge().value());
       }
     });
+  }
+
+  @Test
+  void isLiveButNotReadyWhileItCannotReachTheBrokerAndNeitherOnceClosed() throws Exception {
+    GatewayConfig config = GatewayConfig.builder()
+        .mqttServerUri("tcp://127.0.0.1:" + closedPort())
+        .mqttClientId("gateway-readiness-test")
+        .build();
+    Gateway gateway = new Gateway(config, new SimpleMeterRegistry(), new CapturingProducer(), Clock.systemUTC());
+    try {
+      assertEquals(Gateway.Readiness.NOT_STARTED, gateway.readiness());
+      assertTrue(gateway.isLive());
+
+      gateway.start();
+      assertEquals(Gateway.Readiness.MQTT_DISCONNECTED, gateway.readiness());
+      assertTrue(gateway.isLive(), "reconnecting by itself is live");
+      assertFalse(gateway.isReady());
+    } finally {
+      gateway.close();
+    }
+    assertEquals(Gateway.Readiness.CLOSED, gateway.readiness());
+    assertFalse(gateway.isLive());
   }
 
   @Test

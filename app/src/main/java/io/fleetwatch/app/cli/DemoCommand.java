@@ -2,6 +2,7 @@ package io.fleetwatch.app.cli;
 
 import io.fleetwatch.app.demo.DemoPipeline;
 import io.fleetwatch.app.demo.DemoSettings;
+import io.fleetwatch.streams.api.Health;
 import io.fleetwatch.streams.policy.PolicyFormatException;
 import io.fleetwatch.streams.registry.RegistryException;
 import java.io.PrintStream;
@@ -10,6 +11,8 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,6 +24,9 @@ import picocli.CommandLine.Spec;
     "HTTP API and the simulator with the demo fleet. Prints a line per incident opened or resolved.",
     "Ctrl-C stops it."})
 public final class DemoCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
+  private static final Duration READY_REPORT_INTERVAL = Duration.ofSeconds(15);
+
   @Spec CommandSpec spec;
 
   @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address of every server (default ${DEFAULT-VALUE}).")
@@ -87,10 +93,19 @@ public final class DemoCommand implements Callable<Integer> {
       Runtime.getRuntime().removeShutdownHook(hook);
       return 2;
     }
+    // The banner says "use it now": print it only when /health/ready would answer 200.
+    while (!pipeline.awaitReady(READY_REPORT_INTERVAL)) {
+      if (!pipeline.health().live()) {
+        spec.commandLine().getErr().println("fleetwatch: the pipeline failed while starting: "
+            + pipeline.health().answer(Health.PATH).orElseThrow().json());
+        return 1;
+      }
+      LOG.info("not ready yet: {}", pipeline.health().answer(Health.PATH).orElseThrow().json());
+    }
     out.printf("fleetwatch demo running%n"
             + "  MQTT      %s   (publish to fleet/<site>/<device>/telemetry)%n"
             + "  Kafka     %s%n"
-            + "  HTTP      http://%s:%d/api/incidents   /health   /metrics%n"
+            + "  HTTP      http://%s:%d/api/incidents   /health/ready   /metrics%n"
             + "  simulator %s%n"
             + "  data      %s%n"
             + "Incidents appear below as they open and resolve. Ctrl-C stops.%n",

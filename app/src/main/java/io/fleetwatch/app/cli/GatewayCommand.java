@@ -3,6 +3,7 @@ package io.fleetwatch.app.cli;
 import io.fleetwatch.app.ops.InstrumentedGateway;
 import io.fleetwatch.app.ops.OpsServer;
 import io.fleetwatch.gateway.Gateway;
+import io.fleetwatch.streams.api.Health;
 import io.fleetwatch.gateway.GatewayConfig;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -51,7 +52,8 @@ public final class GatewayCommand implements Callable<Integer> {
     new ProcessorMetrics().bindTo(metrics);
     InstrumentedGateway instrumented = InstrumentedGateway.create(gatewayConfig, metrics);
     Gateway gateway = instrumented.gateway();
-    OpsServer ops = new OpsServer(new InetSocketAddress(httpHost, httpPort), gateway::isReady, metrics);
+    OpsServer ops = new OpsServer(new InetSocketAddress(httpHost, httpPort),
+        new Health().add("gateway", instrumented::health), metrics);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       ops.close();
       instrumented.close();

@@ -16,6 +16,7 @@ import io.fleetwatch.simulator.scenario.Scenario;
 import io.fleetwatch.streams.FleetStreamsApp;
 import io.fleetwatch.streams.StreamsAppConfig;
 import io.fleetwatch.streams.api.ApiServer;
+import io.fleetwatch.streams.api.Health;
 import io.fleetwatch.streams.policy.PolicyCatalogue;
 import io.fleetwatch.streams.policy.PolicyLoader;
 import io.fleetwatch.streams.registry.AssetRegistryFile;
@@ -47,9 +48,16 @@ import org.slf4j.LoggerFactory;
  * The whole pipeline in one process: embedded MQTT broker and Kafka (KRaft), topics, the asset registry, the
  * streams app with its HTTP API, the gateway, an incident printer and (optionally) the simulator. Closing stops
  * them in reverse order.
+ *
+ * <p>Nothing acknowledged is lost at start: the MQTT broker admits only the gateway until the gateway's persistent
+ * session is subscribed (devices are refused with "server unavailable" meanwhile), so every QoS 1 message a device
+ * gets a PUBACK for has a subscriber queue to go to. {@code /health/ready} turns 200 once Kafka Streams is RUNNING,
+ * the gateway is ready and the broker admits devices ({@link #awaitReady(Duration)}).
  */
 public final class DemoPipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DemoPipeline.class);
+  /** The gateway's MQTT client id: its persistent session is the one devices wait for. */
+  static final String GATEWAY_CLIENT_ID = "fleetwatch-demo-gateway";
 
   private final DemoSettings settings;
   private final PrintStream out;
@@ -57,10 +65,10 @@ public final class DemoPipeline implements AutoCloseable {
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Topics topics = Topics.withDefaultPrefix();
   private EmbeddedKafka kafka;
-  private EmbeddedMqtt mqtt;
+  private volatile EmbeddedMqtt mqtt;
   private ApiServer api;
   private FleetStreamsApp streams;
-  private Gateway gateway;
+  private volatile Gateway gateway;
   private Simulator simulator;
   private Path tempDir;
 
@@ -99,8 +107,10 @@ public final class DemoPipeline implements AutoCloseable {
     kafka = EmbeddedKafka.builder().host(settings.bindHost()).port(settings.kafkaPort())
         .dataDirectory(data.resolve("kafka")).build().start();
     started.push(kafka);
+    // File persistence only when state is to survive a restart: in memory, the broker costs several times less.
     mqtt = EmbeddedMqtt.builder().host(settings.bindHost()).port(settings.mqttPort())
-        .dataDirectory(data.resolve("mqtt")).build().start();
+        .dataDirectory(settings.dataDir() == null ? null : data.resolve("mqtt"))
+        .admitOnly(GATEWAY_CLIENT_ID).build().start();
     started.push(mqtt);
 
     Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -129,6 +139,9 @@ public final class DemoPipeline implements AutoCloseable {
     streams.start();
     api = new ApiServer(new InetSocketAddress(settings.bindHost(), settings.httpPort()), streams.incidentQueries(),
         streams::state, metrics);
+    api.health().add("gateway", () -> gateway == null ? Health.State.notReady("NOT_STARTED")
+        : InstrumentedGateway.health(gateway));
+    api.health().add("mqtt", this::brokerHealth);
     api.start();
     started.push(api);
 
@@ -138,7 +151,7 @@ public final class DemoPipeline implements AutoCloseable {
 
     GatewayConfig gatewayConfig = GatewayConfig.builder()
         .mqttServerUri(mqtt.uri())
-        .mqttClientId("fleetwatch-demo-gateway")
+        .mqttClientId(GATEWAY_CLIENT_ID)
         .kafkaBootstrapServers(kafka.bootstrapServers())
         .topicPrefix(topics.prefix())
         .build();
@@ -149,6 +162,8 @@ public final class DemoPipeline implements AutoCloseable {
     if (!gateway.awaitReady(Duration.ofSeconds(30))) {
       throw new IllegalStateException("the gateway did not connect to MQTT and Kafka within 30 s");
     }
+    // The gateway's session and subscription exist now: what devices publish from here on has a queue to go to.
+    mqtt.admitAll();
 
     if (settings.simulate()) {
       // scenarios/ sits beside policies/ (the repository root, or FLEETWATCH_HOME)
@@ -159,6 +174,40 @@ public final class DemoPipeline implements AutoCloseable {
       started.push(simulator);
       simulator.start();
     }
+  }
+
+  private Health.State brokerHealth() {
+    EmbeddedMqtt broker = mqtt;
+    if (broker == null || !broker.isRunning()) {
+      return Health.State.down("STOPPED");
+    }
+    return broker.admitsAll() ? Health.State.ready("ADMITS_ALL") : Health.State.notReady("ADMITS_GATEWAY_ONLY");
+  }
+
+  /** What {@code /health}, {@code /health/live} and {@code /health/ready} answer from. */
+  public Health health() {
+    return api.health();
+  }
+
+  /**
+   * Waits up to {@code timeout} until {@code /health/ready} would answer 200; returns early, false, when a part is not
+   * live any more (e.g. Kafka Streams in ERROR) or on interrupt.
+   */
+  public boolean awaitReady(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Health health = health();
+    while (!health.ready()) {
+      if (!health.live() || System.nanoTime() - deadline >= 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
   }
 
   public String mqttUri() {

@@ -10,11 +10,14 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.extension.sdk.api.ExtensionMain;
 import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
+import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
@@ -27,16 +30,35 @@ import org.slf4j.LoggerFactory;
  * An MQTT 5 broker (HiveMQ Community Edition, embedded) running inside this JVM for the demo and for tests,
  * listening on one TCP address without TLS and accepting anonymous clients.
  *
- * <p>The broker's message queue limit is raised deliberately ({@link Builder#maxQueuedMessages(long)}, default
- * 1,000,000 per client): HiveMQ's default of 1000 silently discards QoS 1 messages when a subscriber lags. With a
- * {@linkplain Builder#dataDirectory(Path) data directory} sessions and queued messages are persisted there and
- * survive a restart; without one the broker keeps them in memory and uses a temporary folder deleted on close.
- * HiveMQ's own logging bootstrap is disabled so it logs through the application's SLF4J/logback configuration
+ * <p>The broker's message queue limit is lifted deliberately ({@link Builder#maxQueuedMessages(long)}, default
+ * unbounded): HiveMQ's default of 1000 silently discards QoS 1 messages when a subscriber lags. With a
+ * {@linkplain Builder#dataDirectory(Path) data directory} sessions and queued messages are persisted there (file
+ * persistence) and survive a restart; without one the broker keeps them in memory (several times cheaper per message:
+ * no single-writer persistence threads, no Xodus or RocksDB) and uses a temporary folder deleted on close.
+ *
+ * <p>Throughput settings (HiveMQ's defaults suit many small clients, not one gateway draining a whole fleet): the
+ * server Receive Maximum announced in CONNACK is {@value #SERVER_RECEIVE_MAXIMUM} (HiveMQ: 10 unacknowledged QoS 1
+ * messages per publisher), and a subscriber gets up to {@value #INFLIGHT_WINDOW} messages in flight, polled from its
+ * queue in batches of as many (HiveMQ: 50, which held one persistent subscriber to about 1,000 msgs/s here). Both are
+ * still capped by the Receive Maximum the subscriber announces (the gateway's {@code mqtt.receive.maximum}).
+ *
+ * <p>Admission: a broker built with {@link Builder#admitOnly(String) admitOnly(clientId)} refuses every other client
+ * (CONNACK "server unavailable") until {@link #admitAll()}, so no device can publish, and have a message acknowledged,
+ * before the subscriber that must receive it has its persistent session and subscription.
+ *
+ * <p>HiveMQ's own logging bootstrap is disabled so it logs through the application's SLF4J/logback configuration
  * instead of replacing it.
  */
 public final class EmbeddedMqtt implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMqtt.class);
+    /**
+     * Receive Maximum announced to clients: QoS 1 messages a publisher may have unacknowledged. 100 rather than
+     * HiveMQ's 10 costs less CPU per message; 1000 flooded the subscriber's queue (lower throughput end to end).
+     */
+    static final int SERVER_RECEIVE_MAXIMUM = 100;
+    /** Messages in flight to one subscriber, and the batch polled from its queue at once. */
+    static final int INFLIGHT_WINDOW = 1000;
 
     private final String host;
     private final int port;
@@ -45,6 +67,8 @@ public final class EmbeddedMqtt implements AutoCloseable {
     private final boolean persistent;
     private final long maxQueuedMessages;
     private final Duration startTimeout;
+    private final String admitFirst;
+    private final AtomicBoolean admitsAll;
 
     private EmbeddedHiveMQ broker;
     private boolean closed;
@@ -54,6 +78,8 @@ public final class EmbeddedMqtt implements AutoCloseable {
         this.port = builder.port == 0 ? LocalPorts.free(builder.host) : builder.port;
         this.maxQueuedMessages = builder.maxQueuedMessages;
         this.startTimeout = builder.startTimeout;
+        this.admitFirst = builder.admitFirst;
+        this.admitsAll = new AtomicBoolean(builder.admitFirst == null);
         this.persistent = builder.dataDirectory != null;
         try {
             if (persistent) {
@@ -71,7 +97,7 @@ public final class EmbeddedMqtt implements AutoCloseable {
         }
     }
 
-    /** A builder with the defaults: 127.0.0.1, a free port, in-memory persistence, 1,000,000 queued messages. */
+    /** A builder with the defaults: 127.0.0.1, a free port, in-memory persistence, no queue limit, all admitted. */
     public static Builder builder() {
         return new Builder();
     }
@@ -92,11 +118,14 @@ public final class EmbeddedMqtt implements AutoCloseable {
         long startedAt = System.nanoTime();
         long deadline = startedAt + startTimeout.toNanos();
         writeConfiguration();
+        // Process-wide HiveMQ settings with no configuration file element; read while the broker runs.
+        InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = INFLIGHT_WINDOW;
+        InternalConfigurations.PUBLISH_POLL_BATCH_SIZE = INFLIGHT_WINDOW;
         EmbeddedHiveMQ candidate = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(root.resolve("conf"))
                 .withDataFolder(root.resolve("data"))
                 .withExtensionsFolder(root.resolve("extensions"))
-                .withEmbeddedExtension(allowAnonymousExtension())
+                .withEmbeddedExtension(admissionExtension())
                 .withoutLoggingBootstrap()
                 .build();
         try {
@@ -166,6 +195,21 @@ public final class EmbeddedMqtt implements AutoCloseable {
         return host;
     }
 
+    /**
+     * Admits every client from now on (a broker built without {@link Builder#admitOnly(String)} always does). Call
+     * once the client named there has its session and subscriptions: from then on devices may publish.
+     */
+    public void admitAll() {
+        if (!admitsAll.getAndSet(true)) {
+            LOG.info("MQTT broker on {} admits every client now ({} is subscribed)", uri(), admitFirst);
+        }
+    }
+
+    /** Whether every client may connect (false while only the {@link Builder#admitOnly(String)} client may). */
+    public boolean admitsAll() {
+        return admitsAll.get();
+    }
+
     /** Whether the broker is currently started. */
     public synchronized boolean isRunning() {
         return broker != null;
@@ -182,6 +226,9 @@ public final class EmbeddedMqtt implements AutoCloseable {
                         </tcp-listener>
                     </listeners>
                     <mqtt>
+                        <receive-maximum>
+                            <server-receive-maximum>%d</server-receive-maximum>
+                        </receive-maximum>
                         <queued-messages>
                             <max-queue-size>%d</max-queue-size>
                             <strategy>discard</strategy>
@@ -194,7 +241,7 @@ public final class EmbeddedMqtt implements AutoCloseable {
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(port, host, maxQueuedMessages, persistent ? "file" : "in-memory");
+                """.formatted(port, host, SERVER_RECEIVE_MAXIMUM, maxQueuedMessages, persistent ? "file" : "in-memory");
         Path file = root.resolve("conf").resolve("config.xml");
         try {
             Files.writeString(file, config, StandardCharsets.UTF_8);
@@ -203,14 +250,14 @@ public final class EmbeddedMqtt implements AutoCloseable {
         }
     }
 
-    private static EmbeddedExtension allowAnonymousExtension() {
+    private EmbeddedExtension admissionExtension() {
         return EmbeddedExtension.builder()
-                .withId("fleetwatch-allow-anonymous")
-                .withName("fleetwatch: allow anonymous clients (embedded demo broker)")
+                .withId("fleetwatch-admission")
+                .withName("fleetwatch: anonymous clients, all admitted once the first subscriber is ready")
                 .withVersion("1")
                 .withPriority(0)
                 .withStartPriority(1000)
-                .withExtensionMain(new AllowAnonymous())
+                .withExtensionMain(new Admission(admitFirst, admitsAll))
                 .build();
     }
 
@@ -226,14 +273,22 @@ public final class EmbeddedMqtt implements AutoCloseable {
     }
 
     /**
-     * HiveMQ refuses every client when no authenticator is registered; the embedded demo broker accepts all
-     * (production deployments use an external broker with authentication).
+     * HiveMQ refuses every client when no authenticator is registered; the embedded broker accepts anonymous clients
+     * (production deployments use an external broker with authentication), but until it admits all only the client
+     * named first, refusing the others with "server unavailable" (devices retry).
      */
-    private static final class AllowAnonymous implements ExtensionMain {
+    private record Admission(String admitFirst, AtomicBoolean admitsAll) implements ExtensionMain {
         @Override
         public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
-            Services.securityRegistry().setAuthenticatorProvider(
-                    providerInput -> (SimpleAuthenticator) (authInput, authOutput) -> authOutput.authenticateSuccessfully());
+            SimpleAuthenticator authenticator = (authInput, authOutput) -> {
+                if (admitsAll.get() || authInput.getConnectPacket().getClientId().equals(admitFirst)) {
+                    authOutput.authenticateSuccessfully();
+                } else {
+                    authOutput.failAuthentication(ConnackReasonCode.SERVER_UNAVAILABLE,
+                            "starting: the gateway is not subscribed yet, retry shortly");
+                }
+            };
+            Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
         }
 
         @Override
@@ -247,7 +302,8 @@ public final class EmbeddedMqtt implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port;
         private Path dataDirectory;
-        private long maxQueuedMessages = 1_000_000L;
+        private long maxQueuedMessages = Long.MAX_VALUE;
+        private String admitFirst;
         private Duration startTimeout = Duration.ofSeconds(60);
 
         private Builder() {
@@ -277,7 +333,10 @@ public final class EmbeddedMqtt implements AutoCloseable {
             return this;
         }
 
-        /** Per-client queue limit before the broker discards messages; default 1,000,000. */
+        /**
+         * Per-client queue limit before the broker discards messages; default unbounded, so a lagging QoS 1
+         * subscriber loses nothing (without a data directory the queue is in memory: the heap is then the bound).
+         */
         public Builder maxQueuedMessages(long maxQueuedMessages) {
             if (maxQueuedMessages < 1) {
                 throw new IllegalArgumentException("maxQueuedMessages must be positive: " + maxQueuedMessages);
@@ -292,6 +351,15 @@ public final class EmbeddedMqtt implements AutoCloseable {
                 throw new IllegalArgumentException("startTimeout must be positive: " + startTimeout);
             }
             this.startTimeout = startTimeout;
+            return this;
+        }
+
+        /**
+         * Admits only the client {@code clientId} until {@link EmbeddedMqtt#admitAll()}; every other client is refused
+         * with CONNACK "server unavailable" (0x88) meanwhile. Default: every client admitted from the start.
+         */
+        public Builder admitOnly(String clientId) {
+            this.admitFirst = Objects.requireNonNull(clientId, "clientId");
             return this;
         }
 

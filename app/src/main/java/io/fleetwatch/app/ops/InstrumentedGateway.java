@@ -3,6 +3,7 @@ package io.fleetwatch.app.ops;
 import io.fleetwatch.gateway.Gateway;
 import io.fleetwatch.gateway.GatewayConfig;
 import io.fleetwatch.gateway.kafka.ProducerSettings;
+import io.fleetwatch.streams.api.Health;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -58,6 +59,20 @@ public final class InstrumentedGateway implements AutoCloseable {
       producer.close(Duration.ZERO);
       throw e;
     }
+  }
+
+  /**
+   * The gateway as a health check: live unless closed, ready when connected and subscribed to the broker with Kafka
+   * reachable; the detail is its {@link Gateway.Readiness}.
+   */
+  public Health.State health() {
+    return health(gateway());
+  }
+
+  /** {@link #health()} of any gateway. */
+  public static Health.State health(Gateway gateway) {
+    Gateway.Readiness readiness = gateway.readiness();
+    return new Health.State(gateway.isLive(), readiness == Gateway.Readiness.READY, readiness.name());
   }
 
   public Gateway gateway() {

@@ -2,6 +2,7 @@ package io.fleetwatch.app.ops;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.fleetwatch.streams.api.Health;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,21 +10,24 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code GET /health} (200 ready, 503 not ready) and {@code GET /metrics} (Prometheus) of a component. */
+/**
+ * {@code GET /health/live}, {@code /health/ready} and {@code /health} (see {@link Health}: 200 or 503 with the status
+ * and each check's detail) and {@code GET /metrics} (Prometheus) of a component.
+ */
 public final class OpsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OpsServer.class);
 
   private final HttpServer server;
   private final ExecutorService executor;
-  private final BooleanSupplier ready;
+  private final Health health;
   private final PrometheusMeterRegistry metrics;
 
-  public OpsServer(InetSocketAddress bind, BooleanSupplier ready, PrometheusMeterRegistry metrics) throws IOException {
-    this.ready = ready;
+  public OpsServer(InetSocketAddress bind, Health health, PrometheusMeterRegistry metrics) throws IOException {
+    this.health = health;
     this.metrics = metrics;
     this.server = HttpServer.create(bind, 0);
     this.executor = Executors.newFixedThreadPool(2, r -> {
@@ -50,12 +54,13 @@ public final class OpsServer implements AutoCloseable {
         respond(exchange, 405, "application/json", "{\"error\":\"method not allowed\"}");
         return;
       }
-      switch (exchange.getRequestURI().getPath()) {
-        case "/health" -> {
-          boolean up = ready.getAsBoolean();
-          respond(exchange, up ? 200 : 503, "application/json",
-              up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
-        }
+      String path = exchange.getRequestURI().getPath();
+      Optional<Health.Answer> probe = health.answer(path);
+      if (probe.isPresent()) {
+        respond(exchange, probe.get().status(), "application/json", probe.get().json());
+        return;
+      }
+      switch (path) {
         case "/metrics" -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
         default -> respond(exchange, 404, "application/json", "{\"error\":\"not found\"}");
       }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -15,6 +16,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.ConsoleAppender;
 import io.fleetwatch.app.harness.MqttRecorder;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -90,6 +96,46 @@ class EmbeddedMqttIT {
             }
         }
         assertTrue(Files.isDirectory(data.resolve("data")), "a given data directory is kept on close");
+    }
+
+    @Test
+    void admitsOnlyTheNamedClientUntilItAdmitsAll() throws Exception {
+        try (EmbeddedMqtt mqtt = EmbeddedMqtt.builder().admitOnly("gateway").build().start()) {
+            // Given a broker that admits only the gateway: a device is refused with "server unavailable"
+            assertFalse(mqtt.admitsAll());
+            MqttException refused = assertThrows(MqttException.class, () -> MqttRecorder.connect(mqtt.uri(), "device"));
+            assertEquals(0x88, refused.getReasonCode(), refused.toString());
+
+            try (MqttRecorder gateway = MqttRecorder.connectPersistent(mqtt.uri(), "gateway", true)) {
+                gateway.subscribe("fleet/+/+/+", 1);
+
+                // When the broker admits all, once the gateway is subscribed
+                mqtt.admitAll();
+
+                // Then the device connects and what it publishes reaches the gateway
+                try (MqttRecorder device = MqttRecorder.connect(mqtt.uri(), "device")) {
+                    device.publish("fleet/site-a/dev-3/telemetry", "{\"ts\":1}", 1);
+                }
+                assertEquals("{\"ts\":1}", gateway.next(WAIT).text());
+                assertTrue(mqtt.admitsAll());
+            }
+        }
+    }
+
+    @Test
+    void announcesAReceiveMaximumThatLetsAPublisherKeepManyMessagesInFlight() throws Exception {
+        try (EmbeddedMqtt mqtt = EmbeddedMqtt.builder().build().start()) {
+            MqttAsyncClient client = new MqttAsyncClient(mqtt.uri(), "receive-maximum", new MemoryPersistence());
+            try {
+                IMqttToken connected = client.connect(new MqttConnectionOptions());
+                connected.waitForCompletion(WAIT.toMillis());
+                assertEquals(EmbeddedMqtt.SERVER_RECEIVE_MAXIMUM,
+                        connected.getResponseProperties().getReceiveMaximum());
+                client.disconnect().waitForCompletion(WAIT.toMillis());
+            } finally {
+                client.close();
+            }
+        }
     }
 
     @Test

@@ -67,8 +67,10 @@ import org.slf4j.LoggerFactory;
  *       device document also carries its {@code inventory} and {@code vulnerabilities}</li>
  *   <li>{@code GET /api/policies} → the catalogue in force ({@code policies}: id, version, origin file or
  *       published, references, checks with rule type and scope) and the refused definitions ({@code rejected})</li>
- *   <li>{@code GET /health} → 200 {@code {"status":"UP"}} while Kafka Streams is RUNNING or REBALANCING,
- *       else 503 {@code {"status":"DOWN"}}</li>
+ *   <li>{@code GET /health/live}, {@code /health/ready}, {@code /health} → see {@link Health}: live while Kafka
+ *       Streams is CREATED, REBALANCING or RUNNING, ready while it is RUNNING and every check added to
+ *       {@link #health()} is ready; {@code /health} answers as {@code /health/ready}, with
+ *       {@code {"status":"UP|NOT_READY|DOWN","live":..,"ready":..,"streams":"<state>",...}}</li>
  *   <li>{@code GET /metrics} → Prometheus text format</li>
  *   <li>{@code POST /api/incidents/{id}/acknowledge|assign|resolve|verify} with a JSON body
  *       {@code {"actor": "...", "reason": "...", "assignee": "..." (assign), "verification":
@@ -116,6 +118,7 @@ public final class ApiServer implements AutoCloseable {
   private final IncidentCommandSink commands;
   private final Supplier<KafkaStreams.State> state;
   private final PrometheusMeterRegistry prometheus;
+  private final Health health;
   private final ObjectMapper mapper = new ObjectMapper();
   private final AvroJson incidentJson = new AvroJson(mapper);
   private final DeviceJson deviceJson = new DeviceJson(mapper);
@@ -179,6 +182,7 @@ public final class ApiServer implements AutoCloseable {
     this.commands = incidents instanceof IncidentCommandSink sink
         && (!(incidents instanceof KafkaStreamsIncidentQueries k) || k.acceptsCommands()) ? sink : null;
     this.state = Objects.requireNonNull(state, "state");
+    this.health = new Health().add("streams", () -> Health.streams(state.get()));
     this.prometheus = Objects.requireNonNull(prometheus, "prometheus");
     this.server = HttpServer.create(Objects.requireNonNull(bind, "bind"), 0);
     AtomicInteger threads = new AtomicInteger();
@@ -231,6 +235,14 @@ public final class ApiServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The checks behind {@code /health}, {@code /health/live} and {@code /health/ready}: Kafka Streams' state, and
+   * whatever else the process adds (e.g. the demo's gateway).
+   */
+  public Health health() {
+    return health;
+  }
+
   public void start() {
     server.start();
     LOG.info("HTTP API listening on {}", server.getAddress());
@@ -264,7 +276,7 @@ public final class ApiServer implements AutoCloseable {
           return;
         }
         switch (route) {
-          case HEALTH -> health(exchange);
+          case HEALTH -> health(exchange, path);
           case METRICS -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
               prometheus.scrape().getBytes(StandardCharsets.UTF_8));
           case INCIDENT_LIST -> list(exchange, query(uri.getRawQuery()));
@@ -315,7 +327,7 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private static Route incidentRoute(String path) {
-    if ("/health".equals(path)) {
+    if (Health.PATH.equals(path) || Health.LIVE_PATH.equals(path) || Health.READY_PATH.equals(path)) {
       return Route.HEALTH;
     }
     if ("/metrics".equals(path)) {
@@ -330,13 +342,9 @@ public final class ApiServer implements AutoCloseable {
     return Route.NOT_FOUND;
   }
 
-  private void health(HttpExchange exchange) throws IOException {
-    KafkaStreams.State current = state.get();
-    boolean up = current != null && current.isRunningOrRebalancing();
-    ObjectNode body = mapper.createObjectNode();
-    body.put("status", up ? "UP" : "DOWN");
-    body.put("streams", String.valueOf(current));
-    sendJson(exchange, up ? 200 : 503, body);
+  private void health(HttpExchange exchange, String path) throws IOException {
+    Health.Answer answer = health.answer(path).orElseThrow();
+    send(exchange, answer.status(), JSON, answer.json().getBytes(StandardCharsets.UTF_8));
   }
 
   private void list(HttpExchange exchange, Map<String, String> query) throws IOException {

@@ -155,16 +155,50 @@ class ApiServerTest {
   }
 
   @Test
-  void healthFollowsTheStreamsState() throws Exception {
-    HttpResponse<String> up = get("/health");
-    assertEquals(200, up.statusCode());
-    assertEquals("UP", mapper.readTree(up.body()).get("status").asText());
+  void healthFollowsTheStreamsStateFromStartToError() throws Exception {
+    // Given a client not started yet: live, not ready
+    state.set(KafkaStreams.State.CREATED);
+    assertProbes(200, 503, "NOT_READY", "CREATED");
+    // When it assigns partitions: still not ready
     state.set(KafkaStreams.State.REBALANCING);
-    assertEquals(200, get("/health").statusCode());
+    assertProbes(200, 503, "NOT_READY", "REBALANCING");
+    // When it runs: ready
+    state.set(KafkaStreams.State.RUNNING);
+    assertProbes(200, 200, "UP", "RUNNING");
+    // When it fails: neither
     state.set(KafkaStreams.State.ERROR);
-    HttpResponse<String> down = get("/health");
-    assertEquals(503, down.statusCode());
-    assertEquals("DOWN", mapper.readTree(down.body()).get("status").asText());
+    assertProbes(503, 503, "DOWN", "ERROR");
+  }
+
+  @Test
+  void anAddedCheckHoldsReadinessBackWhileStreamsRuns() throws Exception {
+    AtomicBoolean gatewayReady = new AtomicBoolean(false);
+    server.health().add("gateway", () -> gatewayReady.get() ? Health.State.ready("READY")
+        : Health.State.notReady("MQTT_NOT_SUBSCRIBED"));
+    HttpResponse<String> waiting = get("/health/ready");
+    assertEquals(503, waiting.statusCode());
+    assertEquals("MQTT_NOT_SUBSCRIBED", mapper.readTree(waiting.body()).get("gateway").asText());
+    assertEquals(200, get("/health/live").statusCode());
+
+    gatewayReady.set(true);
+    HttpResponse<String> ready = get("/health/ready");
+    assertEquals(200, ready.statusCode());
+    assertEquals("READY", mapper.readTree(ready.body()).get("gateway").asText());
+    assertEquals("RUNNING", mapper.readTree(ready.body()).get("streams").asText());
+  }
+
+  private void assertProbes(int live, int ready, String status, String streams) throws Exception {
+    assertEquals(live, get("/health/live").statusCode(), "/health/live in " + streams);
+    HttpResponse<String> readiness = get("/health/ready");
+    assertEquals(ready, readiness.statusCode(), "/health/ready in " + streams);
+    HttpResponse<String> health = get("/health");
+    assertEquals(ready, health.statusCode(), "/health answers as /health/ready in " + streams);
+    JsonNode body = mapper.readTree(health.body());
+    assertEquals(status, body.get("status").asText());
+    assertEquals(streams, body.get("streams").asText());
+    assertEquals(live == 200, body.get("live").asBoolean());
+    assertEquals(ready == 200, body.get("ready").asBoolean());
+    assertEquals(body, mapper.readTree(readiness.body()));
   }
 
   @Test
