@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,14 +13,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shipped Prometheus files pass Prometheus' own checks: {@code promtool check config} (which also checks the
- * rule files it references), {@code promtool check rules}, and the alert unit tests ({@code promtool test rules}).
+ * rule files it references), {@code promtool check rules}, the alert unit tests ({@code promtool test rules}), and
+ * every dashboard query parses as PromQL once Grafana's variables are filled in.
  * Needs Debian's {@code prometheus} package ({@code /usr/bin/promtool}); skipped where it is not installed.
  */
 class PrometheusFilesTest {
   private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void configurationIsValidForPrometheus() throws Exception {
@@ -34,6 +38,25 @@ class PrometheusFilesTest {
   @Test
   void alertsFireAndStayQuietAsTheirUnitTestsExpect() throws Exception {
     promtool("test", "rules", OpsFiles.ALERT_TESTS.toString());
+  }
+
+  @Test
+  void everyDashboardQueryIsValidPromQlWithItsVariablesFilledIn(@TempDir Path dir) throws Exception {
+    // promtool parses expressions of rule files: one recording rule per dashboard query, Grafana variables filled in
+    StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard-queries\n    rules:\n");
+    int n = 0;
+    for (OpsFiles.Query q : OpsFiles.queries()) {
+      if (q.where().startsWith("dashboards/grafana/")) {
+        String expr = q.expr().replace("$__rate_interval", "1m").replace("$job", "fleetwatch-.*")
+            .replace("$instance", ".*");
+        rules.append("      - record: dashboard_query_").append(n++).append("\n        expr: ")
+            .append(JSON.writeValueAsString(expr)).append("\n");
+      }
+    }
+    assertTrue(n > 80, "only " + n + " dashboard queries found");
+    Path file = dir.resolve("dashboard-queries.yml");
+    Files.writeString(file, rules);
+    promtool("check", "rules", file.toString());
   }
 
   @Test
