@@ -25,6 +25,7 @@ final class OpsFiles {
   static final Path ALERTS = ROOT.resolve("dashboards/prometheus/alerts.yml");
   static final Path ALERT_TESTS = ROOT.resolve("dashboards/prometheus/alerts.test.yml");
   static final Path COMPOSE = ROOT.resolve("docker-compose.yml");
+  static final Path ALERTMANAGER_CONFIG = ROOT.resolve("deploy/alertmanager/alertmanager.yml");
   static final Path METRICS_DOC = ROOT.resolve("docs/metrics.md");
 
   static final String GATEWAY_JOB = "fleetwatch-gateway";

@@ -18,16 +18,24 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The shipped Prometheus files pass Prometheus' own checks: {@code promtool check config} (which also checks the
  * rule files it references), {@code promtool check rules}, the alert unit tests ({@code promtool test rules}), and
- * every dashboard query parses as PromQL once Grafana's variables are filled in.
- * Needs Debian's {@code prometheus} package ({@code /usr/bin/promtool}); skipped where it is not installed.
+ * every dashboard query parses as PromQL once Grafana's variables are filled in; the Alertmanager configuration passes
+ * {@code amtool check-config}. Needs Debian's {@code prometheus} package ({@code /usr/bin/promtool}) and
+ * {@code prometheus-alertmanager} ({@code /usr/bin/amtool}); each check is skipped where its tool is not installed.
  */
 class PrometheusFilesTest {
   private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
+  private static final Path AMTOOL = Path.of("/usr/bin/amtool");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void configurationIsValidForPrometheus() throws Exception {
     promtool("check", "config", OpsFiles.PROMETHEUS_CONFIG.toString());
+  }
+
+  @Test
+  void alertmanagerConfigurationIsValidForAlertmanager() throws Exception {
+    assumeTrue(Files.isExecutable(AMTOOL), AMTOOL + " not installed (apt-get install -y prometheus-alertmanager)");
+    run(AMTOOL, "check-config", OpsFiles.ALERTMANAGER_CONFIG.toString());
   }
 
   @Test
@@ -96,10 +104,14 @@ class PrometheusFilesTest {
 
   private static void promtool(String... args) throws Exception {
     assumeTrue(Files.isExecutable(PROMTOOL), PROMTOOL + " not installed (apt-get install -y prometheus)");
-    List<String> command = new ArrayList<>(List.of(PROMTOOL.toString()));
+    run(PROMTOOL, args);
+  }
+
+  private static void run(Path tool, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(tool.toString()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "promtool did not finish within 60 s");
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), tool.getFileName() + " did not finish within 60 s");
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + output);
   }
