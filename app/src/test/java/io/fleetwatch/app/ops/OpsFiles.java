@@ -27,6 +27,7 @@ final class OpsFiles {
   static final Path COMPOSE = ROOT.resolve("docker-compose.yml");
   static final Path ALERTMANAGER_CONFIG = ROOT.resolve("deploy/alertmanager/alertmanager.yml");
   static final Path METRICS_DOC = ROOT.resolve("docs/metrics.md");
+  static final Path OPERATIONS_DOC = ROOT.resolve("docs/operations.md");
 
   static final String GATEWAY_JOB = "fleetwatch-gateway";
   static final String STREAMS_JOB = "fleetwatch-streams";

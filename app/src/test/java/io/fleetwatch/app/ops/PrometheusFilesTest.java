@@ -10,8 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,6 +99,72 @@ class PrometheusFilesTest {
     // Simple threshold rules without a unit test; everything with arithmetic, ratios or histograms has one.
     assertEquals(List.of("FleetwatchStreamsDown", "FleetwatchGatewayMqttDisconnected", "FleetwatchStreamThreadFailed",
         "FleetwatchGatewayKafkaSendFailing", "FleetwatchQos0MessagesDropped", "FleetwatchCommitLatencyHigh"), untested);
+  }
+
+  @Test
+  void everyAlertLinksItsRunbookSectionOfTheOperationsGuide() {
+    Map<String, String> sections = markdownSections(read(OpsFiles.OPERATIONS_DOC));
+    String prefix = OpsFiles.ROOT.relativize(OpsFiles.OPERATIONS_DOC) + "#";
+    List<String> problems = new ArrayList<>();
+    int alerts = 0;
+    for (var group : OpsFiles.yaml(OpsFiles.ALERTS).path("groups")) {
+      for (var rule : group.path("rules")) {
+        alerts++;
+        String name = rule.path("alert").asText();
+        String url = rule.path("annotations").path("runbook_url").asText();
+        if (!url.startsWith(prefix)) {
+          problems.add(name + ": runbook_url '" + url + "' is not " + prefix + "<section>");
+        } else if (!sections.containsKey(url.substring(prefix.length()))) {
+          problems.add(name + ": " + url + " names no section of " + prefix.substring(0, prefix.length() - 1));
+        } else if (!sections.get(url.substring(prefix.length())).matches("(?s).*\\n1\\. .*")) {
+          problems.add(name + ": section " + url + " has no numbered steps (what to do)");
+        }
+      }
+    }
+    assertEquals(List.of(), problems);
+    assertTrue(alerts >= 14, "only " + alerts + " alerts read");
+  }
+
+  @Test
+  void everyLinkWithinTheOperationsGuideNamesOneOfItsSections() {
+    String doc = read(OpsFiles.OPERATIONS_DOC);
+    Set<String> anchors = markdownSections(doc).keySet();
+    Set<String> broken = new TreeSet<>();
+    Matcher link = Pattern.compile("\\]\\(#([^)]+)\\)").matcher(doc);
+    while (link.find()) {
+      if (!anchors.contains(link.group(1))) {
+        broken.add(link.group(1));
+      }
+    }
+    assertEquals(Set.of(), broken);
+  }
+
+  /**
+   * The sections of a Markdown document by the anchor GitHub gives their heading (lower case, punctuation other than
+   * {@code -} and {@code _} removed, spaces to {@code -}, repeats numbered {@code -1}, {@code -2}), with their text.
+   */
+  private static Map<String, String> markdownSections(String markdown) {
+    Map<String, String> sections = new LinkedHashMap<>();
+    String anchor = null;
+    StringBuilder body = new StringBuilder();
+    for (String line : (markdown + "\n# end").split("\n", -1)) {
+      Matcher heading = Pattern.compile("^#{1,6} (.+)$").matcher(line);
+      if (!heading.matches()) {
+        body.append(line).append('\n');
+        continue;
+      }
+      if (anchor != null) {
+        sections.put(anchor, body.toString());
+      }
+      String slug = heading.group(1).strip().toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "")
+          .replace(' ', '-');
+      anchor = slug;
+      for (int n = 1; sections.containsKey(anchor); n++) {
+        anchor = slug + "-" + n;
+      }
+      body = new StringBuilder();
+    }
+    return sections;
   }
 
   private static String read(Path file) {
