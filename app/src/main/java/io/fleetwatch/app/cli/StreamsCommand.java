@@ -29,6 +29,9 @@ import picocli.CommandLine.Spec;
     "Run the streams app (device twins, policies, incidents) and its HTTP API against external Kafka.",
     "Configuration from FLEETWATCH_* environment variables and an optional properties file (see README)."})
 public final class StreamsCommand implements Callable<Integer> {
+  /** How long a clean stop may take (commit, close the stream threads); deployments give more before SIGKILL. */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(20);
+
   @Spec CommandSpec spec;
 
   @Option(names = "--config", paramLabel = "FILE", description = "Properties file; environment variables win.")
@@ -59,7 +62,7 @@ public final class StreamsCommand implements Callable<Integer> {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       api.close();
-      app.close(Duration.ofSeconds(20));
+      app.close(CLOSE_TIMEOUT);
       stopped.countDown();
     }, "fleetwatch-streams-stop"));
     app.start();

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetwatch.app.cli.StreamsCommand;
 import io.fleetwatch.gateway.GatewayConfig;
 import io.fleetwatch.schemas.Topic;
 import io.fleetwatch.schemas.Topics;
@@ -15,6 +17,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,6 +27,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -36,9 +40,18 @@ import picocli.CommandLine.Option;
  */
 class ComposeFileTest {
   private static final Set<String> SERVICES = Set.of("kafka", "topics", "registry", "mosquitto", "gateway", "streams",
-      "simulator", "prometheus", "grafana");
+      "simulator", "prometheus", "grafana", "alertmanager");
   /** Long-running servers: each needs a health check. */
-  private static final Set<String> SERVERS = Set.of("kafka", "mosquitto", "gateway", "streams", "prometheus", "grafana");
+  private static final Set<String> SERVERS = Set.of("kafka", "mosquitto", "gateway", "streams", "prometheus", "grafana",
+      "alertmanager");
+  /** Services that run until stopped: each restarts unless stopped. The others are one-shot jobs. */
+  private static final Set<String> LONG_RUNNING = Set.of("kafka", "mosquitto", "gateway", "streams", "simulator",
+      "prometheus", "grafana", "alertmanager");
+  /** Monitoring: none of these may wait for an application service. */
+  private static final Set<String> MONITORING = Set.of("prometheus", "grafana", "alertmanager");
+  /** Docker's stop grace period when compose sets none. */
+  private static final Duration DOCKER_DEFAULT_GRACE = Duration.ofSeconds(10);
+  private static final Pattern COMPOSE_DURATION = Pattern.compile("([0-9]+)(h|m|s|ms)");
   private static final Pattern ENV_DEFAULT = Pattern.compile("\\$\\{env:([A-Z0-9_]+)");
   private static final String PROJECT_IMAGE = "fleetwatch:local";
 
@@ -119,6 +132,83 @@ class ComposeFileTest {
       });
     });
     assertEquals(List.of(), problems);
+  }
+
+  @Test
+  void longRunningServicesRestartUnlessStoppedAndOneShotJobsNever() {
+    List<String> problems = new ArrayList<>();
+    services.forEach((name, s) -> {
+      String expected = LONG_RUNNING.contains(name) ? "unless-stopped" : "no";
+      if (!expected.equals(s.get("restart"))) {
+        problems.add(name + ": restart " + s.get("restart") + ", expected " + expected);
+      }
+    });
+    assertEquals(List.of(), problems);
+  }
+
+  @Test
+  void monitoringStartsWithoutWaitingForAnyApplicationService() {
+    for (String monitor : MONITORING) {
+      Set<String> waitsFor = new TreeSet<>();
+      collectDependencies(monitor, waitsFor);
+      waitsFor.removeAll(MONITORING);
+      assertEquals(Set.of(), waitsFor, monitor + " waits (directly or not) for application services");
+    }
+  }
+
+  @Test
+  void stopGracePeriodsExceedTheSlowestCleanStop() {
+    // the streams command closes within CLOSE_TIMEOUT after SIGTERM; the API server and JVM exit need a few seconds more
+    Duration streams = composeDuration(services.get("streams").get("stop_grace_period"));
+    assertTrue(streams.compareTo(StreamsCommand.CLOSE_TIMEOUT.plusSeconds(5)) >= 0,
+        "streams stop_grace_period " + streams + " leaves no margin over its close timeout " + StreamsCommand.CLOSE_TIMEOUT);
+    for (String service : List.of("kafka", "gateway")) {
+      Duration grace = composeDuration(services.get(service).get("stop_grace_period"));
+      assertTrue(grace.compareTo(DOCKER_DEFAULT_GRACE) > 0, service + ": stop_grace_period " + grace);
+    }
+  }
+
+  @Test
+  void kafkaClusterIdIsAUuidAsKafkaStorageRandomUuidPrintsIt() {
+    String clusterId = env("kafka").get("CLUSTER_ID");
+    assertTrue(clusterId.matches("[A-Za-z0-9_-]{22}"), clusterId + " is not 22 base64url characters");
+    Uuid uuid = Uuid.fromString(clusterId);
+    assertEquals(clusterId, uuid.toString());
+    assertFalse(clusterId.startsWith("-"), "random-uuid never starts with '-' (it reads as an option)");
+    assertFalse(uuid.equals(Uuid.ZERO_UUID) || uuid.equals(Uuid.ONE_UUID) || uuid.equals(Uuid.METADATA_TOPIC_ID),
+        "a reserved id");
+  }
+
+  @Test
+  void prometheusSendsAlertsToTheAlertmanagerServiceWhoseDefaultReceiverIsAWebhook() {
+    List<String> targets = new ArrayList<>();
+    OpsFiles.yaml(OpsFiles.PROMETHEUS_CONFIG).path("alerting").path("alertmanagers")
+        .forEach(am -> am.path("static_configs").forEach(sc -> sc.path("targets").forEach(t -> targets.add(t.asText()))));
+    assertTrue(list(services.get("alertmanager").get("ports")).contains("9093:9093"));
+    assertEquals(List.of("alertmanager:9093"), targets);
+
+    List<Object> command = list(services.get("alertmanager").get("command"));
+    assertTrue(command.contains("--config.file=/etc/alertmanager/alertmanager.yml"), command.toString());
+    String defaultMount = "${ALERTMANAGER_CONFIG:-./" + OpsFiles.ROOT.relativize(OpsFiles.ALERTMANAGER_CONFIG)
+        + "}:/etc/alertmanager/alertmanager.yml:ro";
+    assertTrue(list(services.get("alertmanager").get("volumes")).contains(defaultMount),
+        "the config is " + OpsFiles.ALERTMANAGER_CONFIG + " unless ALERTMANAGER_CONFIG names another file");
+
+    JsonNode config = OpsFiles.yaml(OpsFiles.ALERTMANAGER_CONFIG);
+    Set<String> receivers = new HashSet<>();
+    config.path("receivers").forEach(r -> receivers.add(r.path("name").asText()));
+    String root = config.path("route").path("receiver").asText();
+    config.path("route").path("routes").forEach(r -> assertTrue(r.path("receiver").isMissingNode()
+        || receivers.contains(r.path("receiver").asText()), "route to an undefined receiver: " + r));
+    for (JsonNode r : config.path("receivers")) {
+      if (r.path("name").asText().equals(root)) {
+        String url = r.path("webhook_configs").path(0).path("url").asText();
+        assertTrue(url.startsWith("http://") || url.startsWith("https://"), "root receiver " + root + " has no webhook url");
+        assertTrue(r.path("webhook_configs").path(0).path("send_resolved").asBoolean(), "responders want resolutions too");
+        return;
+      }
+    }
+    throw new AssertionError("the root route's receiver " + root + " is not defined");
   }
 
   @Test
@@ -275,6 +365,45 @@ class ComposeFileTest {
     assertTrue(e instanceof Map, service + ": environment must be a map");
     ((Map<String, Object>) e).forEach((k, v) -> env.put(k, String.valueOf(v)));
     return env;
+  }
+
+  private static void collectDependencies(String service, Set<String> into) {
+    Object dependsOn = services.get(service).get("depends_on");
+    if (dependsOn instanceof Map<?, ?> deps) {
+      for (Object dep : deps.keySet()) {
+        if (into.add(dep.toString())) {
+          collectDependencies(dep.toString(), into);
+        }
+      }
+    } else if (dependsOn instanceof List<?> deps) {
+      for (Object dep : deps) {
+        if (into.add(dep.toString())) {
+          collectDependencies(dep.toString(), into);
+        }
+      }
+    }
+  }
+
+  /** A Compose duration ({@code 30s}, {@code 1m30s}, {@code 1h}); a missing one is Docker's default. */
+  private static Duration composeDuration(Object value) {
+    if (value == null) {
+      return DOCKER_DEFAULT_GRACE;
+    }
+    Matcher m = COMPOSE_DURATION.matcher(value.toString());
+    Duration total = Duration.ZERO;
+    int end = 0;
+    while (m.find() && m.start() == end) {
+      long n = Long.parseLong(m.group(1));
+      total = total.plus(switch (m.group(2)) {
+        case "h" -> Duration.ofHours(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "s" -> Duration.ofSeconds(n);
+        default -> Duration.ofMillis(n);
+      });
+      end = m.end();
+    }
+    assertEquals(value.toString().length(), end, "not a Compose duration: " + value);
+    return total;
   }
 
   @SuppressWarnings("unchecked")

@@ -44,8 +44,9 @@ import org.junit.jupiter.api.TestInstance;
  * readings with {@code mosquitto_pub}, enough to open and resolve an incident). Against it run the two production
  * commands exactly as Prometheus scrapes them in docker-compose.yml: {@code fleetwatch gateway} and
  * {@code fleetwatch streams}, each as its own JVM from the shaded {@code target/fleetwatch.jar}, configured by
- * FLEETWATCH_* environment variables. {@code job="fleetwatch-gateway"} selectors are checked against the gateway's
- * /metrics, {@code job="fleetwatch-streams"} against the streams app's. Kafka Streams task and state-store metrics
+ * FLEETWATCH_* environment variables. {@code job="fleetwatch-gateway"} selectors of alert rules are checked against the
+ * gateway's /metrics, {@code job="fleetwatch-streams"} against the streams app's; dashboard selectors against the
+ * component(s) whose identifying metric the dashboard's {@code job} variable queries. Kafka Streams task and state-store metrics
  * are bound by Micrometer's refresh (every 60 s), so the check polls until all names are there or the deadline.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -183,28 +184,35 @@ class DashboardMetricsIT {
 
   @Test
   void everyMetricOfEveryDashboardPanelAndAlertRuleIsServedByTheComponentItsJobScrapes() throws Exception {
-    // Given the metric names each job's selectors use (DashboardsTest checks every selector names a job)
-    Map<String, Map<String, List<String>>> required = new TreeMap<>();
+    // Given the metric names each job's selectors use: the job an alert selector names, or the jobs of the
+    // components a dashboard's job variable lists (DashboardsTest checks both)
+    Map<Set<String>, Map<String, List<String>>> required = new LinkedHashMap<>();
     for (OpsFiles.Query q : OpsFiles.queries()) {
       for (PromQlSelectors.Selector s : PromQlSelectors.of(q.expr())) {
         if (!SYNTHETIC.contains(s.metric())) {
-          required.computeIfAbsent(s.equalTo("job"), j -> new TreeMap<>())
+          Set<String> jobs = s.equalTo("job") != null ? Set.of(s.equalTo("job")) : q.jobs();
+          required.computeIfAbsent(jobs, j -> new TreeMap<>())
               .computeIfAbsent(s.metric(), m -> new ArrayList<>()).add(q.where());
         }
       }
     }
-    assertEquals(Set.of(OpsFiles.GATEWAY_JOB, OpsFiles.STREAMS_JOB), required.keySet());
+    Set<String> jobsUsed = new TreeSet<>();
+    required.keySet().forEach(jobsUsed::addAll);
+    assertEquals(Set.of(OpsFiles.GATEWAY_JOB, OpsFiles.STREAMS_JOB), jobsUsed);
 
-    // When the components' /metrics are scraped until every name appears (or the deadline passes)
+    // When the components' /metrics are scraped until every name appears in one of its jobs (or the deadline passes)
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     Map<String, List<String>> missing;
     do {
       missing = new TreeMap<>();
-      for (var job : required.entrySet()) {
-        Set<String> served = seriesNames(scrape(metricsPorts.get(job.getKey())));
-        for (var metric : job.getValue().entrySet()) {
-          if (!served.contains(metric.getKey())) {
-            missing.put(job.getKey() + " " + metric.getKey(), metric.getValue());
+      Map<String, Set<String>> served = new LinkedHashMap<>();
+      for (String job : jobsUsed) {
+        served.put(job, seriesNames(scrape(metricsPorts.get(job))));
+      }
+      for (var jobs : required.entrySet()) {
+        for (var metric : jobs.getValue().entrySet()) {
+          if (jobs.getKey().stream().noneMatch(job -> served.get(job).contains(metric.getKey()))) {
+            missing.put(String.join("|", new TreeSet<>(jobs.getKey())) + " " + metric.getKey(), metric.getValue());
           }
         }
       }

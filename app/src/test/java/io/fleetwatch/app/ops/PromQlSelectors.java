@@ -1,6 +1,8 @@
 package io.fleetwatch.app.ops;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,10 @@ final class PromQlSelectors {
     }
   }
 
+  /** A range or subquery window as written ({@code 5m}, {@code $__rate_interval}, {@code 1h:1m}) and the function
+   * whose argument it is ({@code rate}), or "" where it feeds no function. */
+  record Window(String function, String range) {}
+
   private static final Set<String> KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right",
       "bool", "offset", "and", "or", "unless", "inf", "nan", "atan2");
   /** Aggregation operators: followed by a grouping clause before their parenthesis ({@code sum by (x) (...)}). */
@@ -42,6 +48,44 @@ final class PromQlSelectors {
   /** Every vector selector of {@code expr}, in order of appearance. */
   static List<Selector> of(String expr) {
     return new PromQlSelectors(expr).parse();
+  }
+
+  /** Every range and subquery window of {@code expr}, in order of appearance. */
+  static List<Window> windows(String expr) {
+    return new PromQlSelectors(expr).scanWindows();
+  }
+
+  private List<Window> scanWindows() {
+    List<Window> found = new ArrayList<>();
+    Deque<String> calls = new ArrayDeque<>(); // the name before each open parenthesis ("" for plain grouping)
+    String word = "";
+    while (pos < text.length()) {
+      char c = text.charAt(pos);
+      if (c == '"' || c == '\'' || c == '`') {
+        skipString();
+        word = "";
+      } else if (isIdentifierStart(c)) {
+        word = readIdentifier();
+      } else if (c == '(' || c == ')') {
+        if (c == '(') {
+          calls.push(word);
+        } else if (!calls.isEmpty()) {
+          calls.pop();
+        }
+        word = "";
+        pos++;
+      } else if (c == '[') {
+        int start = pos;
+        skipBalanced('[', ']');
+        found.add(new Window(calls.isEmpty() ? "" : calls.peek(), text.substring(start + 1, pos - 1)));
+      } else {
+        if (!Character.isWhitespace(c)) {
+          word = "";
+        }
+        pos++;
+      }
+    }
+    return found;
   }
 
   private List<Selector> parse() {

@@ -40,6 +40,15 @@ class PromQlSelectorsTest {
   }
 
   @Test
+  void findsEveryRangeWindowWithTheFunctionItFeedsSkippingBracketsInStrings() {
+    assertEquals(List.of(new PromQlSelectors.Window("rate", "$__rate_interval"),
+            new PromQlSelectors.Window("increase", "1h"), new PromQlSelectors.Window("deriv", "10m:1m"),
+            new PromQlSelectors.Window("max_over_time", "1h:")),
+        PromQlSelectors.windows("histogram_quantile(0.5, sum by (le) (rate(a_bucket{c=~\"x-[0-9]+\"}[$__rate_interval])))"
+            + " / sum(increase (b[1h])) + max_over_time(deriv(lag[10m:1m])[1h:])"));
+  }
+
+  @Test
   void rejectsAnUnterminatedSelectorInsteadOfGuessing() {
     assertThrows(IllegalArgumentException.class, () -> PromQlSelectors.of("up{job=\"x\""));
   }
