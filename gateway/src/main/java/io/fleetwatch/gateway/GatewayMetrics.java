@@ -29,7 +29,8 @@ import java.util.function.IntToLongFunction;
  * <table>
  *   <caption>Meters</caption>
  *   <tr><th>name</th><th>type</th><th>tags</th><th>meaning</th></tr>
- *   <tr><td>fleetwatch.gateway.messages.received</td><td>counter</td><td>channel</td><td>MQTT messages taken</td></tr>
+ *   <tr><td>fleetwatch.gateway.messages.received</td><td>counter</td><td>channel</td><td>MQTT messages taken on the
+ *   native contract</td></tr>
  *   <tr><td>fleetwatch.gateway.messages.forwarded</td><td>counter</td><td>channel</td><td>valid messages acknowledged by Kafka</td></tr>
  *   <tr><td>fleetwatch.gateway.messages.rejected</td><td>counter</td><td>reason</td><td>messages routed to the dead-letter topic</td></tr>
  *   <tr><td>fleetwatch.gateway.messages.dropped</td><td>counter</td><td>reason</td><td>QoS 0 messages dropped while too many were in flight</td></tr>

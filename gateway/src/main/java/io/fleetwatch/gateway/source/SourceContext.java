@@ -36,6 +36,8 @@ public record SourceContext(GatewayConfig config, Topics topics, KafkaForwarder 
     settings.put("client.id", clientId);
     settings.put("enable.auto.commit", "false");
     settings.put("auto.offset.reset", "earliest");
+    // a missing topic must stay missing (and be reported), not be created uncompacted by the metadata request
+    settings.put("allow.auto.create.topics", "false");
     return settings;
   }
 
