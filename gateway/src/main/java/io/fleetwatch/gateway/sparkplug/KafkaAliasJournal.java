@@ -54,13 +54,23 @@ public final class KafkaAliasJournal implements AliasJournal {
    */
   public KafkaAliasJournal(String topic, KafkaForwarder forwarder, Map<String, Object> consumerSettings,
       BiConsumer<String, byte[]> restore) {
+    this(topic, forwarder, kafkaConsumer(consumerSettings), restore);
+  }
+
+  /** As above, reading through the consumers {@code consumers} makes (e.g. a {@code MockConsumer}). */
+  KafkaAliasJournal(String topic, KafkaForwarder forwarder, Supplier<Consumer<String, byte[]>> consumers,
+      BiConsumer<String, byte[]> restore) {
     this.topic = Objects.requireNonNull(topic, "topic");
     this.forwarder = Objects.requireNonNull(forwarder, "forwarder");
-    Map<String, Object> settings = new HashMap<>(consumerSettings);
-    this.consumers = () -> new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumers = Objects.requireNonNull(consumers, "consumers");
     this.restore = Objects.requireNonNull(restore, "restore");
     this.reader = new Thread(this::read, "fleetwatch-gateway-sparkplug-aliases");
     this.reader.setDaemon(true);
+  }
+
+  private static Supplier<Consumer<String, byte[]>> kafkaConsumer(Map<String, Object> consumerSettings) {
+    Map<String, Object> settings = new HashMap<>(consumerSettings);
+    return () -> new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   @Override
