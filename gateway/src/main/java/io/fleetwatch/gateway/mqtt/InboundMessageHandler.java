@@ -58,6 +58,7 @@ public final class InboundMessageHandler {
   private final LogThrottle rejectLog = new LogThrottle(10, Duration.ofSeconds(10));
   private final LogThrottle dropLog = new LogThrottle(1, Duration.ofSeconds(10));
   private final LogThrottle holdLog = new LogThrottle(1, Duration.ofSeconds(10));
+  private final LogThrottle sourceFailureLog = new LogThrottle(1, Duration.ofSeconds(10));
   private volatile boolean accepting = true;
 
   /**
@@ -236,7 +237,9 @@ public final class InboundMessageHandler {
     try {
       results = source.decode(topic, payload, receivedAt);
     } catch (RuntimeException e) {
-      LOG.error("payload source {} failed on a message on {}", source.name(), topic, e);
+      if (sourceFailureLog.tryAcquire() >= 0) {
+        LOG.error("payload source {} failed on a message on {}; dead-lettered", source.name(), topic, e);
+      }
       results = List.of(new ParseResult.Rejected(DeadLetterReason.UNKNOWN,
           "the " + source.name() + " source failed: " + e));
     }
@@ -247,7 +250,8 @@ public final class InboundMessageHandler {
     GatewayMetrics.SourceMeters meters = metrics.source(source.name());
     List<Outgoing> outgoing = new ArrayList<>(results.size());
     for (ParseResult result : results) {
-      String device = result instanceof ParseResult.Accepted ? ((ParseResult.Accepted) result).deviceId() : "?";
+      String device = result instanceof ParseResult.Accepted ? ((ParseResult.Accepted) result).deviceId()
+          : "? (" + source.name() + " source)";
       outgoing.add(outgoing(topic, payload, receivedAt, result, meters, device));
     }
     return outgoing;
