@@ -6,10 +6,15 @@ import io.fleetwatch.gateway.kafka.ProducerSettings;
 import io.fleetwatch.gateway.mapping.MqttTopicParser;
 import io.fleetwatch.gateway.mqtt.InboundMessageHandler;
 import io.fleetwatch.gateway.mqtt.MqttConnection;
+import io.fleetwatch.gateway.source.PayloadSource;
+import io.fleetwatch.gateway.source.PayloadSources;
+import io.fleetwatch.gateway.source.SourceContext;
+import io.fleetwatch.gateway.source.StatefulSource;
 import io.fleetwatch.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -48,6 +53,7 @@ public final class Gateway implements AutoCloseable {
   private final KafkaForwarder forwarder;
   private final MqttConnection mqtt;
   private final InboundMessageHandler handler;
+  private final List<PayloadSource> sources;
   private final LogThrottle retryLog = new LogThrottle(5, Duration.ofSeconds(10));
   private volatile boolean started;
   private volatile boolean closed;
@@ -78,14 +84,19 @@ public final class Gateway implements AutoCloseable {
         List.of(topics.telemetry().name(), topics.events().name(), topics.state().name(),
             topics.deadLetter().name()));
     metrics.inflightFrom(forwarder::inFlight);
+    List<String> sourceFilters = new ArrayList<>();
     try {
-      this.mqtt = new MqttConnection(config, metrics);
+      this.sources = PayloadSources.enabled(new SourceContext(config, topics, forwarder, clock));
+      for (PayloadSource source : sources) {
+        sourceFilters.addAll(source.subscriptions());
+      }
+      this.mqtt = new MqttConnection(config, metrics, sourceFilters);
     } catch (RuntimeException e) {
       forwarder.close(Duration.ZERO);
       throw e;
     }
     this.handler = new InboundMessageHandler(new MqttTopicParser(config.topicRoot()), config.payloadParser(),
-        new GatewayRecords(topics, config.maxPayloadBytes()), forwarder, mqtt.acks(), metrics, clock,
+        sources, new GatewayRecords(topics, config.maxPayloadBytes()), forwarder, mqtt.acks(), metrics, clock,
         config.receiveMaximum(), QOS0_WAIT);
     metrics.backPressureFrom(handler::backPressureNanos);
   }
@@ -100,9 +111,48 @@ public final class Gateway implements AutoCloseable {
     }
     started = true;
     forwarder.start();
-    mqtt.start(handler);
-    LOG.info("gateway started: {} -> Kafka {} topics {}*", config.subscriptionFilter(),
-        config.kafkaBootstrapServers(), config.topicPrefix());
+    for (PayloadSource source : sources) {
+      if (source instanceof StatefulSource) {
+        ((StatefulSource) source).start();
+      }
+    }
+    if (sourcesReady()) {
+      mqtt.start(handler);
+    } else {
+      // Subscribing before a source's state is loaded would turn its messages into dead letters (e.g. Sparkplug
+      // data whose birth is only in Kafka), so the connection waits for it.
+      Thread waiter = new Thread(this::startMqttWhenSourcesReady, "fleetwatch-gateway-sources");
+      waiter.setDaemon(true);
+      waiter.start();
+    }
+    LOG.info("gateway started: {} {} -> Kafka {} topics {}*", config.subscriptionFilter(),
+        sources.stream().map(PayloadSource::name).toList(), config.kafkaBootstrapServers(), config.topicPrefix());
+  }
+
+  private boolean sourcesReady() {
+    for (PayloadSource source : sources) {
+      if (source instanceof StatefulSource && !((StatefulSource) source).ready()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void startMqttWhenSourcesReady() {
+    synchronized (this) {
+      while (!closed && !sourcesReady()) {
+        try {
+          wait(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      if (!closed) {
+        LOG.info("payload sources loaded; connecting to the MQTT broker");
+        mqtt.start(handler);
+      }
+    }
   }
 
   /** Connected and subscribed to the broker, and Kafka reachable with no failing sends. */
@@ -194,6 +244,11 @@ public final class Gateway implements AutoCloseable {
           forwarder.inFlight());
     }
     mqtt.close(CLOSE_TIMEOUT);
+    for (PayloadSource source : sources) {
+      if (source instanceof StatefulSource) {
+        ((StatefulSource) source).close(CLOSE_TIMEOUT);
+      }
+    }
     forwarder.close(CLOSE_TIMEOUT);
     LOG.info("gateway stopped");
   }

@@ -2,6 +2,7 @@ package io.fleetwatch.gateway;
 
 import io.fleetwatch.gateway.mapping.MqttTopicParser;
 import io.fleetwatch.gateway.mapping.PayloadParser;
+import io.fleetwatch.gateway.sparkplug.SparkplugSettings;
 import io.fleetwatch.schemas.Topics;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -49,6 +50,7 @@ import java.util.function.Function;
  * @param kafkaBootstrapServers Kafka bootstrap servers ({@code kafka.bootstrap.servers}, alias {@code kafka.bootstrap})
  * @param topicPrefix Kafka topic name prefix ({@code topic.prefix})
  * @param kafkaOverrides further Kafka producer settings, by client key ({@code kafka.*})
+ * @param sparkplug Sparkplug B source settings ({@code sparkplug.*}; see {@link SparkplugSettings})
  */
 public record GatewayConfig(
     String mqttServerUri,
@@ -66,7 +68,8 @@ public record GatewayConfig(
     Set<String> eventTypes,
     String kafkaBootstrapServers,
     String topicPrefix,
-    Map<String, String> kafkaOverrides) {
+    Map<String, String> kafkaOverrides,
+    SparkplugSettings sparkplug) {
 
   public static final String DEFAULT_MQTT_URI = "tcp://127.0.0.1:1883";
   public static final String DEFAULT_CLIENT_ID = "fleetwatch-gateway";
@@ -106,11 +109,23 @@ public record GatewayConfig(
   public static final String ENV_PREFIX = "FLEETWATCH_";
   private static final String KAFKA_ENV_PREFIX = "FLEETWATCH_KAFKA_";
 
+  // ---- Payload sources besides the native contract (one block per source) ----
+  /** Sparkplug B: {@code sparkplug.enabled}, {@code sparkplug.group.filter}, {@code sparkplug.identity.file}. */
+  public static final Set<String> SPARKPLUG_KEYS = Set.of(SparkplugSettings.ENABLED, SparkplugSettings.GROUP_FILTER,
+      SparkplugSettings.IDENTITY_FILE);
+  // ---- end of payload source keys ----
+
   /** Every key this record reads (besides {@code kafka.*}). */
-  public static final Set<String> KEYS = Set.of(MQTT_URI, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD,
+  public static final Set<String> KEYS = union(Set.of(MQTT_URI, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD,
       MQTT_SHARE_GROUP, MQTT_TOPIC_ROOT, MQTT_RECEIVE_MAXIMUM, MQTT_SESSION_EXPIRY_SECONDS, MQTT_KEEPALIVE_SECONDS,
       MQTT_TLS_TRUSTSTORE_PATH, MQTT_TLS_TRUSTSTORE_PASSWORD, MQTT_TLS_KEYSTORE_PATH, MQTT_TLS_KEYSTORE_PASSWORD,
-      MAX_PAYLOAD_BYTES, MAX_FUTURE_SKEW_SECONDS, EVENT_TYPES, KAFKA_BOOTSTRAP_SERVERS, TOPIC_PREFIX);
+      MAX_PAYLOAD_BYTES, MAX_FUTURE_SKEW_SECONDS, EVENT_TYPES, KAFKA_BOOTSTRAP_SERVERS, TOPIC_PREFIX), SPARKPLUG_KEYS);
+
+  private static Set<String> union(Set<String> first, Set<String> second) {
+    Set<String> all = new LinkedHashSet<>(first);
+    all.addAll(second);
+    return Collections.unmodifiableSet(all);
+  }
 
   /**
    * Trust store (to verify the broker) and optional key store (client certificate) for TLS to the broker.
@@ -199,6 +214,7 @@ public record GatewayConfig(
     }
     kafkaOverrides = Collections.unmodifiableMap(new TreeMap<>(kafkaOverrides == null ? Map.of() : kafkaOverrides));
     checkKafkaOverrides(kafkaOverrides);
+    sparkplug = sparkplug == null ? SparkplugSettings.DISABLED : sparkplug;
   }
 
   /** A builder with every default set; {@link Builder#build()} validates. */
@@ -213,7 +229,7 @@ public record GatewayConfig(
         .shareGroup(shareGroup).topicRoot(topicRoot).receiveMaximum(receiveMaximum).sessionExpiry(sessionExpiry)
         .keepAlive(keepAlive).tls(tls).maxPayloadBytes(maxPayloadBytes).maxFutureSkew(maxFutureSkew)
         .eventTypes(eventTypes).kafkaBootstrapServers(kafkaBootstrapServers).topicPrefix(topicPrefix)
-        .kafkaOverrides(kafkaOverrides);
+        .kafkaOverrides(kafkaOverrides).sparkplug(sparkplug);
   }
 
   /**
@@ -287,8 +303,33 @@ public record GatewayConfig(
       b.topicPrefix(prefix.strip());
     }
     b.kafkaOverrides(overrides);
+    b.sparkplug(sparkplugSettings(get));
     return b.build();
   }
+
+  // ---- Payload sources besides the native contract ----
+
+  private static SparkplugSettings sparkplugSettings(Function<String, String> get) {
+    String identity = blankToNull(get.apply(SparkplugSettings.IDENTITY_FILE));
+    return new SparkplugSettings(parseBoolean(SparkplugSettings.ENABLED, get.apply(SparkplugSettings.ENABLED)),
+        get.apply(SparkplugSettings.GROUP_FILTER), identity == null ? null : Path.of(identity.strip()));
+  }
+
+  private static boolean parseBoolean(String key, String value) {
+    if (value == null || value.isBlank()) {
+      return false;
+    }
+    switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "true":
+        return true;
+      case "false":
+        return false;
+      default:
+        throw bad(key, value, "must be true or false");
+    }
+  }
+
+  // ---- end of payload sources ----
 
   /** The environment variable that sets a property key: {@code mqtt.uri} → {@code FLEETWATCH_MQTT_URI}. */
   public static String envName(String key) {
@@ -297,7 +338,11 @@ public record GatewayConfig(
 
   /** The MQTT subscription filter: {@code root/+/+/+}, or {@code $share/group/root/+/+/+} with a share group. */
   public String subscriptionFilter() {
-    String filter = topicRoot + "/+/+/+";
+    return shared(topicRoot + "/+/+/+");
+  }
+
+  /** {@code filter} as this gateway subscribes to it: under {@code $share/{group}/} with a share group. */
+  public String shared(String filter) {
     return shareGroup == null ? filter : "$share/" + shareGroup + "/" + filter;
   }
 
@@ -321,7 +366,7 @@ public record GatewayConfig(
         + ", sessionExpiry=" + sessionExpiry + ", keepAlive=" + keepAlive + ", tls=" + tls
         + ", maxPayloadBytes=" + maxPayloadBytes + ", maxFutureSkew=" + maxFutureSkew + ", eventTypes=" + eventTypes
         + ", kafkaBootstrapServers=" + kafkaBootstrapServers + ", topicPrefix=" + topicPrefix
-        + ", kafkaOverrides=" + kafka + "]";
+        + ", kafkaOverrides=" + kafka + ", sparkplug=" + sparkplug + "]";
   }
 
   static boolean isSecretKey(String key) {
@@ -441,8 +486,15 @@ public record GatewayConfig(
     private String kafkaBootstrapServers = DEFAULT_KAFKA_BOOTSTRAP;
     private String topicPrefix = Topics.DEFAULT_PREFIX;
     private Map<String, String> kafkaOverrides = Map.of();
+    private SparkplugSettings sparkplug = SparkplugSettings.DISABLED;
 
     private Builder() {}
+
+    /** Sparkplug B source settings. */
+    public Builder sparkplug(SparkplugSettings v) {
+      sparkplug = v;
+      return this;
+    }
 
     public Builder mqttServerUri(String v) {
       mqttServerUri = v;
@@ -525,7 +577,7 @@ public record GatewayConfig(
     public GatewayConfig build() {
       return new GatewayConfig(mqttServerUri, mqttClientId, mqttUsername, mqttPassword, shareGroup, topicRoot,
           receiveMaximum, sessionExpiry, keepAlive, tls, maxPayloadBytes, maxFutureSkew, eventTypes,
-          kafkaBootstrapServers, topicPrefix, kafkaOverrides);
+          kafkaBootstrapServers, topicPrefix, kafkaOverrides, sparkplug);
     }
   }
 }

@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,12 +23,14 @@ import java.util.function.IntToLongFunction;
 /**
  * The gateway's Micrometer meters. Tags come from closed sets only: {@code channel} (telemetry, event, state,
  * unknown), {@code reason} (the {@link DeadLetterReason} in lower case, or {@code qos0_overflow}), {@code outcome}
- * (success, failure). Never a device id or topic.
+ * (success, failure), {@code source} ({@link #SOURCES}: native, sparkplug, senml, mapped; {@code unknown} for a source
+ * of another name). Never a device id or topic.
  *
  * <table>
  *   <caption>Meters</caption>
  *   <tr><th>name</th><th>type</th><th>tags</th><th>meaning</th></tr>
- *   <tr><td>fleetwatch.gateway.messages.received</td><td>counter</td><td>channel</td><td>MQTT messages taken</td></tr>
+ *   <tr><td>fleetwatch.gateway.messages.received</td><td>counter</td><td>channel</td><td>MQTT messages taken on the
+ *   native contract</td></tr>
  *   <tr><td>fleetwatch.gateway.messages.forwarded</td><td>counter</td><td>channel</td><td>valid messages acknowledged by Kafka</td></tr>
  *   <tr><td>fleetwatch.gateway.messages.rejected</td><td>counter</td><td>reason</td><td>messages routed to the dead-letter topic</td></tr>
  *   <tr><td>fleetwatch.gateway.messages.dropped</td><td>counter</td><td>reason</td><td>QoS 0 messages dropped while too many were in flight</td></tr>
@@ -36,6 +40,12 @@ import java.util.function.IntToLongFunction;
  *   <tr><td>fleetwatch.gateway.inflight</td><td>gauge</td><td></td><td>records handed to Kafka and not yet acknowledged</td></tr>
  *   <tr><td>fleetwatch.gateway.mqtt.connected</td><td>gauge</td><td></td><td>1 while connected to the broker</td></tr>
  *   <tr><td>fleetwatch.gateway.mqtt.connection.lost</td><td>counter</td><td></td><td>connections lost</td></tr>
+ *   <tr><td>fleetwatch.gateway.source.received</td><td>counter</td><td>source</td><td>MQTT messages taken, by payload
+ *   source</td></tr>
+ *   <tr><td>fleetwatch.gateway.source.mapped</td><td>counter</td><td>source</td><td>contract records (telemetry, event,
+ *   state) the source made of its messages</td></tr>
+ *   <tr><td>fleetwatch.gateway.source.rejected</td><td>counter</td><td>source, reason</td><td>dead letters of the
+ *   source, by reason</td></tr>
  *   <tr><td>fleetwatch.gateway.backpressure</td><td>counter (seconds)</td><td>qos</td><td>time the in-flight bound
  *   (Receive Maximum) was reached, so the broker held further messages</td></tr>
  * </table>
@@ -51,6 +61,13 @@ public final class GatewayMetrics {
   public static final String MQTT_CONNECTED = "fleetwatch.gateway.mqtt.connected";
   public static final String MQTT_CONNECTION_LOST = "fleetwatch.gateway.mqtt.connection.lost";
   public static final String BACKPRESSURE = "fleetwatch.gateway.backpressure";
+  public static final String SOURCE_RECEIVED = "fleetwatch.gateway.source.received";
+  public static final String SOURCE_MAPPED = "fleetwatch.gateway.source.mapped";
+  public static final String SOURCE_REJECTED = "fleetwatch.gateway.source.rejected";
+  /** Source tag of messages of the native contract ({@code fleet/{site}/{device}/{channel}}). */
+  public static final String NATIVE_SOURCE = "native";
+  /** The closed set of {@code source} tag values (besides {@link Channel#UNKNOWN_TAG}), registered at start. */
+  public static final List<String> SOURCES = List.of(NATIVE_SOURCE, "sparkplug", "senml", "mapped");
   /**
    * Lower bound of the Kafka send histogram: an acknowledgement from a broker on the same host takes about a
    * millisecond, with {@code linger.ms} of batching on top.
@@ -66,6 +83,7 @@ public final class GatewayMetrics {
   private final Map<Channel, Counter> forwarded = new EnumMap<>(Channel.class);
   private final Map<DeadLetterReason, Counter> rejected = new EnumMap<>(DeadLetterReason.class);
   private final Counter dropped;
+  private final Map<String, SourceMeters> sources = new HashMap<>();
   private final DistributionSummary payloadSize;
   private final Timer sendSuccess;
   private final Timer sendFailure;
@@ -87,6 +105,10 @@ public final class GatewayMetrics {
       rejected.put(r, Counter.builder(REJECTED).tag("reason", r.name().toLowerCase(Locale.ROOT))
           .description("Messages routed to the dead-letter topic").register(registry));
     }
+    for (String source : SOURCES) {
+      sources.put(source, new SourceMeters(registry, source));
+    }
+    sources.put(Channel.UNKNOWN_TAG, new SourceMeters(registry, Channel.UNKNOWN_TAG));
     dropped = Counter.builder(DROPPED).tag("reason", QOS0_OVERFLOW)
         .description("QoS 0 messages dropped because too many were in flight").register(registry);
     payloadSize = DistributionSummary.builder(PAYLOAD_SIZE).baseUnit("bytes")
@@ -130,12 +152,54 @@ public final class GatewayMetrics {
     payloadSize.record(payloadBytes);
   }
 
+  /** The payload size of a message taken by a payload source (its channel is counted by the source's records). */
+  public void payloadSize(int payloadBytes) {
+    payloadSize.record(payloadBytes);
+  }
+
   public void forwarded(Channel channel) {
     forwarded.get(channel).increment();
   }
 
   public void rejected(DeadLetterReason reason) {
     rejected.get(reason).increment();
+  }
+
+  /** The meters of one payload source ({@code unknown} for a name outside {@link #SOURCES}). */
+  public SourceMeters source(String name) {
+    SourceMeters meters = sources.get(name);
+    return meters != null ? meters : sources.get(Channel.UNKNOWN_TAG);
+  }
+
+  /** Received, mapped and rejected counters of one payload source, all registered at start with 0. */
+  public static final class SourceMeters {
+    private final Counter received;
+    private final Counter mapped;
+    private final Map<DeadLetterReason, Counter> rejected = new EnumMap<>(DeadLetterReason.class);
+
+    private SourceMeters(MeterRegistry registry, String source) {
+      received = Counter.builder(SOURCE_RECEIVED).tag("source", source)
+          .description("MQTT messages taken, by payload source").register(registry);
+      mapped = Counter.builder(SOURCE_MAPPED).tag("source", source)
+          .description("Contract records a payload source made of its messages").register(registry);
+      for (DeadLetterReason r : DeadLetterReason.values()) {
+        rejected.put(r, Counter.builder(SOURCE_REJECTED).tag("source", source)
+            .tag("reason", r.name().toLowerCase(Locale.ROOT))
+            .description("Dead letters of a payload source, by reason").register(registry));
+      }
+    }
+
+    public void received() {
+      received.increment();
+    }
+
+    public void mapped() {
+      mapped.increment();
+    }
+
+    public void rejected(DeadLetterReason reason) {
+      rejected.get(reason).increment();
+    }
   }
 
   public void droppedQos0() {

@@ -54,6 +54,31 @@ class GatewayConfigTest {
   }
 
   @Test
+  void sparkplugIsOffByDefaultAndReadFromItsOwnKeys() {
+    assertFalse(GatewayConfig.fromEnvironment(Map.of(), null).sparkplug().enabled());
+
+    GatewayConfig c = GatewayConfig.fromEnvironment(Map.of("FLEETWATCH_SPARKPLUG_ENABLED", "true",
+        "FLEETWATCH_MQTT_SHARE_GROUP", "gateways"), props("sparkplug.group.filter", "plant-1",
+        "sparkplug.identity.file", "/etc/fleetwatch/sparkplug-ids.txt"));
+
+    assertTrue(c.sparkplug().enabled());
+    assertEquals("spBv1.0/plant-1/#", c.sparkplug().subscription());
+    assertEquals("$share/gateways/spBv1.0/plant-1/#", c.shared(c.sparkplug().subscription()));
+    assertEquals(java.nio.file.Path.of("/etc/fleetwatch/sparkplug-ids.txt"), c.sparkplug().identityFile());
+  }
+
+  @Test
+  void rejectsBadSparkplugSettingsNamingTheKey() {
+    IllegalArgumentException enabled = assertThrows(IllegalArgumentException.class,
+        () -> GatewayConfig.fromEnvironment(Map.of(), props("sparkplug.enabled", "yes")));
+    IllegalArgumentException filter = assertThrows(IllegalArgumentException.class,
+        () -> GatewayConfig.fromEnvironment(Map.of(), props("sparkplug.group.filter", "a/b")));
+
+    assertTrue(enabled.getMessage().contains("sparkplug.enabled"), enabled.getMessage());
+    assertTrue(filter.getMessage().contains("sparkplug.group.filter"), filter.getMessage());
+  }
+
+  @Test
   void sharedSubscriptionUsesTheShareGroup() {
     GatewayConfig c = GatewayConfig.fromEnvironment(Map.of("FLEETWATCH_MQTT_SHARE_GROUP", "gateways"),
         props("mqtt.topic.root", "plants"));

@@ -46,6 +46,27 @@ class GatewayMetricsTest {
     assertEquals(1.0, cumulative(scrape, "failure", 120.0), "the failed send took 120 s");
   }
 
+  @Test
+  void everyPayloadSourceServesItsCountersFromTheStartAtZero() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    GatewayMetrics metrics = new GatewayMetrics(registry);
+
+    metrics.source("sparkplug").rejected(io.fleetwatch.avro.DeadLetterReason.SPARKPLUG_NO_BIRTH);
+    metrics.source("no-such-source").received();
+
+    String scrape = registry.scrape();
+    for (String source : List.of("native", "sparkplug", "senml", "mapped")) {
+      assertTrue(scrape.contains("fleetwatch_gateway_source_received_total{source=\"" + source + "\"}"), source);
+      assertTrue(scrape.contains("fleetwatch_gateway_source_mapped_total{source=\"" + source + "\"} 0.0"), source);
+      assertTrue(scrape.contains("fleetwatch_gateway_source_rejected_total{reason=\"sparkplug_unknown_alias\",source=\""
+          + source + "\"} 0.0"), source);
+    }
+    assertTrue(scrape.contains(
+        "fleetwatch_gateway_source_rejected_total{reason=\"sparkplug_no_birth\",source=\"sparkplug\"} 1.0"), scrape);
+    assertTrue(scrape.contains("fleetwatch_gateway_source_received_total{source=\"unknown\"} 1.0"),
+        "a source outside the closed set counts as unknown");
+  }
+
   /** The cumulative count of the highest bucket at or below {@code seconds}. */
   private static double cumulative(String scrape, String outcome, double seconds) {
     double count = 0;

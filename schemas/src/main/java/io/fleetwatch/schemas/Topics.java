@@ -46,6 +46,7 @@ public final class Topics {
   private final Topic<String, KnownExploited> knownExploited;
   private final Topic<String, DeviceModel> models;
   private final Topic<String, Sbom> sboms;
+  private final Topic<String, byte[]> sparkplugAliases;
 
   public Topics(String prefix) {
     if (prefix == null || !LEGAL_PREFIX.matcher(prefix).matches()) {
@@ -72,6 +73,7 @@ public final class Topics {
     this.knownExploited = new Topic<>(prefix + "known-exploited", key, AvroSerde.of(KnownExploited.class), true);
     this.models = new Topic<>(prefix + "models", key, AvroSerde.of(DeviceModel.class), true);
     this.sboms = new Topic<>(prefix + "sboms", key, AvroSerde.of(Sbom.class), true);
+    this.sparkplugAliases = new Topic<>(prefix + "sparkplug-aliases", key, Serdes.ByteArray(), true);
   }
 
   public static Topics withDefaultPrefix() {
@@ -162,10 +164,19 @@ public final class Topics {
     return incidentCommandsRejected;
   }
 
+  /**
+   * Sparkplug B metric tables of the gateways, compacted, key {@code group/edge node} or {@code group/edge node/device}:
+   * the latest birth payload (Sparkplug B protobuf, as received) of each edge node and device, so gateways of one share
+   * group and a restarted gateway resolve aliases without a rebirth.
+   */
+  public Topic<String, byte[]> sparkplugAliases() {
+    return sparkplugAliases;
+  }
+
   /** Every topic of the catalogue, for creation at start-up. */
   public List<Topic<String, ?>> all() {
     return List.of(telemetry, events, state, deadLetter, assets, violations, incidents, policies, services,
         stakeholders, advisories, knownExploited, models, sboms,
-        incidentCommands, incidentCommandsRejected);
+        incidentCommands, incidentCommandsRejected, sparkplugAliases);
   }
 }

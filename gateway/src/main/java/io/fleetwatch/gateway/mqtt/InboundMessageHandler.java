@@ -11,9 +11,13 @@ import io.fleetwatch.gateway.mapping.MqttTopicParser;
 import io.fleetwatch.gateway.mapping.ParseResult;
 import io.fleetwatch.gateway.mapping.PayloadParser;
 import io.fleetwatch.gateway.mapping.TopicParseResult;
+import io.fleetwatch.gateway.source.PayloadSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
@@ -22,10 +26,11 @@ import org.slf4j.LoggerFactory;
 /**
  * What the gateway does with one MQTT message, independent of the MQTT client library.
  *
- * <p>Input: topic, payload, packet id and QoS of a message, on the MQTT callback thread. Output: one Kafka record
- * (data topic when valid, dead-letter topic with the reason otherwise) handed to the {@link KafkaForwarder}; for
- * QoS 1 an {@link AckSequencer} ticket that acknowledges the message, in arrival order, once Kafka acknowledged the
- * record. Never throws; blocks only for back-pressure. At most the in-flight limit (the Receive Maximum announced to
+ * <p>Input: topic, payload, packet id and QoS of a message, on the MQTT callback thread. Output: its Kafka records
+ * (data topic when valid, dead-letter topic with the reason otherwise) handed to the {@link KafkaForwarder} in order:
+ * one for a message of the native contract, those the first matching {@link PayloadSource} yields otherwise; for
+ * QoS 1 an {@link AckSequencer} ticket that acknowledges the message, in arrival order, once Kafka acknowledged all
+ * its records. A message holds one in-flight slot whatever its number of records. Never throws; blocks only for back-pressure. At most the in-flight limit (the Receive Maximum announced to
  * the broker) of QoS 1 messages wait for Kafka at once: the broker should not send more, and when it does anyway
  * (mosquitto does while it drains a backlog), the callback thread waits for a slot, which stops Paho reading the
  * socket so the broker and TCP hold the rest; it waits only while the message's connection lasts (when that drops,
@@ -47,10 +52,13 @@ public final class InboundMessageHandler {
   private final Clock clock;
   private final InFlightLimit qos1Slots;
   private final InFlightLimit qos0Slots;
+  private final List<PayloadSource> sources;
+  private final GatewayMetrics.SourceMeters nativeMeters;
   private final long qos0WaitNanos;
   private final LogThrottle rejectLog = new LogThrottle(10, Duration.ofSeconds(10));
   private final LogThrottle dropLog = new LogThrottle(1, Duration.ofSeconds(10));
   private final LogThrottle holdLog = new LogThrottle(1, Duration.ofSeconds(10));
+  private final LogThrottle sourceFailureLog = new LogThrottle(1, Duration.ofSeconds(10));
   private volatile boolean accepting = true;
 
   /**
@@ -85,12 +93,35 @@ public final class InboundMessageHandler {
   public InboundMessageHandler(MqttTopicParser topics, PayloadParser payloads, GatewayRecords records,
       KafkaForwarder forwarder, AckSequencer acks, GatewayMetrics metrics, Clock clock, int inFlightLimit,
       Duration qos0Wait) {
+    this(topics, payloads, List.of(), records, forwarder, acks, metrics, clock, inFlightLimit, qos0Wait);
+  }
+
+  /**
+   * @param topics topic parser of the native contract
+   * @param payloads payload parser of the native contract
+   * @param sources further payload sources, in routing order (a message goes to the first that matches its topic,
+   *     to the native contract when none does)
+   * @param records record factory
+   * @param forwarder Kafka sender
+   * @param acks in-order acknowledgements of the current MQTT connection
+   * @param metrics meters
+   * @param clock receive-time source
+   * @param inFlightLimit QoS 1 messages, and separately QoS 0 messages, allowed in flight at once (the Receive
+   *     Maximum)
+   * @param qos0Wait how long a QoS 0 message beyond the limit waits for a slot (blocking the MQTT callback thread)
+   *     before it is dropped
+   */
+  public InboundMessageHandler(MqttTopicParser topics, PayloadParser payloads, List<PayloadSource> sources,
+      GatewayRecords records, KafkaForwarder forwarder, AckSequencer acks, GatewayMetrics metrics, Clock clock,
+      int inFlightLimit, Duration qos0Wait) {
+    this.sources = List.copyOf(sources);
     this.topics = Objects.requireNonNull(topics, "topics");
     this.payloads = Objects.requireNonNull(payloads, "payloads");
     this.records = Objects.requireNonNull(records, "records");
     this.forwarder = Objects.requireNonNull(forwarder, "forwarder");
     this.acks = Objects.requireNonNull(acks, "acks");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.nativeMeters = metrics.source(GatewayMetrics.NATIVE_SOURCE);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.qos1Slots = new InFlightLimit(inFlightLimit);
     this.qos0Slots = new InFlightLimit(inFlightLimit);
@@ -131,9 +162,16 @@ public final class InboundMessageHandler {
     }
     long receivedAt = clock.millis();
     int size = payload == null ? 0 : payload.length;
-    TopicParseResult parsedTopic = topics.parse(topic);
-    Channel channel = parsedTopic instanceof MqttTopic ? ((MqttTopic) parsedTopic).channel() : null;
-    metrics.received(channel, size);
+    PayloadSource source = route(topic);
+    TopicParseResult parsedTopic = null;
+    if (source == null) {
+      parsedTopic = topics.parse(topic);
+      metrics.received(parsedTopic instanceof MqttTopic ? ((MqttTopic) parsedTopic).channel() : null, size);
+      nativeMeters.received();
+    } else {
+      metrics.payloadSize(size);
+      metrics.source(source.name()).received();
+    }
     InFlightLimit slots = qos == 1 ? qos1Slots : qos == 0 ? qos0Slots : null;
     // The ticket is taken on arrival: if the connection drops while this message waits for a slot, its
     // acknowledgement must never go out on the next connection, where the packet id may name another message.
@@ -161,8 +199,12 @@ public final class InboundMessageHandler {
       }
       return;
     }
+    List<Outgoing> outgoing;
     try {
-      forward(topic, payload, ticket, qos, receivedAt, parsedTopic, slots);
+      outgoing = source == null
+          ? List.of(outgoing(topic, payload, receivedAt, nativeParse(parsedTopic, payload, receivedAt), nativeMeters,
+              parsedTopic instanceof MqttTopic ? ((MqttTopic) parsedTopic).deviceId() : "?"))
+          : outgoing(source, topic, payload, receivedAt);
     } catch (RuntimeException e) {
       release(slots);
       if (ticket != null) {
@@ -170,73 +212,136 @@ public final class InboundMessageHandler {
       }
       throw e;
     }
+    submit(outgoing, ticket, slots);
   }
 
-  private void forward(String topic, byte[] payload, AckSequencer.Ticket ticket, int qos, long receivedAt,
-      TopicParseResult parsedTopic, InFlightLimit slots) {
-    ParseResult result = parsedTopic instanceof MqttTopic
+  /** The first source whose topics include {@code topic}, or {@code null} for the native contract. */
+  private PayloadSource route(String topic) {
+    for (PayloadSource source : sources) {
+      if (source.matches(topic)) {
+        return source;
+      }
+    }
+    return null;
+  }
+
+  private ParseResult nativeParse(TopicParseResult parsedTopic, byte[] payload, long receivedAt) {
+    return parsedTopic instanceof MqttTopic
         ? payloads.parse((MqttTopic) parsedTopic, payload, receivedAt)
         : (ParseResult.Rejected) parsedTopic;
-    ProducerRecord<String, byte[]> record = null;
-    Channel forwardedChannel = null;
+  }
+
+  /** The records of a source's message; a source that breaks its contract (throws, yields nothing) dead-letters it. */
+  private List<Outgoing> outgoing(PayloadSource source, String topic, byte[] payload, long receivedAt) {
+    List<ParseResult> results;
+    try {
+      results = source.decode(topic, payload, receivedAt);
+    } catch (RuntimeException e) {
+      if (sourceFailureLog.tryAcquire() >= 0) {
+        LOG.error("payload source {} failed on a message on {}; dead-lettered", source.name(), topic, e);
+      }
+      results = List.of(new ParseResult.Rejected(DeadLetterReason.UNKNOWN,
+          "the " + source.name() + " source failed: " + e));
+    }
+    if (results == null || results.isEmpty()) {
+      results = List.of(new ParseResult.Rejected(DeadLetterReason.UNKNOWN,
+          "the " + source.name() + " source yielded no record for the message"));
+    }
+    GatewayMetrics.SourceMeters meters = metrics.source(source.name());
+    List<Outgoing> outgoing = new ArrayList<>(results.size());
+    for (ParseResult result : results) {
+      String device = result instanceof ParseResult.Accepted ? ((ParseResult.Accepted) result).deviceId()
+          : "? (" + source.name() + " source)";
+      outgoing.add(outgoing(topic, payload, receivedAt, result, meters, device));
+    }
+    return outgoing;
+  }
+
+  /** The Kafka record of one parse result: its data topic when valid, the dead-letter topic with the reason if not. */
+  private Outgoing outgoing(String topic, byte[] payload, long receivedAt, ParseResult result,
+      GatewayMetrics.SourceMeters meters, String deviceId) {
     if (result instanceof ParseResult.Accepted) {
       ParseResult.Accepted accepted = (ParseResult.Accepted) result;
       try {
-        record = records.data(accepted);
-        forwardedChannel = accepted.channel();
+        ProducerRecord<String, byte[]> record = records.data(accepted);
+        meters.mapped();
+        return new Outgoing(record, accepted.channel());
       } catch (RuntimeException e) {
         result = new ParseResult.Rejected(DeadLetterReason.UNKNOWN,
             "the valid " + accepted.channel().tag() + " value could not be encoded: " + e.getMessage());
       }
     }
-    if (record == null) {
-      ParseResult.Rejected rejected = (ParseResult.Rejected) result;
-      metrics.rejected(rejected.reason());
-      long skipped = rejectLog.tryAcquire();
-      if (skipped >= 0) {
-        LOG.warn("rejected MQTT message on {} (device {}): {} {} ({} similar warnings skipped)", topic,
-            parsedTopic instanceof MqttTopic ? ((MqttTopic) parsedTopic).deviceId() : "?", rejected.reason(),
-            rejected.detail(), skipped);
-      }
-      record = records.deadLetter(topic, payload, rejected, receivedAt);
+    ParseResult.Rejected rejected = (ParseResult.Rejected) result;
+    metrics.rejected(rejected.reason());
+    meters.rejected(rejected.reason());
+    long skipped = rejectLog.tryAcquire();
+    if (skipped >= 0) {
+      LOG.warn("rejected MQTT message on {} (device {}): {} {} ({} similar warnings skipped)", topic, deviceId,
+          rejected.reason(), rejected.detail(), skipped);
     }
-    submit(record, forwardedChannel, ticket, qos, slots);
+    return new Outgoing(records.deadLetter(topic, payload, rejected, receivedAt), null);
   }
 
-  private void submit(ProducerRecord<String, byte[]> record, Channel forwardedChannel, AckSequencer.Ticket ticket,
-      int qos, InFlightLimit slots) {
-    KafkaForwarder.Completion completion;
-    if (ticket != null) {
-      completion = new KafkaForwarder.Completion() {
+  /**
+   * Hands a message's records to Kafka, in order. The message holds one in-flight slot (MQTT flow control counts
+   * messages) until Kafka acknowledged the last of its records; only then is it acknowledged. Its records are bounded
+   * by the payload size limit, so memory stays bounded by the in-flight limit.
+   */
+  private void submit(List<Outgoing> outgoing, AckSequencer.Ticket ticket, InFlightLimit slots) {
+    Delivery delivery = new Delivery(outgoing.size(), ticket, slots);
+    for (Outgoing out : outgoing) {
+      KafkaForwarder.Completion completion = new KafkaForwarder.Completion() {
         @Override
         public void acked(RecordMetadata metadata) {
-          release(slots);
-          if (forwardedChannel != null) {
-            metrics.forwarded(forwardedChannel);
+          if (out.channel() != null) {
+            metrics.forwarded(out.channel());
           }
-          acks.complete(ticket);
+          delivery.recordDone(true);
         }
 
         @Override
         public boolean wanted() {
-          return !ticket.abandoned();
+          return ticket == null || !ticket.abandoned();
         }
 
         @Override
         public void abandoned() {
-          release(slots);
+          delivery.recordDone(false);
         }
       };
-    } else {
-      completion = metadata -> {
-        release(slots);
-        if (forwardedChannel != null) {
-          metrics.forwarded(forwardedChannel);
-        }
-      };
+      if (!forwarder.submit(out.record(), completion)) {
+        delivery.recordDone(false); // closing: left unacknowledged, the broker redelivers it to the next session
+      }
     }
-    if (!forwarder.submit(record, completion)) {
-      release(slots); // closing: left unacknowledged, the broker redelivers it to the next session
+  }
+
+  /** One Kafka record of a message; {@code channel} is {@code null} for a dead letter. */
+  private record Outgoing(ProducerRecord<String, byte[]> record, Channel channel) {}
+
+  /** The records of one message still waiting for Kafka: the last one frees the slot and acknowledges the message. */
+  private final class Delivery {
+    private final AtomicInteger remaining;
+    private final AckSequencer.Ticket ticket;
+    private final InFlightLimit slots;
+    private volatile boolean incomplete;
+
+    Delivery(int records, AckSequencer.Ticket ticket, InFlightLimit slots) {
+      this.remaining = new AtomicInteger(records);
+      this.ticket = ticket;
+      this.slots = slots;
+    }
+
+    /** A record was acknowledged by Kafka ({@code stored}), or abandoned / not taken (left for redelivery). */
+    void recordDone(boolean stored) {
+      if (!stored) {
+        incomplete = true;
+      }
+      if (remaining.decrementAndGet() == 0) {
+        release(slots);
+        if (ticket != null && !incomplete) {
+          acks.complete(ticket);
+        }
+      }
     }
   }
 

@@ -4,6 +4,8 @@ import io.fleetwatch.gateway.GatewayConfig;
 import io.fleetwatch.gateway.GatewayMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -58,6 +60,7 @@ public final class MqttConnection implements AutoCloseable {
   private final AtomicBoolean attemptScheduled = new AtomicBoolean();
   private final AtomicInteger failedAttempts = new AtomicInteger();
   private final Duration connectWatchdog;
+  private final List<String> filters;
   private volatile InboundMessageHandler handler;
   private volatile boolean connected;
   private volatile boolean subscribed;
@@ -69,11 +72,30 @@ public final class MqttConnection implements AutoCloseable {
    * @throws IllegalArgumentException when the URI or the TLS stores are unusable
    */
   public MqttConnection(GatewayConfig config, GatewayMetrics metrics) {
-    this(config, metrics, CONNECT_WATCHDOG);
+    this(config, metrics, List.of(), CONNECT_WATCHDOG);
+  }
+
+  /**
+   * As above, subscribing also to the topic filters of the gateway's payload sources (under the share group when
+   * there is one).
+   */
+  public MqttConnection(GatewayConfig config, GatewayMetrics metrics, List<String> sourceFilters) {
+    this(config, metrics, sourceFilters, CONNECT_WATCHDOG);
   }
 
   /** As above, with the time after which a connect attempt that neither succeeded nor failed is abandoned. */
   MqttConnection(GatewayConfig config, GatewayMetrics metrics, Duration connectWatchdog) {
+    this(config, metrics, List.of(), connectWatchdog);
+  }
+
+  private MqttConnection(GatewayConfig config, GatewayMetrics metrics, List<String> sourceFilters,
+      Duration connectWatchdog) {
+    List<String> all = new ArrayList<>();
+    all.add(config.subscriptionFilter());
+    for (String filter : sourceFilters) {
+      all.add(config.shared(filter));
+    }
+    this.filters = List.copyOf(all);
     this.connectWatchdog = Objects.requireNonNull(connectWatchdog, "connectWatchdog");
     this.config = Objects.requireNonNull(config, "config");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -222,22 +244,29 @@ public final class MqttConnection implements AutoCloseable {
     if (closing) {
       return;
     }
-    String filter = config.subscriptionFilter();
-    MqttSubscription subscription = new MqttSubscription(filter, SUBSCRIPTION_QOS);
-    subscription.setRetainHandling(1);
+    String filter = String.join(", ", filters);
+    MqttSubscription[] subscriptions = new MqttSubscription[filters.size()];
+    for (int i = 0; i < subscriptions.length; i++) {
+      subscriptions[i] = new MqttSubscription(filters.get(i), SUBSCRIPTION_QOS);
+      subscriptions[i].setRetainHandling(1);
+    }
     try {
-      client.subscribe(new MqttSubscription[] {subscription}, null, new MqttActionListener() {
+      client.subscribe(subscriptions, null, new MqttActionListener() {
         @Override
         public void onSuccess(IMqttToken token) {
           int[] codes = token.getReasonCodes();
-          int code = codes == null || codes.length == 0 ? 0 : codes[0];
-          if (code >= 0x80) {
-            subscribeFailed(filter, "broker refused with reason code 0x" + Integer.toHexString(code));
-            return;
-          }
-          if (code < SUBSCRIPTION_QOS) {
-            LOG.warn("MQTT broker granted QoS {} for {}: messages may be lost before they reach the gateway", code,
-                filter);
+          int code = SUBSCRIPTION_QOS;
+          for (int i = 0; i < subscriptions.length; i++) {
+            int c = codes == null || codes.length <= i ? 0 : codes[i];
+            if (c >= 0x80) {
+              subscribeFailed(filters.get(i), "broker refused with reason code 0x" + Integer.toHexString(c));
+              return;
+            }
+            if (c < SUBSCRIPTION_QOS) {
+              LOG.warn("MQTT broker granted QoS {} for {}: messages may be lost before they reach the gateway", c,
+                  filters.get(i));
+            }
+            code = Math.min(code, c);
           }
           subscribed = true;
           failedAttempts.set(0);

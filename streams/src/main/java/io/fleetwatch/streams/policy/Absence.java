@@ -12,13 +12,16 @@ import java.util.Set;
  * where fleetwatch uses it: the topology's punctuator calls {@link #evaluateSilence} periodically with the
  * current wall-clock time and the gateway receive time of the device's latest message (both wall clock, so
  * device clock skew cannot hide or fake a silence). Any message of the device clears a raised check
- * ({@link #evaluate}).
+ * ({@link #evaluate}), except an {@value #OFFLINE_EVENT} event: the device (or its gateway, e.g. a Sparkplug B
+ * NDEATH / DDEATH) announced that it is gone, which raises the check at once instead of waiting for the silence.
  *
  * @param expectedInterval how often the device is expected to send something
  * @param missedIntervals how many intervals may be missed before it counts as lost ({@code >= 1})
  */
 public record Absence(Duration expectedInterval, int missedIntervals) implements Rule {
   public static final String TYPE = "absence";
+  /** Event type announcing that a device went offline (the gateway's Sparkplug B NDEATH / DDEATH). */
+  public static final String OFFLINE_EVENT = "offline";
 
   public Absence {
     Objects.requireNonNull(expectedInterval, "expectedInterval");
@@ -45,9 +48,12 @@ public record Absence(Duration expectedInterval, int missedIntervals) implements
     return Channel.DEVICE;
   }
 
-  /** A message from the device: clears the check if it was raised. */
+  /** A message from the device: clears the check if it was raised; an offline event raises it. */
   @Override
   public Evaluation evaluate(CheckState previous, Observation observation) {
+    if (observation.isEvent(OFFLINE_EVENT)) {
+      return announcedOffline(previous, observation);
+    }
     if (previous == null || !previous.getActive()) {
       return Evaluation.unchanged(previous);
     }
@@ -58,6 +64,18 @@ public record Absence(Duration expectedInterval, int missedIntervals) implements
     state.setArmedAt(null);
     return new Evaluation(state, Outcome.CLEARED, CheckStates.seconds(silence), null,
         "device heard again after " + CheckStates.seconds(silence) + "s of silence");
+  }
+
+  private Evaluation announcedOffline(CheckState previous, Observation observation) {
+    if (previous != null && previous.getActive()) {
+      return Evaluation.unchanged(previous);
+    }
+    Instant heard = observation.receivedAt() == null ? observation.eventTime() : observation.receivedAt();
+    CheckState state = CheckStates.copyOrFresh(previous, TYPE, observation.eventTime());
+    state.setActive(true);
+    state.setArmedAt(heard); // the silence is counted from the announcement
+    return new Evaluation(state, Outcome.RAISED, 0.0, null, "device announced it went offline"
+        + (observation.attributes().isEmpty() ? "" : " " + observation.attributes()));
   }
 
   /**

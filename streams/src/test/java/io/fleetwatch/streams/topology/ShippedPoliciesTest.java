@@ -514,6 +514,21 @@ class ShippedPoliciesTest {
   }
 
   @Test
+  void sec14RaisesAtOnceWhenTheDeviceAnnouncesItWentOfflineAndClearsWhenItIsBack() {
+    // Given chiller-01 was heard
+    fleet.telemetry("chiller-01", T0, T0, null, Map.of("supply_temp_c", 7.0));
+    // When its gateway reports it offline (Sparkplug B DDEATH)
+    fleet.event("chiller-01", 1, "offline", "sparkplug", "DDEATH");
+    // Then heartbeat loss is raised without waiting for the silence, and not again by the punctuator
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-14"));
+    fleet.advanceWallClock(Duration.ofMinutes(5));
+    assertEquals(List.of(RAISED), fleet.statuses("SEC-14"));
+    // When it is born again and reports, it clears
+    fleet.telemetry("chiller-01", T0.plusSeconds(400), T0.plusSeconds(400), null, Map.of("supply_temp_c", 7.0));
+    assertEquals(List.of(RAISED, CLEARED), fleet.statuses("SEC-14"));
+  }
+
+  @Test
   void sec15RaisesWhenADeviceFloodsAndClearsWhenTheRateDrops() {
     for (int i = 0; i < 100; i++) {
       fleet.telemetry("meter-01", T0.plusMillis(i * 50L), T0.plusMillis(i * 50L), null, Map.of("kw", 1.0));
