@@ -72,18 +72,18 @@ public final class SenmlSource implements PayloadSource {
 
   @Override
   public List<String> subscriptions() {
-    return patterns.stream().map(TopicPattern::filter).distinct().toList();
+    return TopicPattern.filters(patterns);
   }
 
   @Override
   public boolean matches(String topic) {
-    return pattern(topic) != null;
+    return TopicPattern.firstMatching(patterns, topic) != null;
   }
 
   @Override
   public List<ParseResult> decode(String topic, byte[] payload, long receivedAt) {
     try {
-      TopicPattern pattern = pattern(topic);
+      TopicPattern pattern = TopicPattern.firstMatching(patterns, topic);
       if (pattern == null) {
         return List.of(new ParseResult.Rejected(DeadLetterReason.BAD_TOPIC,
             "topic '" + bounded(topic) + "' matches no SenML topic pattern"));
@@ -104,15 +104,6 @@ public final class SenmlSource implements PayloadSource {
       return List.of(new ParseResult.Rejected(DeadLetterReason.SENML_INVALID,
           "pack could not be read: " + e.getClass().getSimpleName() + ": " + bounded(e.getMessage())));
     }
-  }
-
-  private TopicPattern pattern(String topic) {
-    for (TopicPattern pattern : patterns) {
-      if (pattern.match(topic) != null) {
-        return pattern;
-      }
-    }
-    return null;
   }
 
   private List<ParseResult> telemetry(TopicPattern.Match match, List<SenmlPack.Resolved> records, long receivedAt) {
