@@ -86,21 +86,6 @@ public final class TopicPattern {
     return new TopicPattern(text, List.copyOf(segments), site, device, multiLevel);
   }
 
-  /** The distinct subscription filters of some patterns, in order. */
-  public static List<String> filters(List<TopicPattern> patterns) {
-    return patterns.stream().map(TopicPattern::filter).distinct().toList();
-  }
-
-  /** The first of {@code patterns} that matches {@code topic}, or {@code null}. */
-  public static TopicPattern firstMatching(List<TopicPattern> patterns, String topic) {
-    for (TopicPattern pattern : patterns) {
-      if (pattern.match(topic) != null) {
-        return pattern;
-      }
-    }
-    return null;
-  }
-
   /** The pattern as written. */
   public String text() {
     return text;

@@ -9,7 +9,7 @@ import io.fleetwatch.gateway.mapping.ContractRecords;
 import io.fleetwatch.gateway.mapping.ParseResult;
 import io.fleetwatch.gateway.mapping.PayloadParser;
 import io.fleetwatch.gateway.source.JsonPayloadReader;
-import io.fleetwatch.gateway.source.PayloadSource;
+import io.fleetwatch.gateway.source.TopicPatternSource;
 import io.fleetwatch.gateway.source.Rejection;
 import io.fleetwatch.gateway.source.TopicPattern;
 import java.math.BigDecimal;
@@ -35,13 +35,12 @@ import java.util.Map;
  * {@code FUTURE_TIMESTAMP}) and event types ({@code UNKNOWN_EVENT_TYPE}), with the mapping id in the detail.
  * Metric values are rounded to 12 significant digits after conversion, scale and offset. Thread-safe, never throws.
  */
-public final class MappedSource implements PayloadSource {
+public final class MappedSource extends TopicPatternSource {
   /** The {@code source} metric tag. */
   public static final String NAME = "mapped";
   private static final MathContext PRECISION = new MathContext(12);
 
   private final List<PayloadMapping> mappings;
-  private final List<TopicPattern> patterns;
   private final JsonPayloadReader reader;
 
   /**
@@ -49,27 +48,9 @@ public final class MappedSource implements PayloadSource {
    * @param contract the payload rules of the native topics (size, skew, event types)
    */
   public MappedSource(List<PayloadMapping> mappings, PayloadParser contract) {
-    if (mappings.isEmpty()) {
-      throw new IllegalArgumentException("a mapped source needs at least one mapping");
-    }
+    super(NAME, mappings.stream().map(PayloadMapping::topic).toList());
     this.mappings = List.copyOf(mappings);
-    this.patterns = this.mappings.stream().map(PayloadMapping::topic).toList();
     this.reader = new JsonPayloadReader(contract);
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public List<String> subscriptions() {
-    return TopicPattern.filters(patterns);
-  }
-
-  @Override
-  public boolean matches(String topic) {
-    return TopicPattern.firstMatching(patterns, topic) != null;
   }
 
   @Override

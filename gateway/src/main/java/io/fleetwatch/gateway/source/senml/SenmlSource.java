@@ -8,7 +8,7 @@ import io.fleetwatch.gateway.mapping.MqttTopicParser;
 import io.fleetwatch.gateway.mapping.ParseResult;
 import io.fleetwatch.gateway.mapping.PayloadParser;
 import io.fleetwatch.gateway.source.JsonPayloadReader;
-import io.fleetwatch.gateway.source.PayloadSource;
+import io.fleetwatch.gateway.source.TopicPatternSource;
 import io.fleetwatch.gateway.source.Rejection;
 import io.fleetwatch.gateway.source.TopicPattern;
 import java.util.ArrayList;
@@ -41,13 +41,12 @@ import java.util.Objects;
  * values for one metric of one device at one time are {@code SENML_INVALID}. Any rejection other than string or data
  * values rejects the whole pack. Thread-safe, never throws.
  */
-public final class SenmlSource implements PayloadSource {
+public final class SenmlSource extends TopicPatternSource {
   /** The {@code source} metric tag. */
   public static final String NAME = "senml";
   /** Suffix of the metric that carries a record's sum. */
   public static final String SUM_SUFFIX = "_sum";
 
-  private final List<TopicPattern> patterns;
   private final UnitMap units;
   private final JsonPayloadReader reader;
 
@@ -57,33 +56,15 @@ public final class SenmlSource implements PayloadSource {
    * @param contract the payload rules of the native topics (size, skew)
    */
   public SenmlSource(List<TopicPattern> patterns, UnitMap units, PayloadParser contract) {
-    if (patterns.isEmpty()) {
-      throw new IllegalArgumentException("a SenML source needs at least one topic pattern");
-    }
-    this.patterns = List.copyOf(patterns);
+    super(NAME, patterns);
     this.units = Objects.requireNonNull(units, "units");
     this.reader = new JsonPayloadReader(contract);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public List<String> subscriptions() {
-    return TopicPattern.filters(patterns);
-  }
-
-  @Override
-  public boolean matches(String topic) {
-    return TopicPattern.firstMatching(patterns, topic) != null;
-  }
-
-  @Override
   public List<ParseResult> decode(String topic, byte[] payload, long receivedAt) {
     try {
-      TopicPattern pattern = TopicPattern.firstMatching(patterns, topic);
+      TopicPattern pattern = firstMatching(topic);
       if (pattern == null) {
         return List.of(new ParseResult.Rejected(DeadLetterReason.BAD_TOPIC,
             "topic '" + bounded(topic) + "' matches no SenML topic pattern"));
