@@ -146,7 +146,11 @@ public final class YamlFile {
         error(key, join(field, key.getValue()), "unknown field; expected one of " + new TreeSet<>(allowed));
         continue;
       }
-      entries.put(key.getValue(), tuple.getValueNode());
+      if (entries.putIfAbsent(key.getValue(), tuple.getValueNode()) != null) {
+        // the node API keeps both; a reader would silently take one
+        error(key, join(field, key.getValue()), "duplicate key (first at line "
+            + line(entries.get(key.getValue())) + ")");
+      }
     }
     return entries;
   }
