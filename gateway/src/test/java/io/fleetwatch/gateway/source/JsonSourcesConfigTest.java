@@ -17,11 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 class JsonSourcesConfigTest {
   private final PayloadParser contract = PayloadParser.withDefaults();
 
-  private static Properties props(String... keyValues) {
+  private static Properties props(Map<String, String> settings) {
     Properties p = new Properties();
-    for (int i = 0; i < keyValues.length; i += 2) {
-      p.setProperty(keyValues[i], keyValues[i + 1]);
-    }
+    p.putAll(settings);
     return p;
   }
 
@@ -32,10 +30,10 @@ class JsonSourcesConfigTest {
 
   @Test
   void buildsSenmlAndMappedSourcesFromTheShippedFiles() {
-    List<PayloadSource> sources = JsonSourcesConfig.fromConfig(Map.of(), props(
+    List<PayloadSource> sources = JsonSourcesConfig.fromConfig(Map.of(), props(Map.of(
         "senml.topics", "senml/{site}/{device}, lwm2m/{site}/#",
         "senml.units.file", "../examples/senml/units.yaml",
-        "mappings.file", "../examples/mappings/bacnet-building.yaml"), contract);
+        "mappings.file", "../examples/mappings/bacnet-building.yaml")), contract);
 
     assertEquals(List.of("senml", "mapped"), sources.stream().map(PayloadSource::name).toList());
     assertEquals(List.of("senml/+/+", "lwm2m/+/#"), sources.get(0).subscriptions());
@@ -45,7 +43,7 @@ class JsonSourcesConfigTest {
   @Test
   void environmentWinsOverTheFile() {
     JsonSourcesConfig config = JsonSourcesConfig.fromEnvironment(Map.of("FLEETWATCH_SENML_TOPICS", "a/{site}"),
-        props("senml.topics", "b/{site}"));
+        props(Map.of("senml.topics", "b/{site}")));
 
     assertEquals("a/{site}", config.senmlTopics().get(0).text());
   }
@@ -54,17 +52,17 @@ class JsonSourcesConfigTest {
   void badSettingsNameTheirKey(@TempDir Path dir) throws IOException {
     assertEquals("senml.topics: 'senml/{device}' has no {site} segment; every record needs a site",
         assertThrows(IllegalArgumentException.class, () -> JsonSourcesConfig.fromEnvironment(Map.of(),
-            props("senml.topics", "senml/{device}"))).getMessage());
+            props(Map.of("senml.topics", "senml/{device}")))).getMessage());
     assertEquals("mappings.file: /no/such/file.yaml is not a readable file",
         assertThrows(IllegalArgumentException.class, () -> JsonSourcesConfig.fromEnvironment(Map.of(),
-            props("mappings.file", "/no/such/file.yaml"))).getMessage());
+            props(Map.of("mappings.file", "/no/such/file.yaml")))).getMessage());
     assertEquals("senml.units.file is set but senml.topics is not",
         assertThrows(IllegalArgumentException.class, () -> JsonSourcesConfig.fromEnvironment(Map.of(),
-            props("senml.units.file", "../examples/senml/units.yaml"))).getMessage());
+            props(Map.of("senml.units.file", "../examples/senml/units.yaml")))).getMessage());
 
     Path broken = Files.writeString(dir.resolve("m.yaml"), "apiVersion: fleetwatch.io/v1\nkind: PayloadMappings\n");
     String message = assertThrows(IllegalArgumentException.class, () -> JsonSourcesConfig.fromConfig(Map.of(),
-        props("mappings.file", broken.toString()), contract)).getMessage();
+        props(Map.of("mappings.file", broken.toString())), contract)).getMessage();
     assertTrue(message.startsWith("mappings.file: " + broken + " has 1 error:"), message);
     assertTrue(message.endsWith(broken + ":1: mappings: required field is missing"), message);
   }
