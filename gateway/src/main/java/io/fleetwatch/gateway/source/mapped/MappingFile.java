@@ -20,8 +20,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
@@ -93,20 +96,23 @@ public final class MappingFile {
         file.error(root, "mappings", "required field is missing");
       } else {
         List<Node> items = file.list(list, "mappings");
-        if (items.isEmpty() && list instanceof org.yaml.snakeyaml.nodes.SequenceNode) {
+        if (items.isEmpty() && list instanceof SequenceNode) {
           file.error(list, "mappings", "must list at least one mapping");
         }
         Map<String, Integer> ids = new HashMap<>();
         Map<String, PayloadMapping> catchAll = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {
-          PayloadMapping mapping = mapping(items.get(i), "mappings[" + i + "]");
+          String at = "mappings[" + i + "]";
+          PayloadMapping mapping = mapping(items.get(i), at);
+          String id = idOf(items.get(i));
+          if (id != null) {
+            Integer previous = ids.putIfAbsent(id, YamlFile.line(items.get(i)));
+            if (previous != null) {
+              file.error(items.get(i), at + ".id", "duplicate id '" + id + "' (first at line " + previous + ")");
+            }
+          }
           if (mapping == null) {
             continue;
-          }
-          String at = "mappings[" + i + "]";
-          Integer previous = ids.putIfAbsent(mapping.id(), mapping.line());
-          if (previous != null) {
-            file.error(items.get(i), at + ".id", "duplicate id '" + mapping.id() + "' (first at line " + previous + ")");
           }
           PayloadMapping shadowing = catchAll.get(mapping.topic().text());
           if (shadowing != null) {
@@ -121,6 +127,19 @@ public final class MappingFile {
     }
     file.throwIfErrors();
     return List.copyOf(mappings);
+  }
+
+  /** The id text of a mapping node, whether or not the rest of it is valid; {@code null} when it has none. */
+  private static String idOf(Node node) {
+    if (node instanceof MappingNode mapping) {
+      for (NodeTuple tuple : mapping.getValue()) {
+        if (tuple.getKeyNode() instanceof ScalarNode key && key.getValue().equals("id")
+            && tuple.getValueNode() instanceof ScalarNode value) {
+          return value.getValue();
+        }
+      }
+    }
+    return null;
   }
 
   private PayloadMapping mapping(Node node, String at) {
