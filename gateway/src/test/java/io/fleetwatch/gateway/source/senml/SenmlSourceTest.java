@@ -262,6 +262,20 @@ class SenmlSourceTest {
   }
 
   @Test
+  void anOverheatPackIsTheRecordTheNativeContractMakes() {
+    // Given the README's overheat of hq/chiller-01 as a SenML pack with an absolute time
+    List<ParseResult> senml = decode(TOPIC, "[{\"bn\":\"urn:dev:ow:chiller-01:\",\"bt\":1764100000.123,"
+        + "\"n\":\"supply_temp_c\",\"u\":\"Cel\",\"v\":15.0}]");
+
+    // Then it is the record of the same reading on the native topic
+    ParseResult nativeResult = io.fleetwatch.gateway.mapping.MessageParser.withDefaults().parse(
+        "fleet/hq/chiller-01/telemetry", "{\"ts\":1764100000123,\"metrics\":{\"supply_temp_c\":15.0}}"
+            .getBytes(StandardCharsets.UTF_8), RECEIVED_AT);
+    assertInstanceOf(ParseResult.Accepted.class, nativeResult);
+    assertEquals(List.of(nativeResult), senml);
+  }
+
+  @Test
   void unknownFieldsAndUpdateTimeAreIgnored() {
     assertEquals(Map.of("a", 1.0), only(decode(TOPIC, "[{\"n\":\"a\",\"v\":1,\"ut\":60,\"l\":\"x\"}]")).getMetrics());
   }
