@@ -275,11 +275,14 @@ public final class MappingFile {
           }
         }
       }
-      Double scale = fields.containsKey("scale") ? file.number(fields.get("scale"), metricAt + ".scale") : 1.0;
+      // Double.valueOf: a bare 1.0 would make the conditional unbox a null (invalid) number
+      Double scale = fields.containsKey("scale") ? file.number(fields.get("scale"), metricAt + ".scale")
+          : Double.valueOf(1);
       if (scale != null && scale == 0) {
         file.error(fields.get("scale"), metricAt + ".scale", "must not be 0");
       }
-      Double offset = fields.containsKey("offset") ? file.number(fields.get("offset"), metricAt + ".offset") : 0.0;
+      Double offset = fields.containsKey("offset") ? file.number(fields.get("offset"), metricAt + ".offset")
+          : Double.valueOf(0);
       Map<String, Double> lookup = new LinkedHashMap<>();
       if (fields.containsKey("map")) {
         Map<String, Node> table = file.mapping(fields.get("map"), metricAt + ".map", Set.of());

@@ -113,6 +113,19 @@ class MappingFileTest {
   }
 
   @Test
+  void reportsANonNumericScaleOrOffset() {
+    assertEquals(List.of("m.yaml:6: mappings[0].telemetry.t.scale: must be a finite number",
+        "m.yaml:6: mappings[0].telemetry.t.offset: must be a finite number"), errors("""
+        apiVersion: fleetwatch.io/v1
+        kind: PayloadMappings
+        mappings:
+          - id: a
+            topic: v/{site}/{device}
+            telemetry: {t: {pointer: /v, scale: x, offset: .nan}}
+        """));
+  }
+
+  @Test
   void reportsDocumentLevelErrors() {
     assertEquals(List.of("m.yaml:1: apiVersion: unsupported version 'v2', expected fleetwatch.io/v1",
         "m.yaml:2: kind: expected PayloadMappings, got 'Policy'", "m.yaml:1: mappings: required field is missing"),
