@@ -113,6 +113,62 @@ public final class PayloadParser {
   }
 
   /**
+   * The checks every JSON device payload passes before it is read, on the native topics and from other payload
+   * sources alike: present, within the size limit, well-formed UTF-8 without NUL characters.
+   *
+   * @return {@code null} when the payload passes, else the rejection ({@code MALFORMED_JSON}, {@code OVERSIZE},
+   *     {@code INVALID_UTF8})
+   */
+  public ParseResult.Rejected checkRaw(byte[] payload) {
+    if (payload == null) {
+      return new ParseResult.Rejected(DeadLetterReason.MALFORMED_JSON, "payload is missing; expected a JSON object");
+    }
+    if (payload.length > maxPayloadBytes) {
+      return new ParseResult.Rejected(DeadLetterReason.OVERSIZE,
+          "payload is " + payload.length + " bytes; at most " + maxPayloadBytes + " bytes allowed");
+    }
+    int invalid = Utf8Validator.firstInvalidOffset(payload);
+    if (invalid >= 0) {
+      return new ParseResult.Rejected(DeadLetterReason.INVALID_UTF8,
+          "payload is not valid UTF-8: ill-formed sequence at byte offset " + invalid);
+    }
+    int nul = Utf8Validator.firstNulOffset(payload);
+    if (nul >= 0) {
+      return new ParseResult.Rejected(DeadLetterReason.MALFORMED_JSON,
+          "payload contains a raw NUL character at byte offset " + nul + "; JSON allows none");
+    }
+    return null;
+  }
+
+  /**
+   * The device-time rule of the contract: not before 1970, at most the configured skew ahead of the receive time.
+   *
+   * @param field name of the field in the detail ({@code ts} on the native topics)
+   * @return {@code null} when {@code millis} passes, else {@code INVALID_TIMESTAMP} or {@code FUTURE_TIMESTAMP}
+   */
+  public ParseResult.Rejected checkTimestamp(String field, long millis, long receivedAt) {
+    if (millis < 0) {
+      return new ParseResult.Rejected(DeadLetterReason.INVALID_TIMESTAMP,
+          field + " " + millis + " is before 1970-01-01T00:00:00Z");
+    }
+    if (millis > receivedAt && millis - receivedAt > maxFutureSkewMillis) {
+      return new ParseResult.Rejected(DeadLetterReason.FUTURE_TIMESTAMP, field + " " + Instant.ofEpochMilli(millis)
+          + " is " + (millis - receivedAt) + " ms ahead of the gateway clock; at most " + maxFutureSkewMillis
+          + " ms allowed");
+    }
+    return null;
+  }
+
+  /** {@code null} when {@code type} is an accepted event type, else the {@code UNKNOWN_EVENT_TYPE} rejection. */
+  public ParseResult.Rejected checkEventType(String type) {
+    if (eventTypes.contains(type)) {
+      return null;
+    }
+    return new ParseResult.Rejected(DeadLetterReason.UNKNOWN_EVENT_TYPE,
+        "type '" + bounded(type) + "' is not a known event type; expected one of " + eventTypeList);
+  }
+
+  /**
    * Parses one payload; never throws.
    *
    * @param topic where the message arrived (gives channel, site and device id)
@@ -125,22 +181,9 @@ public final class PayloadParser {
       if (topic == null) {
         return new ParseResult.Rejected(DeadLetterReason.BAD_TOPIC, "topic is missing");
       }
-      if (payload == null) {
-        return new ParseResult.Rejected(DeadLetterReason.MALFORMED_JSON, "payload is missing; expected a JSON object");
-      }
-      if (payload.length > maxPayloadBytes) {
-        return new ParseResult.Rejected(DeadLetterReason.OVERSIZE,
-            "payload is " + payload.length + " bytes; at most " + maxPayloadBytes + " bytes allowed");
-      }
-      int invalid = Utf8Validator.firstInvalidOffset(payload);
-      if (invalid >= 0) {
-        return new ParseResult.Rejected(DeadLetterReason.INVALID_UTF8,
-            "payload is not valid UTF-8: ill-formed sequence at byte offset " + invalid);
-      }
-      int nul = Utf8Validator.firstNulOffset(payload);
-      if (nul >= 0) {
-        return new ParseResult.Rejected(DeadLetterReason.MALFORMED_JSON,
-            "payload contains a raw NUL character at byte offset " + nul + "; JSON allows none");
+      ParseResult.Rejected raw = checkRaw(payload);
+      if (raw != null) {
+        return raw;
       }
       try (JsonParser parser = json.createParser(payload)) {
         JsonToken first = parser.nextToken();
@@ -211,15 +254,7 @@ public final class PayloadParser {
     }
     require(seen, TS, "ts", "epoch milliseconds or an ISO-8601 instant");
     require(seen, METRICS, "metrics", "an object of metric name to number");
-    Telemetry value = Telemetry.newBuilder()
-        .setDeviceId(topic.deviceId())
-        .setSite(topic.site())
-        .setTs(Instant.ofEpochMilli(ts))
-        .setReceivedAt(Instant.ofEpochMilli(receivedAt))
-        .setSeq(seq)
-        .setMetrics(metrics)
-        .build();
-    return new ParseResult.Accepted(Channel.TELEMETRY, topic.deviceId(), topic.site(), value);
+    return ContractRecords.telemetry(topic.site(), topic.deviceId(), ts, receivedAt, seq, metrics);
   }
 
   private ParseResult event(JsonParser p, MqttTopic topic, long receivedAt) throws IOException {
@@ -252,25 +287,13 @@ public final class PayloadParser {
     }
     require(seen, TS, "ts", "epoch milliseconds or an ISO-8601 instant");
     require(seen, TYPE, "type", "one of " + eventTypeList);
-    DeviceEvent value = DeviceEvent.newBuilder()
-        .setDeviceId(topic.deviceId())
-        .setSite(topic.site())
-        .setTs(Instant.ofEpochMilli(ts))
-        .setReceivedAt(Instant.ofEpochMilli(receivedAt))
-        .setSeq(seq)
-        .setType(type)
-        .setAttributes(attributes)
-        .build();
-    return new ParseResult.Accepted(Channel.EVENT, topic.deviceId(), topic.site(), value);
+    return ContractRecords.event(topic.site(), topic.deviceId(), ts, receivedAt, seq, type, attributes);
   }
 
   private ParseResult state(JsonParser p, MqttTopic topic, long receivedAt) throws IOException {
     int seen = 0;
     long ts = 0;
-    DeviceState.Builder builder = DeviceState.newBuilder()
-        .setDeviceId(topic.deviceId())
-        .setSite(topic.site())
-        .setReceivedAt(Instant.ofEpochMilli(receivedAt));
+    DeviceState.Builder builder = ContractRecords.stateBuilder(topic.site(), topic.deviceId(), receivedAt);
     List<Component> components = Collections.emptyList();
     for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
       switch (name) {
@@ -323,8 +346,7 @@ public final class PayloadParser {
       }
     }
     require(seen, TS, "ts", "epoch milliseconds or an ISO-8601 instant");
-    DeviceState value = builder.setTs(Instant.ofEpochMilli(ts)).setComponents(components).build();
-    return new ParseResult.Accepted(Channel.STATE, topic.deviceId(), topic.site(), value);
+    return ContractRecords.state(builder.setComponents(components), ts);
   }
 
   private long readTs(JsonParser p, long receivedAt) throws IOException {
@@ -348,12 +370,9 @@ public final class PayloadParser {
       throw new Reject(DeadLetterReason.INVALID_TIMESTAMP,
           "ts must be epoch milliseconds (integer) or an ISO-8601 instant (string), got " + describe(t));
     }
-    if (millis < 0) {
-      throw new Reject(DeadLetterReason.INVALID_TIMESTAMP, "ts " + millis + " is before 1970-01-01T00:00:00Z");
-    }
-    if (millis > receivedAt && millis - receivedAt > maxFutureSkewMillis) {
-      throw new Reject(DeadLetterReason.FUTURE_TIMESTAMP, "ts " + Instant.ofEpochMilli(millis) + " is "
-          + (millis - receivedAt) + " ms ahead of the gateway clock; at most " + maxFutureSkewMillis + " ms allowed");
+    ParseResult.Rejected invalid = checkTimestamp("ts", millis, receivedAt);
+    if (invalid != null) {
+      throw new Reject(invalid);
     }
     return millis;
   }
@@ -406,9 +425,9 @@ public final class PayloadParser {
           + ", got " + describe(t));
     }
     String type = p.getText();
-    if (!eventTypes.contains(type)) {
-      throw new Reject(DeadLetterReason.UNKNOWN_EVENT_TYPE,
-          "type '" + bounded(type) + "' is not a known event type; expected one of " + eventTypeList);
+    ParseResult.Rejected unknown = checkEventType(type);
+    if (unknown != null) {
+      throw new Reject(unknown);
     }
     return type;
   }
@@ -609,8 +628,12 @@ public final class PayloadParser {
     private final transient ParseResult.Rejected rejected;
 
     Reject(DeadLetterReason reason, String detail) {
-      super(detail, null, false, false); // control flow only: no stack trace
-      this.rejected = new ParseResult.Rejected(reason, detail);
+      this(new ParseResult.Rejected(reason, detail));
+    }
+
+    Reject(ParseResult.Rejected rejected) {
+      super(rejected.detail(), null, false, false); // control flow only: no stack trace
+      this.rejected = rejected;
     }
   }
 }

@@ -203,6 +203,9 @@ class RejectionCorpusTest {
     Set<DeadLetterReason> expected = EnumSet.allOf(DeadLetterReason.class);
     expected.remove(DeadLetterReason.UNKNOWN);
     expected.remove(DeadLetterReason.UNDECODABLE_RECORD);
+    // reasons of the other payload sources (Sparkplug B, SenML, mappings) are covered by their own tests
+    expected.removeIf(r -> r.name().startsWith("SPARKPLUG_") || r.name().startsWith("SENML_")
+        || r.name().startsWith("MAPPING_"));
 
     assertTrue(corpus().size() >= 30, "corpus size " + corpus().size());
     assertEquals(expected, hit);
