@@ -2,6 +2,7 @@ package io.fleetwatch.gateway;
 
 import io.fleetwatch.gateway.mapping.MqttTopicParser;
 import io.fleetwatch.gateway.mapping.PayloadParser;
+import io.fleetwatch.gateway.source.JsonSourcesConfig;
 import io.fleetwatch.gateway.sparkplug.SparkplugSettings;
 import io.fleetwatch.schemas.Topics;
 import java.net.URI;
@@ -51,6 +52,8 @@ import java.util.function.Function;
  * @param topicPrefix Kafka topic name prefix ({@code topic.prefix})
  * @param kafkaOverrides further Kafka producer settings, by client key ({@code kafka.*})
  * @param sparkplug Sparkplug B source settings ({@code sparkplug.*}; see {@link SparkplugSettings})
+ * @param jsonSources SenML and declarative-mapping source settings ({@code senml.*}, {@code mappings.file}; see
+ *     {@link JsonSourcesConfig})
  */
 public record GatewayConfig(
     String mqttServerUri,
@@ -69,7 +72,8 @@ public record GatewayConfig(
     String kafkaBootstrapServers,
     String topicPrefix,
     Map<String, String> kafkaOverrides,
-    SparkplugSettings sparkplug) {
+    SparkplugSettings sparkplug,
+    JsonSourcesConfig jsonSources) {
 
   public static final String DEFAULT_MQTT_URI = "tcp://127.0.0.1:1883";
   public static final String DEFAULT_CLIENT_ID = "fleetwatch-gateway";
@@ -113,13 +117,15 @@ public record GatewayConfig(
   /** Sparkplug B: {@code sparkplug.enabled}, {@code sparkplug.group.filter}, {@code sparkplug.identity.file}. */
   public static final Set<String> SPARKPLUG_KEYS = Set.of(SparkplugSettings.ENABLED, SparkplugSettings.GROUP_FILTER,
       SparkplugSettings.IDENTITY_FILE);
+  /** SenML and declarative mappings: {@code senml.topics}, {@code senml.units.file}, {@code mappings.file}. */
+  public static final Set<String> JSON_SOURCE_KEYS = JsonSourcesConfig.KEYS;
   // ---- end of payload source keys ----
 
   /** Every key this record reads (besides {@code kafka.*}). */
   public static final Set<String> KEYS = union(Set.of(MQTT_URI, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD,
       MQTT_SHARE_GROUP, MQTT_TOPIC_ROOT, MQTT_RECEIVE_MAXIMUM, MQTT_SESSION_EXPIRY_SECONDS, MQTT_KEEPALIVE_SECONDS,
       MQTT_TLS_TRUSTSTORE_PATH, MQTT_TLS_TRUSTSTORE_PASSWORD, MQTT_TLS_KEYSTORE_PATH, MQTT_TLS_KEYSTORE_PASSWORD,
-      MAX_PAYLOAD_BYTES, MAX_FUTURE_SKEW_SECONDS, EVENT_TYPES, KAFKA_BOOTSTRAP_SERVERS, TOPIC_PREFIX), SPARKPLUG_KEYS);
+      MAX_PAYLOAD_BYTES, MAX_FUTURE_SKEW_SECONDS, EVENT_TYPES, KAFKA_BOOTSTRAP_SERVERS, TOPIC_PREFIX), union(SPARKPLUG_KEYS, JSON_SOURCE_KEYS));
 
   private static Set<String> union(Set<String> first, Set<String> second) {
     Set<String> all = new LinkedHashSet<>(first);
@@ -215,6 +221,7 @@ public record GatewayConfig(
     kafkaOverrides = Collections.unmodifiableMap(new TreeMap<>(kafkaOverrides == null ? Map.of() : kafkaOverrides));
     checkKafkaOverrides(kafkaOverrides);
     sparkplug = sparkplug == null ? SparkplugSettings.DISABLED : sparkplug;
+    jsonSources = jsonSources == null ? JsonSourcesConfig.NONE : jsonSources;
   }
 
   /** A builder with every default set; {@link Builder#build()} validates. */
@@ -229,7 +236,7 @@ public record GatewayConfig(
         .shareGroup(shareGroup).topicRoot(topicRoot).receiveMaximum(receiveMaximum).sessionExpiry(sessionExpiry)
         .keepAlive(keepAlive).tls(tls).maxPayloadBytes(maxPayloadBytes).maxFutureSkew(maxFutureSkew)
         .eventTypes(eventTypes).kafkaBootstrapServers(kafkaBootstrapServers).topicPrefix(topicPrefix)
-        .kafkaOverrides(kafkaOverrides).sparkplug(sparkplug);
+        .kafkaOverrides(kafkaOverrides).sparkplug(sparkplug).jsonSources(jsonSources);
   }
 
   /**
@@ -304,6 +311,7 @@ public record GatewayConfig(
     }
     b.kafkaOverrides(overrides);
     b.sparkplug(sparkplugSettings(get));
+    b.jsonSources(JsonSourcesConfig.fromEnvironment(env, props));
     return b.build();
   }
 
@@ -366,7 +374,7 @@ public record GatewayConfig(
         + ", sessionExpiry=" + sessionExpiry + ", keepAlive=" + keepAlive + ", tls=" + tls
         + ", maxPayloadBytes=" + maxPayloadBytes + ", maxFutureSkew=" + maxFutureSkew + ", eventTypes=" + eventTypes
         + ", kafkaBootstrapServers=" + kafkaBootstrapServers + ", topicPrefix=" + topicPrefix
-        + ", kafkaOverrides=" + kafka + ", sparkplug=" + sparkplug + "]";
+        + ", kafkaOverrides=" + kafka + ", sparkplug=" + sparkplug + ", jsonSources=" + jsonSources + "]";
   }
 
   static boolean isSecretKey(String key) {
@@ -487,8 +495,15 @@ public record GatewayConfig(
     private String topicPrefix = Topics.DEFAULT_PREFIX;
     private Map<String, String> kafkaOverrides = Map.of();
     private SparkplugSettings sparkplug = SparkplugSettings.DISABLED;
+    private JsonSourcesConfig jsonSources = JsonSourcesConfig.NONE;
 
     private Builder() {}
+
+    /** SenML and declarative-mapping source settings. */
+    public Builder jsonSources(JsonSourcesConfig v) {
+      jsonSources = v;
+      return this;
+    }
 
     /** Sparkplug B source settings. */
     public Builder sparkplug(SparkplugSettings v) {
@@ -577,7 +592,7 @@ public record GatewayConfig(
     public GatewayConfig build() {
       return new GatewayConfig(mqttServerUri, mqttClientId, mqttUsername, mqttPassword, shareGroup, topicRoot,
           receiveMaximum, sessionExpiry, keepAlive, tls, maxPayloadBytes, maxFutureSkew, eventTypes,
-          kafkaBootstrapServers, topicPrefix, kafkaOverrides, sparkplug);
+          kafkaBootstrapServers, topicPrefix, kafkaOverrides, sparkplug, jsonSources);
     }
   }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 
@@ -29,6 +30,8 @@ public record JsonSourcesConfig(List<TopicPattern> senmlTopics, Path senmlUnitsF
   public static final String MAPPINGS_FILE = "mappings.file";
   /** Every key this record reads. */
   public static final Set<String> KEYS = Set.of(SENML_TOPICS, SENML_UNITS_FILE, MAPPINGS_FILE);
+  /** No SenML topics, no mapping file. */
+  public static final JsonSourcesConfig NONE = new JsonSourcesConfig(List.of(), null, null);
 
   public JsonSourcesConfig {
     senmlTopics = List.copyOf(senmlTopics);
@@ -69,15 +72,28 @@ public record JsonSourcesConfig(List<TopicPattern> senmlTopics, Path senmlUnitsF
    */
   public List<PayloadSource> sources(PayloadParser contract) {
     List<PayloadSource> sources = new ArrayList<>();
-    if (!senmlTopics.isEmpty()) {
-      UnitMap units = senmlUnitsFile == null ? UnitMap.empty() : load(SENML_UNITS_FILE, senmlUnitsFile,
-          () -> UnitMap.read(senmlUnitsFile));
-      sources.add(new SenmlSource(senmlTopics, units, contract));
-    }
-    if (mappingsFile != null) {
-      sources.add(new MappedSource(load(MAPPINGS_FILE, mappingsFile, () -> MappingFile.read(mappingsFile)), contract));
-    }
+    senml(contract).ifPresent(sources::add);
+    mapped(contract).ifPresent(sources::add);
     return List.copyOf(sources);
+  }
+
+  /** The SenML source when SenML topics are set, its unit file read and validated. */
+  public Optional<PayloadSource> senml(PayloadParser contract) {
+    if (senmlTopics.isEmpty()) {
+      return Optional.empty();
+    }
+    UnitMap units = senmlUnitsFile == null ? UnitMap.empty() : load(SENML_UNITS_FILE, senmlUnitsFile,
+        () -> UnitMap.read(senmlUnitsFile));
+    return Optional.of(new SenmlSource(senmlTopics, units, contract));
+  }
+
+  /** The mapped-JSON source when a mapping file is set, the file read and validated. */
+  public Optional<PayloadSource> mapped(PayloadParser contract) {
+    if (mappingsFile == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new MappedSource(load(MAPPINGS_FILE, mappingsFile, () -> MappingFile.read(mappingsFile)),
+        contract));
   }
 
   /**

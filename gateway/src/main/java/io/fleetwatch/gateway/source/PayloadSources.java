@@ -12,7 +12,9 @@ public final class PayloadSources {
 
   /** One line per kind of source. */
   public static final List<SourceFactory> FACTORIES = List.of(
-      SparkplugSource::create);
+      SparkplugSource::create,
+      context -> context.config().jsonSources().senml(context.config().payloadParser()),
+      context -> context.config().jsonSources().mapped(context.config().payloadParser()));
 
   private PayloadSources() {}
 
