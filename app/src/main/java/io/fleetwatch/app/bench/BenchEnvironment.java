@@ -54,15 +54,24 @@ final class BenchEnvironment {
   }
 
   /**
-   * Waits until every partition of {@code topics} has a leader: a freshly created topic on a busy machine answers
-   * the first produce requests with NOT_LEADER_OR_FOLLOWER for a moment.
+   * Waits until every partition of {@code topics} has a leader: a freshly created topic on a busy machine is unknown
+   * to the metadata for a moment, then answers the first produce requests with NOT_LEADER_OR_FOLLOWER.
    */
   static void awaitLeaders(org.apache.kafka.clients.admin.Admin admin, java.util.Collection<String> topics,
       java.time.Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      boolean ready = admin.describeTopics(topics).allTopicNames().get().values().stream()
-          .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      boolean ready;
+      try {
+        ready = admin.describeTopics(topics).allTopicNames().get().values().stream()
+            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      } catch (java.util.concurrent.ExecutionException e) {
+        // A topic created a moment ago may not be in the broker's metadata yet.
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+        ready = false;
+      }
       if (ready) {
         return;
       }

@@ -218,6 +218,8 @@ abstract class BenchPipeline implements AutoCloseable {
     static final String KAFKA_HEAP = "768m";
     static final String GATEWAY_HEAP = "256m";
     static final String STREAMS_HEAP = "512m";
+    /** A JVM starting the 150 MB jar on a busy 2-core machine can take minutes. */
+    static final Duration CHILD_START = Duration.ofMinutes(4);
 
     private final MosquittoBroker mosquitto;
     private final BenchChild kafka;
@@ -236,7 +238,7 @@ abstract class BenchPipeline implements AutoCloseable {
             Integer.toString(kafkaPort), "--data-dir", settings.work().resolve("kafka").toString()), Map.of(),
             settings.work().resolve("kafka.log"));
         cpu.watch(kafka.pid(), Component.KAFKA_BROKER);
-        kafka.awaitReadyLine(Duration.ofSeconds(120));
+        kafka.awaitReadyLine(CHILD_START);
       } catch (Exception | Error e) {
         mosquitto.close();
         throw e;
@@ -270,7 +272,7 @@ abstract class BenchPipeline implements AutoCloseable {
           "FLEETWATCH_GATEWAY_HTTP_HOST", "127.0.0.1",
           "FLEETWATCH_GATEWAY_HTTP_PORT", Integer.toString(httpPort)), settings.work().resolve("gateway.log"));
       cpu.watch(gateway.pid(), Component.GATEWAY);
-      gateway.awaitHttpOk(httpPort, "/health", Duration.ofSeconds(60));
+      gateway.awaitHttpOk(httpPort, "/health", CHILD_START);
     }
 
     @Override
@@ -302,9 +304,9 @@ abstract class BenchPipeline implements AutoCloseable {
       }
       for (int i = 0; i < streams.size(); i++) {
         if (processing == Processing.FLEETWATCH) {
-          streams.get(i).awaitHttpOk(ports.get(i), "/health", Duration.ofSeconds(120));
+          streams.get(i).awaitHttpOk(ports.get(i), "/health", CHILD_START);
         } else {
-          streams.get(i).awaitReadyLine(Duration.ofSeconds(120));
+          streams.get(i).awaitReadyLine(CHILD_START);
         }
       }
     }
