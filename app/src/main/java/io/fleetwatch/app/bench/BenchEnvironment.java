@@ -31,6 +31,11 @@ final class BenchEnvironment {
 
   /** Markdown bullet lines: date, cores, memory, load average at start and now, OS, Java, Kafka. */
   static List<String> machine(String loadAtStart) {
+    return machine(loadAtStart, "in-process KRaft, single node, same JVM");
+  }
+
+  /** {@link #machine(String)} with where Kafka ran, e.g. {@code single-node KRaft in its own JVM}. */
+  static List<String> machine(String loadAtStart, String kafkaPlacement) {
     List<String> lines = new ArrayList<>();
     lines.add("- date: " + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
         .replaceAll("\\.\\d+", ""));
@@ -42,7 +47,7 @@ final class BenchEnvironment {
     lines.add("- OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version"));
     lines.add("- Java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
         + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
-    lines.add("- Kafka: " + IngestBenchmark.kafkaVersion() + " (in-process KRaft, single node, same JVM)");
+    lines.add("- Kafka: " + IngestBenchmark.kafkaVersion() + " (" + kafkaPlacement + ")");
     return lines;
   }
 

@@ -63,8 +63,11 @@ final class CpuAttribution {
           + "|transaction-log-manager-.*|TxnMarkerSenderThread-.*|AddPartitionsToTxnSenderThread-.*|executor-.*"
           + "|raft-expiration-reaper|LogDirFailureHandler|ShareGroupDLQSendThread|PersisterStateManager"
           + "|client-metrics-reaper|SensorExpiryThread|metrics-meter-tick-thread-.*|kafka-.*-thread"),
+      // HiveMQ CE's threads; Netty event loops and Moquette's names in case the embedded broker changes (Kafka and
+      // Paho use no Netty). Anything else an embedded broker runs shows up as "other".
       Rule.of(Component.MQTT_BROKER, ".*(hivemq|HiveMQ|single-writer|Xodus|xodus).*|extension-.*"
-          + "|scheduled-persistence-executor|global-traffic-shaper-executor-.*"));
+          + "|scheduled-persistence-executor|global-traffic-shaper-executor-.*"
+          + "|(?i).*(moquette|netty|eventloopgroup|nioEventLoop|epollEventLoop|session[ -]executor).*"));
 
   private final List<Rule> rules;
 

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * handed to the client is reported to the fault listener; normal readings resume afterwards.
  *
  * <p>Pacing: each connection's thread publishes its share of the rate on a fixed schedule (message n is due at
- * start + n / rate, so a late message is followed by catch-up, never by a lower rate). What slows it is counted, so
+ * start + n / rate, so a late message is followed by catch-up; a thread more than 200 ms behind starts a new
+ * schedule instead of bursting the backlog out). What slows it is counted, so
  * the report can say whether the publisher offered the target rate: {@link #published()} against the target is the
  * offered rate, and {@link #windowWaitNanos()} is the time the threads spent waiting for a free slot in the window of
  * unacknowledged publishes (back-pressure from the broker and the pipeline, not the publisher's own limit).
@@ -45,6 +46,8 @@ final class FleetPublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FleetPublisher.class);
   static final int BREACH_READINGS = 3;
   static final double BREACH_VALUE = 15.0;
+  /** How far a publishing thread may fall behind its schedule and still catch up. */
+  private static final long MAX_CATCH_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   private final List<SimulatedDevice> devices;
   private final String[] topics;
@@ -177,6 +180,13 @@ final class FleetPublisher implements AutoCloseable {
           continue;
         }
         long due = startNanos + (long) (sent * 1e9 / target);
+        if (System.nanoTime() - due > MAX_CATCH_UP_NANOS) {
+          // Stalled (CPU starvation or a full window): start a new schedule rather than burst the backlog out, which
+          // would load the pipeline with bursts it was not asked for. The missed messages lower the offered rate.
+          startNanos = System.nanoTime();
+          sent = 0;
+          due = startNanos;
+        }
         long wait;
         while ((wait = due - System.nanoTime()) > 0) {
           LockSupport.parkNanos(wait);

@@ -432,7 +432,8 @@ public final class LatencyBenchCommand implements Callable<Integer> {
         + " row says how much of the time their window of unacknowledged publishes was full), **achieved** ="
         + " acknowledged publishes per second, over the injection time.");
     s.add("");
-    s.addAll(BenchEnvironment.machine(loadAtStart));
+    s.addAll(BenchEnvironment.machine(loadAtStart, shape == BenchPipeline.Shape.PRODUCTION
+        ? "single-node KRaft in its own JVM" : "in-process KRaft, single node, same JVM"));
     s.add(String.format(Locale.ROOT, "- load: %,d devices (%s), %d MQTT connections, QoS %d, window %d per connection,"
         + " %d partitions; per rate %ds warm-up, %ds of faults, up to %ds settle", devices, generate, connections, qos,
         window, partitions, warmup.toSeconds(), duration.toSeconds(), settle.toSeconds()));

@@ -27,6 +27,9 @@ class BenchLatencyCommandIT {
   private static final String ROW = "\\| %s \\| %s \\| 1 \\| [\\d.]+ \\| 300 \\| [^|]+ \\| [^|]+ \\| [\\d,]+ \\| 0 \\|"
       + " (\\d+) \\| ([^|]+) \\| 0 \\| \\d+ \\| \\d+ \\| \\d+ \\| \\d+ \\|";
 
+  /** The shipped catalogue (tests run in the app module's directory). */
+  private static final String POLICIES = Path.of("..", "policies").toString();
+
   @TempDir Path dir;
 
   @Test
@@ -59,7 +62,8 @@ class BenchLatencyCommandIT {
     StringWriter out = new StringWriter();
     CommandLine cl = commandLine(out);
 
-    int exit = cl.execute("bench", "policies", "--devices", "200", "--records", "3000", "--report", report.toString());
+    int exit = cl.execute("bench", "policies", "--devices", "200", "--records", "3000", "--policies", POLICIES,
+        "--report", report.toString());
 
     assertEquals(0, exit, out.toString());
     String md = Files.readString(report, StandardCharsets.UTF_8);
@@ -73,7 +77,7 @@ class BenchLatencyCommandIT {
 
   @Test
   void helpStillWorksForEveryBenchCommand() {
-    for (String command : new String[] {"latency", "policies", "ingest"}) {
+    for (String command : new String[] {"latency", "policies", "ingest", "vulnerabilities"}) {
       StringWriter out = new StringWriter();
       int exit = commandLine(out).execute("bench", command, "--help");
       assertEquals(0, exit, command);
@@ -91,7 +95,7 @@ class BenchLatencyCommandIT {
 
     int exit = cl.execute("bench", "latency", "--shape", shape, "--rates", "300", "--generate", "4x25", "--warmup",
         "PT3S", "--duration", "PT6S", "--fault-interval", "PT2S", "--faults-per-round", "1", "--settle", "PT60S",
-        "--connections", "2", "--report", report.toString());
+        "--connections", "2", "--policies", POLICIES, "--report", report.toString());
 
     assertEquals(0, exit, "exit code; output:\n" + out);
     return Files.readString(report, StandardCharsets.UTF_8);

@@ -43,6 +43,7 @@ class CpuAttributionTest {
       "hivemq-eventloop-child-3; MQTT_BROKER",
       "single-writer-persistence-2; MQTT_BROKER",
       "extension-task-executor-1; MQTT_BROKER",
+      "nioEventLoopGroup-3-1; MQTT_BROKER",
       "Attach Listener; OTHER",
       "some-library-thread; OTHER"})
   void threadsBelongToTheirComponentByName(String thread, Component expected) {
