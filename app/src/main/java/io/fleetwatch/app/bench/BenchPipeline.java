@@ -269,6 +269,9 @@ abstract class BenchPipeline implements AutoCloseable {
           "FLEETWATCH_MQTT_RECEIVE_MAXIMUM", Integer.toString(settings.gatewayReceiveMaximum()),
           "FLEETWATCH_KAFKA_BOOTSTRAP_SERVERS", bootstrapServers(),
           "FLEETWATCH_TOPIC_PREFIX", settings.topics().prefix(),
+          // Both spellings of the HTTP settings: releases differ in which one the gateway reads first.
+          "FLEETWATCH_HTTP_HOST", "127.0.0.1",
+          "FLEETWATCH_HTTP_PORT", Integer.toString(httpPort),
           "FLEETWATCH_GATEWAY_HTTP_HOST", "127.0.0.1",
           "FLEETWATCH_GATEWAY_HTTP_PORT", Integer.toString(httpPort)), settings.work().resolve("gateway.log"));
       cpu.watch(gateway.pid(), Component.GATEWAY);
@@ -286,7 +289,7 @@ abstract class BenchPipeline implements AutoCloseable {
           int port = MosquittoBroker.freePort();
           ports.add(port);
           child = BenchChild.start("streams-" + i, STREAMS_HEAP, List.of("streams"), Map.of(
-              "FLEETWATCH_KAFKA_BOOTSTRAP", bootstrapServers(),
+              StreamsAppConfig.BOOTSTRAP, bootstrapServers(),
               StreamsAppConfig.APPLICATION_ID, STREAMS_APPLICATION_ID,
               StreamsAppConfig.TOPIC_PREFIX, settings.topics().prefix(),
               StreamsAppConfig.STATE_DIR, state.toString(),
