@@ -31,6 +31,11 @@ final class BenchEnvironment {
 
   /** Markdown bullet lines: date, cores, memory, load average at start and now, OS, Java, Kafka. */
   static List<String> machine(String loadAtStart) {
+    return machine(loadAtStart, "in-process KRaft, single node, same JVM");
+  }
+
+  /** {@link #machine(String)} with where Kafka ran, e.g. {@code single-node KRaft in its own JVM}. */
+  static List<String> machine(String loadAtStart, String kafkaPlacement) {
     List<String> lines = new ArrayList<>();
     lines.add("- date: " + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
         .replaceAll("\\.\\d+", ""));
@@ -42,7 +47,7 @@ final class BenchEnvironment {
     lines.add("- OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version"));
     lines.add("- Java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
         + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
-    lines.add("- Kafka: " + IngestBenchmark.kafkaVersion() + " (in-process KRaft, single node, same JVM)");
+    lines.add("- Kafka: " + IngestBenchmark.kafkaVersion() + " (" + kafkaPlacement + ")");
     return lines;
   }
 
@@ -54,15 +59,24 @@ final class BenchEnvironment {
   }
 
   /**
-   * Waits until every partition of {@code topics} has a leader: a freshly created topic on a busy machine answers
-   * the first produce requests with NOT_LEADER_OR_FOLLOWER for a moment.
+   * Waits until every partition of {@code topics} has a leader: a freshly created topic on a busy machine is unknown
+   * to the metadata for a moment, then answers the first produce requests with NOT_LEADER_OR_FOLLOWER.
    */
   static void awaitLeaders(org.apache.kafka.clients.admin.Admin admin, java.util.Collection<String> topics,
       java.time.Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      boolean ready = admin.describeTopics(topics).allTopicNames().get().values().stream()
-          .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      boolean ready;
+      try {
+        ready = admin.describeTopics(topics).allTopicNames().get().values().stream()
+            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      } catch (java.util.concurrent.ExecutionException e) {
+        // A topic created a moment ago may not be in the broker's metadata yet.
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+        ready = false;
+      }
       if (ready) {
         return;
       }

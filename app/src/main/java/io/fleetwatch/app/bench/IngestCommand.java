@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code fleetwatch bench ingest}: see {@link IngestBenchmark}. */
-@Command(name = "ingest", description = {
+@Command(name = "ingest", mixinStandardHelpOptions = true, description = {
     "MQTT -> Kafka throughput and loss of the fleetwatch gateway at QoS 1 and QoS 0, and in the same run of the",
     "shell bridge `mosquitto_sub | kcat -P` on the same load. Starts Debian's mosquitto and an in-process Kafka.",
     "Needs mosquitto, and for the baseline mosquitto_sub and kcat (apt-get install -y mosquitto mosquitto-clients kcat).",

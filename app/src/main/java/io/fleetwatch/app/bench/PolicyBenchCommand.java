@@ -33,6 +33,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -55,7 +56,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "policies", mixinStandardHelpOptions = true, description = {
     "Policy evaluation throughput with the shipped catalogue, exactly-once on: pre-loaded input drained by the",
-    "streams app, per fleet size (state size, heap); appends to docs/benchmarks.md."})
+    "streams app, per fleet size (state size, heap), and through a pass-through floor topology in the same run",
+    "(ratio to the floor, CPU per record by component); appends to docs/benchmarks.md."})
 public final class PolicyBenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -82,9 +84,14 @@ public final class PolicyBenchCommand implements Callable<Integer> {
   @Option(names = "--no-report", negatable = false, description = "Print the results only.")
   boolean noReport;
 
-  /** One fleet size's outcome. */
-  record Result(int devices, long records, long telemetry, double seconds, double evaluations, long stateBytes,
-      long heapBefore, long heapAfter) {
+  @Option(names = "--floor", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Also drain the same input through the pass-through floor topology (default ${DEFAULT-VALUE};"
+          + " --no-floor skips it).")
+  boolean floor;
+
+  /** One fleet size's outcome through one pipeline ({@code fleetwatch} or {@code floor}). */
+  record Result(String pipeline, int devices, long records, long telemetry, double seconds, double evaluations,
+      long stateBytes, long heapBefore, long heapAfter, String load, CpuAttribution.Cost cost) {
     double recordsPerSecond() {
       return records / seconds;
     }
@@ -92,6 +99,42 @@ public final class PolicyBenchCommand implements Callable<Integer> {
     double evaluationsPerSecond() {
       return evaluations / seconds;
     }
+
+    /** This run's row of the throughput table. */
+    String row() {
+      return String.format(Locale.ROOT, "| %s | all-in-one | 1 | %s | %,d | %,d | %,d | %.2f | %,.0f | %s | %s | %,.1f |"
+          + " %,d | %,d |", pipeline, load, devices, records, telemetry, seconds, recordsPerSecond(),
+          evaluations > 0 ? String.format(Locale.ROOT, "%,.0f", evaluations) : "–",
+          evaluations > 0 ? String.format(Locale.ROOT, "%,.0f", evaluationsPerSecond()) : "–",
+          stateBytes / 1048576.0, heapBefore >> 20, heapAfter >> 20);
+    }
+
+    /** This run's row of the CPU table. */
+    String cpuRow() {
+      return String.format(Locale.ROOT, "| %s | %,d | %,d |", pipeline, devices, cost.messages()) + cost.cells();
+    }
+  }
+
+  /** Per fleet size run both ways: fleetwatch's records/s and CPU per record as a multiple of the floor's. */
+  static List<String> floorRatios(List<Result> results) {
+    List<String> rows = new ArrayList<>();
+    for (Result f : results) {
+      if (!f.pipeline().equals("fleetwatch")) {
+        continue;
+      }
+      results.stream().filter(r -> r.pipeline().equals("floor") && r.devices() == f.devices()).findFirst()
+          .ifPresent(fl -> rows.add(String.format(Locale.ROOT, "| %,d | %.2f | %.2f |", f.devices(),
+              f.recordsPerSecond() / fl.recordsPerSecond(),
+              f.cost().totalMicrosPerMessage() / fl.cost().totalMicrosPerMessage())));
+    }
+    if (rows.isEmpty()) {
+      return rows;
+    }
+    List<String> table = new ArrayList<>();
+    table.add("| devices | records/s ÷ floor | CPU per record ÷ floor |");
+    table.add("|---:|---:|---:|");
+    table.addAll(rows);
+    return table;
   }
 
   private static final String[] EVENT_TYPES = {"auth_success", "boot", "peer_connected", "command"};
@@ -108,8 +151,10 @@ public final class PolicyBenchCommand implements Callable<Integer> {
     List<Result> results = new ArrayList<>();
     try (EmbeddedKafka kafka = EmbeddedKafka.builder().host("127.0.0.1").port(0)
         .dataDirectory(work.resolve("kafka")).build().start()) {
+      CpuSampler cpu = new CpuSampler(new CpuAttribution(CpuAttribution.RULES));
       for (int run = 0; run < devices.size(); run++) {
-        results.add(run(out, kafka.bootstrapServers(), catalogue, devices.get(run), work.resolve("run-" + run), run));
+        results.addAll(run(out, kafka.bootstrapServers(), catalogue, devices.get(run), work.resolve("run-" + run), run,
+            cpu));
       }
     } finally {
       BenchEnvironment.deleteQuietly(work);
@@ -125,13 +170,17 @@ public final class PolicyBenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Result run(PrintWriter out, String bootstrap, PolicyCatalogue catalogue, int fleetSize, Path dir, int run)
-      throws Exception {
+  private List<Result> run(PrintWriter out, String bootstrap, PolicyCatalogue catalogue, int fleetSize, Path dir,
+      int run, CpuSampler cpu) throws Exception {
     Topics topics = new Topics("bench" + run + ".");
+    String floorOutput = topics.prefix() + "bench.floor-out";
     Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     try (Admin admin = Admin.create(client)) {
       new TopicProvisioner(admin, partitions, (short) 1).ensure(topics, Duration.ofSeconds(30));
-      BenchEnvironment.awaitLeaders(admin, topics.all().stream().map(t -> t.name()).toList(), Duration.ofSeconds(30));
+      admin.createTopics(List.of(new NewTopic(floorOutput, partitions, (short) 1))).all().get();
+      List<String> names = new ArrayList<>(topics.all().stream().map(t -> t.name()).toList());
+      names.add(floorOutput);
+      BenchEnvironment.awaitLeaders(admin, names, Duration.ofSeconds(30));
     }
     int sites = Math.max(1, fleetSize / 100);
     List<SimulatedDevice> fleet = FleetGenerator.generate(sites, (fleetSize + sites - 1) / sites,
@@ -140,53 +189,88 @@ public final class PolicyBenchCommand implements Callable<Integer> {
     out.printf("%,d devices: pre-loading %,d records%n", fleetSize, records);
     out.flush();
     long telemetry = preload(bootstrap, topics, fleet);
+    List<String> inputTopics = List.of(topics.telemetry().name(), topics.state().name(), topics.events().name());
     List<TopicPartition> inputs = new ArrayList<>();
-    for (String topic : List.of(topics.telemetry().name(), topics.state().name(), topics.events().name())) {
+    for (String topic : inputTopics) {
       for (int p = 0; p < partitions; p++) {
         inputs.add(new TopicPartition(topic, p));
       }
     }
+    List<Result> results = new ArrayList<>();
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     String applicationId = "fleetwatch-policy-bench-" + run;
     Path stateDir = dir.resolve("streams");
     StreamsAppConfig config = StreamsAppConfig.builder().bootstrapServers(bootstrap).topicPrefix(topics.prefix())
         .stateDir(stateDir).applicationId(applicationId).httpPort(0).policies(policies).build();
     long heapBefore = BenchEnvironment.liveHeapBytes();
-    try (Admin admin = Admin.create(client);
-         FleetStreamsApp streams = new FleetStreamsApp(config, catalogue, metrics, Clock.systemUTC())) {
-      Map<TopicPartition, Long> ends = admin.listOffsets(inputs.stream()
+    try (FleetStreamsApp streams = new FleetStreamsApp(config, catalogue, metrics, Clock.systemUTC())) {
+      results.add(drain(out, new Drain("fleetwatch", fleetSize, telemetry, client, applicationId, inputs, stateDir,
+          heapBefore, () -> evaluations(metrics), () -> evaluations(metrics)), streams::start, cpu));
+    }
+    if (floor) {
+      String floorId = FloorStreams.APPLICATION_ID + "-" + run;
+      Path floorState = dir.resolve("floor");
+      long floorHeapBefore = BenchEnvironment.liveHeapBytes();
+      try (FloorStreams floorStreams = new FloorStreams(floorId, bootstrap, topics.prefix(), inputTopics, floorOutput,
+          floorState, "earliest")) {
+        results.add(drain(out, new Drain("floor", fleetSize, telemetry, client, floorId, inputs, floorState,
+            floorHeapBefore, () -> (double) floorStreams.processed(), () -> 0.0), floorStreams::start, cpu));
+      }
+    }
+    return results;
+  }
+
+  /** What one drain measures: the pipeline's name, its consumer group, and how to see that it has begun. */
+  private record Drain(String pipeline, int devices, long telemetry, Map<String, Object> client, String group,
+      List<TopicPartition> inputs, Path stateDir, long heapBefore, java.util.function.DoubleSupplier progress,
+      java.util.function.DoubleSupplier evaluations) {
+  }
+
+  /**
+   * Starts a stream processor on the pre-loaded input and times it from its first processed record ({@code progress}
+   * above 0) until its committed offsets reach the end of every input partition; CPU is sampled over that window.
+   */
+  private Result drain(PrintWriter out, Drain d, Runnable start, CpuSampler cpu) throws Exception {
+    try (Admin admin = Admin.create(d.client())) {
+      Map<TopicPartition, Long> ends = admin.listOffsets(d.inputs().stream()
           .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get().entrySet().stream()
           .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
       long total = ends.values().stream().mapToLong(Long::longValue).sum();
-      streams.start();
+      start.run();
       long deadline = System.nanoTime() + timeout.toNanos();
       long first = 0;
+      CpuSampler.Snapshot cpuBefore = null;
       long nextProgress = System.nanoTime() + 5_000_000_000L;
       while (true) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the streams app did not drain the input within " + timeout);
+          throw new IllegalStateException("the " + d.pipeline() + " streams app did not drain the input within "
+              + timeout);
         }
         Thread.sleep(50);
-        double evaluations = evaluations(metrics);
-        if (first == 0 && evaluations > 0) {
+        if (first == 0 && d.progress().getAsDouble() > 0) {
           first = System.nanoTime();
+          cpuBefore = cpu.snapshot();
         }
-        long committed = committed(admin, applicationId, inputs);
+        long committed = committed(admin, d.group(), d.inputs());
         if (first != 0 && committed >= total) {
           double seconds = (System.nanoTime() - first) / 1e9;
-          double evaluated = evaluations(metrics);
-          long state = BenchEnvironment.size(stateDir);
+          var used = cpu.since(cpuBefore);
+          double evaluated = d.evaluations().getAsDouble();
+          long state = BenchEnvironment.size(d.stateDir());
           long heapAfter = BenchEnvironment.liveHeapBytes();
-          Result r = new Result(fleetSize, total, telemetry, seconds, evaluated, state, heapBefore, heapAfter);
-          out.printf(Locale.ROOT, "%,d devices: %,d records in %.2f s = %,.0f records/s, %,.0f evaluations/s;"
-              + " state %,d MiB, heap %,d MiB%n", fleetSize, total, seconds, r.recordsPerSecond(),
-              r.evaluationsPerSecond(), state >> 20, heapAfter >> 20);
+          Result r = new Result(d.pipeline(), d.devices(), total, d.telemetry(), seconds, evaluated, state,
+              d.heapBefore(), heapAfter, BenchEnvironment.loadAverage().split(",")[0],
+              new CpuAttribution.Cost(used, total, seconds));
+          out.printf(Locale.ROOT, "%s, %,d devices: %,d records in %.2f s = %,.0f records/s, %,.0f evaluations/s;"
+              + " state %,d MiB, heap %,d MiB, CPU %.1f µs/record%n", d.pipeline(), d.devices(), total, seconds,
+              r.recordsPerSecond(), r.evaluationsPerSecond(), state >> 20, heapAfter >> 20,
+              r.cost().totalMicrosPerMessage());
           out.flush();
           return r;
         }
         if (System.nanoTime() >= nextProgress) {
-          out.printf(Locale.ROOT, "  %,d devices: %,d of %,d records committed, %,.0f evaluations%n", fleetSize,
-              committed, total, evaluations);
+          out.printf(Locale.ROOT, "  %s, %,d devices: %,d of %,d records committed%n", d.pipeline(), d.devices(),
+              committed, total);
           out.flush();
           nextProgress += 5_000_000_000L;
         }
@@ -271,28 +355,32 @@ public final class PolicyBenchCommand implements Callable<Integer> {
 
   private List<String> section(List<Result> results, String loadAtStart, PolicyCatalogue catalogue) {
     List<String> s = new ArrayList<>();
-    s.add("## Policy evaluation throughput, " + BenchEnvironment.today());
+    s.add("## Policy evaluation throughput, " + BenchEnvironment.today() + ", all-in-one shape, 1 streams instance ("
+        + Runtime.getRuntime().availableProcessors() + " cores, load " + loadAtStart.split(",")[0] + " at start)");
     s.add("");
     s.add("`fleetwatch bench policies " + BenchEnvironment.arguments(spec)
         + "`: the streams app (shipped catalogue `" + policies + "`, exactly-once v2, commit interval 100 ms,"
-        + " 1 stream thread, RocksDB stores) drains input pre-loaded into an in-process Kafka: per device in turn,"
-        + " telemetry with the asset class's signals (80%), state reports with the class baseline (10%) and events"
-        + " (10%), one second of device time apart; assets registered. **seconds** = first check evaluation →"
-        + " committed offsets at the end of every input partition (lag 0). **evaluations** = the `"
+        + " 1 stream thread, RocksDB stores) drains input pre-loaded into an in-process Kafka in the same JVM: per"
+        + " device in turn, telemetry with the asset class's signals (80%), state reports with the class baseline"
+        + " (10%) and events (10%), one second of device time apart; assets registered. The **floor** rows drain the"
+        + " same input, in the same run, through a pass-through topology with the streams app's Kafka Streams settings"
+        + " (one RocksDB read and write of a " + FloorTopology.VALUE_BYTES + "-byte value and one output record per"
+        + " input record). **seconds** = first record processed (fleetwatch: first check evaluation) → committed"
+        + " offsets at the end of every input partition (lag 0). **evaluations** = the `"
         + PipelineMetrics.EVALUATIONS + "` counter. **heap** = heap in use after a full GC, whole JVM (broker"
-        + " included), before the streams app started → after it drained the input; **state** = its state directory.");
+        + " included), before the stream processor started → after it drained the input; **state** = its state"
+        + " directory.");
     s.add("");
     s.addAll(BenchEnvironment.machine(loadAtStart));
     s.add("- catalogue: " + catalogue.policies().size() + " policies; " + partitions + " partitions");
     s.add("");
-    s.add("| devices | records | telemetry | seconds | records/s | evaluations | evaluations/s | state MiB |"
-        + " heap before MiB | heap after MiB |");
-    s.add("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (Result r : results) {
-      s.add(String.format(Locale.ROOT, "| %,d | %,d | %,d | %.2f | %,.0f | %,.0f | %,.0f | %,.1f | %,d | %,d |",
-          r.devices(), r.records(), r.telemetry(), r.seconds(), r.recordsPerSecond(), r.evaluations(),
-          r.evaluationsPerSecond(), r.stateBytes() / 1048576.0, r.heapBefore() >> 20, r.heapAfter() >> 20));
-    }
+    s.add("| pipeline | shape | instances | load 1 min | devices | records | telemetry | seconds | records/s |"
+        + " evaluations | evaluations/s | state MiB | heap before MiB | heap after MiB |");
+    s.add("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    results.forEach(r -> s.add(r.row()));
+    s.addAll(CpuAttribution.Cost.sections("fleetwatch as a multiple of the floor for the same input:",
+        floorRatios(results), "input record", "the drain", "pipeline | devices | records", 3,
+        results.stream().map(Result::cpuRow).toList()));
     return s;
   }
 }
