@@ -138,6 +138,10 @@ public final class AdvisoriesCommand {
     public Integer call() throws Exception {
       List<KnownExploited> entries;
       try {
+        if (Files.size(file) > AdvisoryFiles.MAX_BYTES) {
+          throw new CsafFormatException(file.toString(), "$", Files.size(file) + " bytes, larger than the limit of "
+              + AdvisoryFiles.MAX_BYTES + " bytes");
+        }
         entries = new KnownExploitedListParser().parse(file.toString(),
             Files.readString(file, StandardCharsets.UTF_8));
       } catch (CsafFormatException e) {

@@ -94,4 +94,32 @@ class ModelCatalogueTest {
         """)));
     assertTrue(who.getMessage().contains("unknown stakeholder 'nobody'"), who.getMessage());
   }
+
+  @Test
+  void aModelCarriesTheNamesAdvisoriesUseForItProductNamesModelNumbersAndCpes() throws Exception {
+    Registry r = AssetRegistryFile.readRegistry(registry("""
+        models:
+          - model: CH-200
+            vendor: ACME Controls Inc.
+            productNames: [CH-200 firmware, ChillMaster 200]
+            modelNumbers: [CH200-EU, CH200-JP]
+            cpes: ["cpe:2.3:o:acme:ch-200_firmware:*:*:*:*:*:*:*:*"]
+        """));
+
+    DeviceModel model = r.models().get(0);
+    assertEquals(List.of("CH-200 firmware", "ChillMaster 200"), model.getProductNames());
+    assertEquals(List.of("CH200-EU", "CH200-JP"), model.getModelNumbers());
+    assertEquals(List.of("cpe:2.3:o:acme:ch-200_firmware:*:*:*:*:*:*:*:*"), model.getCpes());
+  }
+
+  @Test
+  void aModelCpeThatIsNoCpeNamesTheField() {
+    RegistryException e = assertThrows(RegistryException.class, () -> AssetRegistryFile.readRegistry(registry("""
+        models:
+          - model: CH-200
+            cpes: ["acme ch-200"]
+        """)));
+
+    assertTrue(e.getMessage().contains("models[0].cpes[0]: not a CPE: 'acme ch-200'"), e.getMessage());
+  }
 }
