@@ -28,7 +28,6 @@ import io.fleetwatch.streams.policy.PolicyCatalogue;
 import io.fleetwatch.streams.policy.Rule;
 import io.fleetwatch.streams.policy.RuntimeCatalogue;
 import io.fleetwatch.streams.policy.ViolationSignal;
-import io.fleetwatch.streams.vulnerability.VulnerabilityTopology;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,28 +71,40 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
   private static final Logger LOG = LoggerFactory.getLogger(PolicyEvaluationProcessor.class);
   private static final SkippedRecordLog SKIPPED = new SkippedRecordLog(LOG, 10, TimeUnit.SECONDS);
 
+  /** Twins kept decoded per task (each about a kilobyte on the heap). */
+  static final int CACHED_TWINS = 20_000;
+  /** Check states kept decoded per task (a few hundred bytes each; a device has a handful). */
+  static final int CACHED_CHECK_STATES = 100_000;
+
   private final RuntimeCatalogue catalogue;
   private final PipelineMetrics metrics;
   private final Duration heartbeatScan;
+  private final PolicyTopology.StoreNames stores;
   private ProcessorContext<String, PolicyOutput> context;
-  private KeyValueStore<String, DeviceTwin> twins;
-  private KeyValueStore<String, CheckState> checkStates;
+  private WriteThroughCache<DeviceTwin> twins;
+  private WriteThroughCache<CheckState> checkStates;
   private KeyValueStore<String, Object> assets;
   private KeyValueStore<String, Object> models;
 
-  PolicyEvaluationProcessor(RuntimeCatalogue catalogue, PipelineMetrics metrics, Duration heartbeatScan) {
+  PolicyEvaluationProcessor(RuntimeCatalogue catalogue, PipelineMetrics metrics, Duration heartbeatScan,
+      PolicyTopology.StoreNames stores) {
     this.catalogue = catalogue;
     this.metrics = metrics;
     this.heartbeatScan = heartbeatScan;
+    this.stores = stores;
   }
 
+  /**
+   * Starts with empty caches: after an aborted transaction or a restore, Kafka Streams initializes the processor
+   * again, and everything it knows is read back from the (restored) stores.
+   */
   @Override
   public void init(ProcessorContext<String, PolicyOutput> context) {
     this.context = context;
-    this.twins = context.getStateStore(FleetTopology.DEVICE_TWINS_STORE);
-    this.checkStates = context.getStateStore(FleetTopology.CHECK_STATES_STORE);
-    this.assets = context.getStateStore(FleetTopology.ASSETS_STORE);
-    this.models = context.getStateStore(VulnerabilityTopology.MODELS_STORE);
+    this.twins = new WriteThroughCache<>(context.getStateStore(stores.twins()), CACHED_TWINS);
+    this.checkStates = new WriteThroughCache<>(context.getStateStore(stores.checkStates()), CACHED_CHECK_STATES);
+    this.assets = context.getStateStore(stores.assets());
+    this.models = context.getStateStore(stores.models());
     context.schedule(heartbeatScan, PunctuationType.WALL_CLOCK_TIME, this::scanForSilence);
   }
 
@@ -206,6 +217,8 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
   @Override
   public void close() {
     metrics.forgetDevices(context.taskId().toString());
+    twins = null;
+    checkStates = null;
   }
 
   /**
@@ -218,7 +231,7 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
     long online = 0;
     long offline = 0;
     Instant now = Instant.ofEpochMilli(wallClockMs);
-    try (KeyValueIterator<String, DeviceTwin> all = twins.all()) {
+    try (KeyValueIterator<String, DeviceTwin> all = twins.store().all()) {
       while (all.hasNext()) {
         KeyValue<String, DeviceTwin> next = all.next();
         DeviceTwin twin = next.value;
@@ -301,10 +314,12 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
       Instant eventTime, Instant receivedAt, Evidence evidence, long timestamp) {
     Violation violation = violation(applicable, evaluation, deviceId, site, asset, eventTime, receivedAt, evidence);
     metrics.violation(applicable.policy().id(), violation.getStatus());
-    LOG.debug("Check {}/{} {} on device {} (topic={} partition={} offset={}): {}",
-        applicable.policy().id(), applicable.check().id(), violation.getStatus(), deviceId,
-        evidence == null ? null : evidence.getTopic(), evidence == null ? null : evidence.getPartition(),
-        evidence == null ? null : evidence.getOffset(), evaluation.detail());
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("Check {}/{} {} on device {} (topic={} partition={} offset={}): {}",
+          applicable.policy().id(), applicable.check().id(), violation.getStatus(), deviceId,
+          evidence == null ? null : evidence.getTopic(), evidence == null ? null : evidence.getPartition(),
+          evidence == null ? null : evidence.getOffset(), evaluation.detail());
+    }
     context.forward(new Record<>(deviceId, PolicyOutput.of(violation), timestamp));
   }
 
@@ -379,9 +394,8 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
     switch (observation.channel()) {
       case TELEMETRY -> {
         if (newest) {
-          Map<String, Double> latest = new HashMap<>(twin.getMetrics());
-          latest.putAll(message.telemetry().getMetrics());
-          twin.setMetrics(latest);
+          // in place: the twin is this task's own copy (decoded from the store, or new) and is written back below
+          twin.getMetrics().putAll(message.telemetry().getMetrics());
         }
       }
       case EVENT -> {
