@@ -34,8 +34,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -83,6 +85,11 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
   private ProcessorContext<String, PolicyOutput> context;
   private WriteThroughCache<DeviceTwin> twins;
   private WriteThroughCache<CheckState> checkStates;
+  /**
+   * What the heartbeat scan needs of every twin of this task, by device id in store order: read from the store in
+   * {@code init}, kept up to date with every twin written, so the scan does not decode every twin each time.
+   */
+  private NavigableMap<String, Heard> heard;
   private KeyValueStore<String, Object> assets;
   private KeyValueStore<String, Object> models;
 
@@ -105,6 +112,15 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
     this.checkStates = new WriteThroughCache<>(context.getStateStore(stores.checkStates()), CACHED_CHECK_STATES);
     this.assets = context.getStateStore(stores.assets());
     this.models = context.getStateStore(stores.models());
+    this.heard = new TreeMap<>();
+    try (KeyValueIterator<String, DeviceTwin> all = twins.store().all()) {
+      while (all.hasNext()) {
+        KeyValue<String, DeviceTwin> next = all.next();
+        if (next.value != null) {
+          heard.put(next.key, new Heard(next.value.getSite(), next.value.getLastReceivedAt()));
+        }
+      }
+    }
     context.schedule(heartbeatScan, PunctuationType.WALL_CLOCK_TIME, this::scanForSilence);
   }
 
@@ -219,7 +235,11 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
     metrics.forgetDevices(context.taskId().toString());
     twins = null;
     checkStates = null;
+    heard = null;
   }
+
+  /** A twin's site and the gateway receive time of its device's latest message. */
+  private record Heard(String site, Instant lastReceivedAt) {}
 
   /**
    * Wall-clock punctuation: raises heartbeat loss for every silent device of this task, and counts the task's devices
@@ -231,42 +251,36 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
     long online = 0;
     long offline = 0;
     Instant now = Instant.ofEpochMilli(wallClockMs);
-    try (KeyValueIterator<String, DeviceTwin> all = twins.store().all()) {
-      while (all.hasNext()) {
-        KeyValue<String, DeviceTwin> next = all.next();
-        DeviceTwin twin = next.value;
-        if (twin == null) {
-          continue;
-        }
-        if (!absence) {
-          online++;
-          continue;
-        }
-        boolean silent = false;
-        Asset asset = asset(twin.getDeviceId());
-        String site = asset != null ? asset.getSite() : twin.getSite();
-        List<ApplicableCheck> checks = current.absenceChecksFor(asset == null ? null : asset.getAssetClass(),
-            site, twin.getDeviceId());
-        for (ApplicableCheck applicable : checks) {
-          String key = applicable.stateKey(twin.getDeviceId());
-          CheckState previous = compatible(checkStates.get(key), applicable.check().rule());
-          Evaluation evaluation = ((Absence) applicable.check().rule())
-              .evaluateSilence(previous, twin.getLastReceivedAt(), now);
-          if (evaluation.outcome() == Outcome.RAISED) {
-            checkStates.put(key, evaluation.state());
-            metrics.evaluation(applicable.policy().id());
-            // raised by the wall clock, not by a received record: no receive time
-            forward(applicable, evaluation, twin.getDeviceId(), site, asset, now, null, null, wallClockMs);
-            silent = true;
-          } else {
-            silent |= previous != null && previous.getActive();
-          }
-        }
-        if (silent) {
-          offline++;
+    if (!absence) {
+      metrics.devices(context.taskId().toString(), heard.size(), 0);
+      return;
+    }
+    for (Map.Entry<String, Heard> device : heard.entrySet()) {
+      String deviceId = device.getKey();
+      boolean silent = false;
+      Asset asset = asset(deviceId);
+      String site = asset != null ? asset.getSite() : device.getValue().site();
+      List<ApplicableCheck> checks = current.absenceChecksFor(asset == null ? null : asset.getAssetClass(),
+          site, deviceId);
+      for (ApplicableCheck applicable : checks) {
+        String key = applicable.stateKey(deviceId);
+        CheckState previous = compatible(checkStates.get(key), applicable.check().rule());
+        Evaluation evaluation = ((Absence) applicable.check().rule())
+            .evaluateSilence(previous, device.getValue().lastReceivedAt(), now);
+        if (evaluation.outcome() == Outcome.RAISED) {
+          checkStates.put(key, evaluation.state());
+          metrics.evaluation(applicable.policy().id());
+          // raised by the wall clock, not by a received record: no receive time
+          forward(applicable, evaluation, deviceId, site, asset, now, null, null, wallClockMs);
+          silent = true;
         } else {
-          online++;
+          silent |= previous != null && previous.getActive();
         }
+      }
+      if (silent) {
+        offline++;
+      } else {
+        online++;
       }
     }
     metrics.devices(context.taskId().toString(), online, offline);
@@ -412,6 +426,7 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
       default -> { }
     }
     twins.put(deviceId, twin);
+    heard.put(deviceId, new Heard(twin.getSite(), twin.getLastReceivedAt()));
   }
 
   static Violation violation(ApplicableCheck applicable, Evaluation evaluation, String deviceId,

@@ -40,6 +40,11 @@ class PolicyEvaluationProcessorTest {
         max: 50
         raise: {consecutive: 2}
         clear: {consecutive: 1}
+    - id: silent
+      rule:
+        type: absence
+        expectedInterval: PT10S
+        missedIntervals: 3
       """;
   private static final String STATE_KEY = "dev-1|TST-01|temp";
   private static final PolicyTopology.StoreNames STORES =
@@ -117,6 +122,29 @@ class PolicyEvaluationProcessorTest {
   }
 
   @Test
+  void theHeartbeatScanOfAReinitializedProcessorSeesTheDevicesOfTheRestoredStoreOnly() {
+    // Given dev-1 committed in the store, and dev-2 written by a transaction that then aborted
+    process("dev-1", T0.plusSeconds(1), 20.0, 1);
+    process("dev-2", T0.plusSeconds(1), 20.0, 1);
+    processor.close();
+    twins.delete("dev-2");
+    states.delete("dev-2|TST-01|temp");
+    states.delete("dev-2|TST-01|silent");
+    processor.init(context);
+    context.resetForwards();
+    // When the wall-clock scan runs after both have been silent for longer than 3 x 10 s
+    List<MockProcessorContext.CapturedPunctuator> scans = context.scheduledPunctuators();
+    scans.get(scans.size() - 1).getPunctuator().punctuate(T0.plusSeconds(60).toEpochMilli());
+    // Then heartbeat loss is raised for dev-1 only
+    List<Violation> raised = context.forwarded().stream().map(f -> f.record().value().violation()).toList();
+    assertEquals(1, raised.size());
+    assertEquals("dev-1", raised.get(0).getDeviceId());
+    assertEquals("silent", raised.get(0).getCheckId());
+    assertEquals(ViolationStatus.RAISED, raised.get(0).getStatus());
+    assertTrue(states.get("dev-1|TST-01|silent").getActive());
+  }
+
+  @Test
   void clearsWhenTheValueIsBackInside() {
     process(60.0, 1);
     process(60.0, 2);
@@ -141,10 +169,14 @@ class PolicyEvaluationProcessorTest {
   }
 
   private void process(Instant ts, double value, long seq) {
-    Telemetry t = Telemetry.newBuilder().setDeviceId("dev-1").setSite("site-1").setTs(ts)
+    process("dev-1", ts, value, seq);
+  }
+
+  private void process(String device, Instant ts, double value, long seq) {
+    Telemetry t = Telemetry.newBuilder().setDeviceId(device).setSite("site-1").setTs(ts)
         .setReceivedAt(ts.plusMillis(5)).setSeq(seq).setMetrics(Map.of("temp_c", value)).build();
     context.setRecordMetadata("telemetry", 0, offset++);
-    processor.process(new Record<>("dev-1", DeviceMessage.of(t), ts.toEpochMilli()));
+    processor.process(new Record<>(device, DeviceMessage.of(t), ts.toEpochMilli()));
   }
 
   private List<Violation> violations() {
