@@ -135,7 +135,9 @@ final class IncidentProcessor implements Processor<String, IncidentInput, String
       linkSafetyAfterChange(incident, now, timestamp);
     }
     Map<String, Incident> siteIncidents = siteIncidents(site);
-    List<Violation> signals = correlator.signals(siteIncidents.values(), registeredDevices(site), incident);
+    int[] registered = {-1}; // counted at most once, and only when the correlation needs it (a registry scan)
+    List<Violation> signals = correlator.signals(siteIncidents.values(),
+        () -> registered[0] >= 0 ? registered[0] : (registered[0] = registeredDevices(site)), incident);
     for (Violation signal : signals) {
       String siteKey = key(site, IncidentLifecycle.dedupKey(signal));
       IncidentChange change = lifecycle.apply(incidents.get(siteKey), signal, now);
