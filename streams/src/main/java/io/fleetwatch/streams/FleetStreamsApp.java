@@ -68,7 +68,8 @@ public final class FleetStreamsApp implements AutoCloseable {
     IncidentTiming timing = new IncidentTiming(config.incidentQuietPeriod(), config.incidentReopenWindow(),
         config.incidentScanInterval(), IncidentTiming.IMMEDIATE.impactRefresh());
     FleetTopology fleet = new FleetTopology(topics, new RuntimeCatalogue(catalogue.policies()), clock, registry,
-        config.heartbeatScanInterval(), incidentRules, timing);
+        FleetTopology.Options.defaults().withHeartbeatScan(config.heartbeatScanInterval())
+            .withIncidents(incidentRules, timing));
     this.catalogue = fleet.catalogue();
     this.topology = fleet.build();
     Properties props = StreamsConfigFactory.properties(config, topics);

@@ -291,6 +291,14 @@ public final class IncidentLifecycle {
     return new IncidentChange(IncidentChange.Type.RESOLVED, next);
   }
 
+  /**
+   * Notes a change made outside the lifecycle (e.g. a correlation's assessment) in the incident's bounded history, in
+   * its current status and without an actor. The one place that caps the history is {@link #append}.
+   */
+  public static void note(Incident incident, Instant at, String reason) {
+    record(incident, at, reason, null);
+  }
+
   private static void record(Incident incident, Instant at, String reason, String actor) {
     incident.setHistory(append(incident.getHistory(), new Transition(incident.getStatus(), at, reason, actor)));
   }

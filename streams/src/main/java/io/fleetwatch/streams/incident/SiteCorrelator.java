@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntSupplier;
 
 /**
  * Pure site correlation. Given the incidents of one site, it derives the signals of the site incidents as
@@ -56,10 +57,11 @@ public final class SiteCorrelator {
    * The synthetic violations that bring the site incidents up to date after {@code trigger} changed.
    *
    * @param siteIncidents every stored incident of the trigger's site (device and site incidents)
-   * @param registeredDevices registered devices at the site (for the percentage thresholds)
+   * @param registeredDevices registered devices at the site (for the percentage thresholds); asked only when a
+   *     threshold or a detail needs it, since counting them reads the whole registry
    * @param trigger the device incident that just changed
    */
-  public List<Violation> signals(Collection<Incident> siteIncidents, int registeredDevices, Incident trigger) {
+  public List<Violation> signals(Collection<Incident> siteIncidents, IntSupplier registeredDevices, Incident trigger) {
     if (trigger.getDeviceId() == null) {
       return List.of();
     }
@@ -120,7 +122,7 @@ public final class SiteCorrelator {
     boolean test(Incident incident);
   }
 
-  private static List<Violation> group(Collection<Incident> siteIncidents, int registeredDevices, Incident trigger,
+  private static List<Violation> group(Collection<Incident> siteIncidents, IntSupplier registered, Incident trigger,
       String policyId, String title, PolicyKind kind, io.fleetwatch.avro.Severity severity, int minDevices,
       int minPercent, long windowMs, Counted counted, String what) {
     Optional<Incident> site = siteIncidents.stream()
@@ -144,11 +146,12 @@ public final class SiteCorrelator {
             || Math.abs(i.getOpenedAt().toEpochMilli() - reference.toEpochMilli()) <= windowMs)
         .toList();
     long devices = members.stream().map(Incident::getDeviceId).distinct().count();
-    boolean reached = devices >= minDevices || (minPercent > 0 && registeredDevices > 0 && devices >= 2
-        && devices * 100 >= (long) minPercent * registeredDevices);
+    boolean reached = devices >= minDevices || (minPercent > 0 && devices >= 2 && registered.getAsInt() > 0
+        && devices * 100 >= (long) minPercent * registered.getAsInt());
     if (!siteOpen && !reached) {
       return result;
     }
+    int registeredDevices = registered.getAsInt();
     String detail = devices + " " + what + " at " + trigger.getSite() + " within " + (windowMs / 60000) + " min"
         + (registeredDevices > 0 ? " (of " + registeredDevices + " registered)" : "");
     for (Incident member : members) {

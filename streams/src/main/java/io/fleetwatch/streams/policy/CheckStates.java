@@ -3,6 +3,7 @@ package io.fleetwatch.streams.policy;
 import io.fleetwatch.avro.CheckState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 
 /**
  * Creation of check states, and the raise/clear debouncing shared by the condition-style rules: a condition
@@ -19,7 +20,31 @@ final class CheckStates {
 
   /** A copy of {@code previous} to modify, or a fresh state when there is none. */
   static CheckState copyOrFresh(CheckState previous, String type, Instant at) {
-    return previous == null ? fresh(type, at) : CheckState.newBuilder(previous).build();
+    return previous == null ? fresh(type, at) : copy(previous);
+  }
+
+  /**
+   * A copy of {@code state} that the caller may change without touching {@code state}. Field by field rather than
+   * through {@code CheckState.newBuilder(state)}, whose generic deep copy was a tenth of the evaluation's CPU: every
+   * field is immutable except {@code samples}, a list the rules replace and never change in place (it is copied
+   * anyway). {@code CheckStatesTest} fails when the schema gains a field this method does not copy.
+   */
+  static CheckState copy(CheckState state) {
+    CheckState copy = new CheckState();
+    copy.setActive(state.getActive());
+    copy.setBreachCount(state.getBreachCount());
+    copy.setBreachSince(state.getBreachSince());
+    copy.setOkCount(state.getOkCount());
+    copy.setOkSince(state.getOkSince());
+    copy.setLastEventTime(state.getLastEventTime());
+    copy.setRuleType(state.getRuleType());
+    copy.setSamples(new ArrayList<>(state.getSamples()));
+    copy.setLow(state.getLow());
+    copy.setHigh(state.getHigh());
+    copy.setReference(state.getReference());
+    copy.setLastSeq(state.getLastSeq());
+    copy.setArmedAt(state.getArmedAt());
+    return copy;
   }
 
   /** Whether {@code at} is older than the latest observation applied to {@code previous}. */

@@ -64,7 +64,7 @@ public record CommandResponse(String command, String setpointAttribute, String m
         || previous.getLow() == null || at.isBefore(previous.getArmedAt())) {
       return Evaluation.unchanged(previous);
     }
-    CheckState state = CheckState.newBuilder(previous).build();
+    CheckState state = CheckStates.copy(previous);
     if (at.isAfter(state.getLastEventTime())) {
       state.setLastEventTime(at);
     }

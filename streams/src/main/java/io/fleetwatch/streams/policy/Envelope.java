@@ -91,7 +91,7 @@ public record Envelope(String metric, Double min, Double max, Trigger raise, Tri
       return Evaluation.unchanged(previous);
     }
     double value = reading;
-    CheckState state = previous == null ? initialState(at) : CheckState.newBuilder(previous).build();
+    CheckState state = previous == null ? initialState(at) : CheckStates.copy(previous);
     state.setLastEventTime(at);
     return state.getActive() ? whileRaised(state, value, at) : whileClear(state, value, at);
   }

@@ -80,7 +80,7 @@ public record Sequence(SignalMatch first, SignalMatch then, Duration within, Sig
       state.setLastEventTime(Instant.EPOCH);
       state.setArmedAt(armedInitially ? Instant.EPOCH : null);
     } else {
-      state = CheckState.newBuilder(previous).build();
+      state = CheckStates.copy(previous);
     }
     if (at.isAfter(state.getLastEventTime())) {
       state.setLastEventTime(at);

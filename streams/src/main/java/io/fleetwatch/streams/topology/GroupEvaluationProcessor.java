@@ -20,10 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Input: {@link GroupSignal}s from the repartition topic {@value FleetTopology#GROUP_SIGNALS} (key
+ * Input: {@link GroupSignal}s from the {@code group-signals} repartition topic (key
  * {@code policyId|checkId|group}, so every signal of a group meets in one task, in order per device). Output:
  * {@link Violation}s, keyed by device id, or by site id for site-level findings. Rule: the group side of the
- * check ({@link GroupRule#evaluateGroup}) on the group's state in {@value FleetTopology#GROUP_STATES_STORE}; each
+ * check ({@link GroupRule#evaluateGroup}) on the group's state in the {@code group-states} store; each
  * raised/cleared finding becomes a violation.
  *
  * <p>A device finding is a violation of the device whose check id carries the shared value
@@ -39,20 +39,25 @@ final class GroupEvaluationProcessor implements Processor<String, GroupSignal, S
 
   private final RuntimeCatalogue catalogue;
   private final PipelineMetrics metrics;
+  private final String statesStore;
+  private final String assetsStore;
   private ProcessorContext<String, Violation> context;
   private KeyValueStore<String, CheckState> states;
   private KeyValueStore<String, Object> assets;
 
-  GroupEvaluationProcessor(RuntimeCatalogue catalogue, PipelineMetrics metrics) {
+  GroupEvaluationProcessor(RuntimeCatalogue catalogue, PipelineMetrics metrics, String statesStore,
+      String assetsStore) {
     this.catalogue = catalogue;
     this.metrics = metrics;
+    this.statesStore = statesStore;
+    this.assetsStore = assetsStore;
   }
 
   @Override
   public void init(ProcessorContext<String, Violation> context) {
     this.context = context;
-    this.states = context.getStateStore(FleetTopology.GROUP_STATES_STORE);
-    this.assets = context.getStateStore(FleetTopology.ASSETS_STORE);
+    this.states = context.getStateStore(statesStore);
+    this.assets = context.getStateStore(assetsStore);
   }
 
   @Override

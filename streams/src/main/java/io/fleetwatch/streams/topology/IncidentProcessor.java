@@ -9,7 +9,6 @@ import io.fleetwatch.avro.IncidentCommandType;
 import io.fleetwatch.avro.IncidentLink;
 import io.fleetwatch.avro.IncidentStatus;
 import io.fleetwatch.avro.Stakeholder;
-import io.fleetwatch.avro.Transition;
 import io.fleetwatch.avro.Violation;
 import io.fleetwatch.streams.incident.AssetContext;
 import io.fleetwatch.streams.incident.CommandResult;
@@ -45,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * {@code stakeholders} tables, correlated per site by {@link SiteCorrelator} (FLT-01, FLT-03, FLT-04 links). A
  * site-level finding ({@link IncidentLifecycle#isSiteFinding}) becomes a site incident without a device.
  *
- * <p>Store {@value FleetTopology#INCIDENTS_BY_DEDUP_STORE}: {@code site|policyId|deviceOrSite} → the incident
+ * <p>Store {@code incidents-by-dedup}: {@code site|policyId|deviceOrSite} → the incident
  * while it is unresolved and for the reopen window after. A wall-clock punctuator (the only wall-clock input besides
  * {@code detectedAt} and the impact's {@code assessedAt}) resolves incidents whose checks stayed clear for the quiet
  * period, re-assesses business impact and escalation (downtime grows with wall-clock time), forgets resolved
@@ -61,6 +60,7 @@ final class IncidentProcessor implements Processor<String, IncidentInput, String
   private final Clock clock;
   private final PipelineMetrics metrics;
   private final IncidentMetrics incidentMetrics;
+  private final IncidentTopology.StoreNames stores;
   private ProcessorContext<String, IncidentOutput> context;
   private KeyValueStore<String, Incident> incidents;
   private KeyValueStore<String, Object> assets;
@@ -70,7 +70,8 @@ final class IncidentProcessor implements Processor<String, IncidentInput, String
   private String taskId;
 
   IncidentProcessor(IncidentLifecycle lifecycle, IncidentAssessor assessor, Clock clock, PipelineMetrics metrics,
-      IncidentMetrics incidentMetrics) {
+      IncidentMetrics incidentMetrics, IncidentTopology.StoreNames stores) {
+    this.stores = stores;
     this.lifecycle = lifecycle;
     this.assessor = assessor;
     this.correlator = new SiteCorrelator(assessor.rules());
@@ -82,11 +83,11 @@ final class IncidentProcessor implements Processor<String, IncidentInput, String
   @Override
   public void init(ProcessorContext<String, IncidentOutput> context) {
     this.context = context;
-    this.incidents = context.getStateStore(FleetTopology.INCIDENTS_BY_DEDUP_STORE);
-    this.assets = context.getStateStore(FleetTopology.ASSETS_STORE);
-    this.services = context.getStateStore(FleetTopology.SERVICES_STORE);
-    this.stakeholders = context.getStateStore(FleetTopology.STAKEHOLDERS_STORE);
-    this.published = context.getStateStore(FleetTopology.INCIDENTS_STORE);
+    this.incidents = context.getStateStore(stores.incidentsByDedup());
+    this.assets = context.getStateStore(stores.assets());
+    this.services = context.getStateStore(stores.services());
+    this.stakeholders = context.getStateStore(stores.stakeholders());
+    this.published = context.getStateStore(stores.incidents());
     this.taskId = context.taskId().toString();
     context.schedule(lifecycle.timing().scanInterval(), PunctuationType.WALL_CLOCK_TIME, this::scan);
   }
@@ -134,7 +135,9 @@ final class IncidentProcessor implements Processor<String, IncidentInput, String
       linkSafetyAfterChange(incident, now, timestamp);
     }
     Map<String, Incident> siteIncidents = siteIncidents(site);
-    List<Violation> signals = correlator.signals(siteIncidents.values(), registeredDevices(site), incident);
+    int[] registered = {-1}; // counted at most once, and only when the correlation needs it (a registry scan)
+    List<Violation> signals = correlator.signals(siteIncidents.values(),
+        () -> registered[0] >= 0 ? registered[0] : (registered[0] = registeredDevices(site)), incident);
     for (Violation signal : signals) {
       String siteKey = key(site, IncidentLifecycle.dedupKey(signal));
       IncidentChange change = lifecycle.apply(incidents.get(siteKey), signal, now);
@@ -155,7 +158,7 @@ final class IncidentProcessor implements Processor<String, IncidentInput, String
         String assessment = correlator.massOfflineAssessment(siteIncidents.values());
         if (!assessment.equals(siteIncident.getAssessment())) {
           siteIncident.setAssessment(assessment);
-          siteIncident.setHistory(append(siteIncident, now, "assessed as " + assessment));
+          IncidentLifecycle.note(siteIncident, now, "assessed as " + assessment);
         }
       }
       siteIncident = save(siteKey, assessor.assess(siteIncident, context(siteIncident), now), change.type(),
@@ -182,7 +185,7 @@ final class IncidentProcessor implements Processor<String, IncidentInput, String
     String assessment = correlator.massOfflineAssessment(siteIncidents(trigger.getSite()).values());
     if (!assessment.equals(flt03.getAssessment())) {
       Incident next = Incident.newBuilder(flt03).setAssessment(assessment).build();
-      next.setHistory(append(next, now, "assessed as " + assessment));
+      IncidentLifecycle.note(next, now, "assessed as " + assessment);
       save(siteKey, assessor.assess(next, context(next), now), IncidentChange.Type.UPDATED, timestamp);
     }
   }
@@ -379,12 +382,6 @@ final class IncidentProcessor implements Processor<String, IncidentInput, String
 
   private int registeredDevices(String site) {
     return siteAssets(site).size();
-  }
-
-  private static List<Transition> append(Incident incident, Instant at, String reason) {
-    List<Transition> history = new ArrayList<>(incident.getHistory());
-    history.add(new Transition(incident.getStatus(), at, reason, null));
-    return history;
   }
 
   private static String key(String site, String dedupKey) {

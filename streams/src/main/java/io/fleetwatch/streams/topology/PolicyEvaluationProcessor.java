@@ -28,15 +28,16 @@ import io.fleetwatch.streams.policy.PolicyCatalogue;
 import io.fleetwatch.streams.policy.Rule;
 import io.fleetwatch.streams.policy.RuntimeCatalogue;
 import io.fleetwatch.streams.policy.ViolationSignal;
-import io.fleetwatch.streams.vulnerability.VulnerabilityTopology;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -72,28 +73,54 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
   private static final Logger LOG = LoggerFactory.getLogger(PolicyEvaluationProcessor.class);
   private static final SkippedRecordLog SKIPPED = new SkippedRecordLog(LOG, 10, TimeUnit.SECONDS);
 
+  /** Twins kept decoded per task (each about a kilobyte on the heap). */
+  static final int CACHED_TWINS = 20_000;
+  /** Check states kept decoded per task (a few hundred bytes each; a device has a handful). */
+  static final int CACHED_CHECK_STATES = 100_000;
+
   private final RuntimeCatalogue catalogue;
   private final PipelineMetrics metrics;
   private final Duration heartbeatScan;
+  private final PolicyTopology.StoreNames stores;
   private ProcessorContext<String, PolicyOutput> context;
-  private KeyValueStore<String, DeviceTwin> twins;
-  private KeyValueStore<String, CheckState> checkStates;
+  private WriteThroughCache<DeviceTwin> twins;
+  private WriteThroughCache<CheckState> checkStates;
+  /**
+   * What the heartbeat scan needs of every twin of this task, by device id in store order: read from the store in
+   * {@code init}, kept up to date with every twin written, so the scan does not decode every twin each time.
+   */
+  private NavigableMap<String, Heard> heard;
   private KeyValueStore<String, Object> assets;
   private KeyValueStore<String, Object> models;
 
-  PolicyEvaluationProcessor(RuntimeCatalogue catalogue, PipelineMetrics metrics, Duration heartbeatScan) {
+  PolicyEvaluationProcessor(RuntimeCatalogue catalogue, PipelineMetrics metrics, Duration heartbeatScan,
+      PolicyTopology.StoreNames stores) {
     this.catalogue = catalogue;
     this.metrics = metrics;
     this.heartbeatScan = heartbeatScan;
+    this.stores = stores;
   }
 
+  /**
+   * Starts with empty caches: after an aborted transaction or a restore, Kafka Streams initializes the processor
+   * again, and everything it knows is read back from the (restored) stores.
+   */
   @Override
   public void init(ProcessorContext<String, PolicyOutput> context) {
     this.context = context;
-    this.twins = context.getStateStore(FleetTopology.DEVICE_TWINS_STORE);
-    this.checkStates = context.getStateStore(FleetTopology.CHECK_STATES_STORE);
-    this.assets = context.getStateStore(FleetTopology.ASSETS_STORE);
-    this.models = context.getStateStore(VulnerabilityTopology.MODELS_STORE);
+    this.twins = new WriteThroughCache<>(context.getStateStore(stores.twins()), CACHED_TWINS);
+    this.checkStates = new WriteThroughCache<>(context.getStateStore(stores.checkStates()), CACHED_CHECK_STATES);
+    this.assets = context.getStateStore(stores.assets());
+    this.models = context.getStateStore(stores.models());
+    this.heard = new TreeMap<>();
+    try (KeyValueIterator<String, DeviceTwin> all = twins.store().all()) {
+      while (all.hasNext()) {
+        KeyValue<String, DeviceTwin> next = all.next();
+        if (next.value != null) {
+          heard.put(next.key, new Heard(next.value.getSite(), next.value.getLastReceivedAt()));
+        }
+      }
+    }
     context.schedule(heartbeatScan, PunctuationType.WALL_CLOCK_TIME, this::scanForSilence);
   }
 
@@ -206,7 +233,13 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
   @Override
   public void close() {
     metrics.forgetDevices(context.taskId().toString());
+    twins = null;
+    checkStates = null;
+    heard = null;
   }
+
+  /** A twin's site and the gateway receive time of its device's latest message. */
+  private record Heard(String site, Instant lastReceivedAt) {}
 
   /**
    * Wall-clock punctuation: raises heartbeat loss for every silent device of this task, and counts the task's devices
@@ -218,42 +251,36 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
     long online = 0;
     long offline = 0;
     Instant now = Instant.ofEpochMilli(wallClockMs);
-    try (KeyValueIterator<String, DeviceTwin> all = twins.all()) {
-      while (all.hasNext()) {
-        KeyValue<String, DeviceTwin> next = all.next();
-        DeviceTwin twin = next.value;
-        if (twin == null) {
-          continue;
-        }
-        if (!absence) {
-          online++;
-          continue;
-        }
-        boolean silent = false;
-        Asset asset = asset(twin.getDeviceId());
-        String site = asset != null ? asset.getSite() : twin.getSite();
-        List<ApplicableCheck> checks = current.absenceChecksFor(asset == null ? null : asset.getAssetClass(),
-            site, twin.getDeviceId());
-        for (ApplicableCheck applicable : checks) {
-          String key = applicable.stateKey(twin.getDeviceId());
-          CheckState previous = compatible(checkStates.get(key), applicable.check().rule());
-          Evaluation evaluation = ((Absence) applicable.check().rule())
-              .evaluateSilence(previous, twin.getLastReceivedAt(), now);
-          if (evaluation.outcome() == Outcome.RAISED) {
-            checkStates.put(key, evaluation.state());
-            metrics.evaluation(applicable.policy().id());
-            // raised by the wall clock, not by a received record: no receive time
-            forward(applicable, evaluation, twin.getDeviceId(), site, asset, now, null, null, wallClockMs);
-            silent = true;
-          } else {
-            silent |= previous != null && previous.getActive();
-          }
-        }
-        if (silent) {
-          offline++;
+    if (!absence) {
+      metrics.devices(context.taskId().toString(), heard.size(), 0);
+      return;
+    }
+    for (Map.Entry<String, Heard> device : heard.entrySet()) {
+      String deviceId = device.getKey();
+      boolean silent = false;
+      Asset asset = asset(deviceId);
+      String site = asset != null ? asset.getSite() : device.getValue().site();
+      List<ApplicableCheck> checks = current.absenceChecksFor(asset == null ? null : asset.getAssetClass(),
+          site, deviceId);
+      for (ApplicableCheck applicable : checks) {
+        String key = applicable.stateKey(deviceId);
+        CheckState previous = compatible(checkStates.get(key), applicable.check().rule());
+        Evaluation evaluation = ((Absence) applicable.check().rule())
+            .evaluateSilence(previous, device.getValue().lastReceivedAt(), now);
+        if (evaluation.outcome() == Outcome.RAISED) {
+          checkStates.put(key, evaluation.state());
+          metrics.evaluation(applicable.policy().id());
+          // raised by the wall clock, not by a received record: no receive time
+          forward(applicable, evaluation, deviceId, site, asset, now, null, null, wallClockMs);
+          silent = true;
         } else {
-          online++;
+          silent |= previous != null && previous.getActive();
         }
+      }
+      if (silent) {
+        offline++;
+      } else {
+        online++;
       }
     }
     metrics.devices(context.taskId().toString(), online, offline);
@@ -301,10 +328,12 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
       Instant eventTime, Instant receivedAt, Evidence evidence, long timestamp) {
     Violation violation = violation(applicable, evaluation, deviceId, site, asset, eventTime, receivedAt, evidence);
     metrics.violation(applicable.policy().id(), violation.getStatus());
-    LOG.debug("Check {}/{} {} on device {} (topic={} partition={} offset={}): {}",
-        applicable.policy().id(), applicable.check().id(), violation.getStatus(), deviceId,
-        evidence == null ? null : evidence.getTopic(), evidence == null ? null : evidence.getPartition(),
-        evidence == null ? null : evidence.getOffset(), evaluation.detail());
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("Check {}/{} {} on device {} (topic={} partition={} offset={}): {}",
+          applicable.policy().id(), applicable.check().id(), violation.getStatus(), deviceId,
+          evidence == null ? null : evidence.getTopic(), evidence == null ? null : evidence.getPartition(),
+          evidence == null ? null : evidence.getOffset(), evaluation.detail());
+    }
     context.forward(new Record<>(deviceId, PolicyOutput.of(violation), timestamp));
   }
 
@@ -379,9 +408,8 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
     switch (observation.channel()) {
       case TELEMETRY -> {
         if (newest) {
-          Map<String, Double> latest = new HashMap<>(twin.getMetrics());
-          latest.putAll(message.telemetry().getMetrics());
-          twin.setMetrics(latest);
+          // in place: the twin is this task's own copy (decoded from the store, or new) and is written back below
+          twin.getMetrics().putAll(message.telemetry().getMetrics());
         }
       }
       case EVENT -> {
@@ -398,6 +426,7 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
       default -> { }
     }
     twins.put(deviceId, twin);
+    heard.put(deviceId, new Heard(twin.getSite(), twin.getLastReceivedAt()));
   }
 
   static Violation violation(ApplicableCheck applicable, Evaluation evaluation, String deviceId,

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Input: {@code fleet.policies} (global store {@value FleetTopology#POLICIES_STORE}, key policy id). Output: none;
+ * Input: {@code fleet.policies} (a global store, key policy id). Output: none;
  * the {@link RuntimeCatalogue} the evaluators read. Rule: every published definition is validated and, when
  * valid and not stale, put in force; a tombstone withdraws it. At start (after the store is restored from the
  * topic, which bypasses this processor) every stored definition is applied again, so a restart evaluates the
@@ -21,15 +21,17 @@ final class PolicyUpdateProcessor implements Processor<String, Policy, Void, Voi
   private static final Logger LOG = LoggerFactory.getLogger(PolicyUpdateProcessor.class);
 
   private final RuntimeCatalogue catalogue;
+  private final String storeName;
   private KeyValueStore<String, Policy> store;
 
-  PolicyUpdateProcessor(RuntimeCatalogue catalogue) {
+  PolicyUpdateProcessor(RuntimeCatalogue catalogue, String storeName) {
     this.catalogue = catalogue;
+    this.storeName = storeName;
   }
 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
-    store = context.getStateStore(FleetTopology.POLICIES_STORE);
+    store = context.getStateStore(storeName);
     int applied = 0;
     try (KeyValueIterator<String, Policy> all = store.all()) {
       while (all.hasNext()) {

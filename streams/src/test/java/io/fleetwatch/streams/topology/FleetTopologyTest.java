@@ -68,7 +68,7 @@ class FleetTopologyTest {
   private void startDriver(String processingGuarantee) {
     PolicyCatalogue catalogue = new PolicyLoader().loadCatalogue(Path.of("../policies"));
     FleetTopology topology =
-        new FleetTopology(topics, catalogue, Clock.fixed(DETECTED, ZoneOffset.UTC), registry);
+        FleetTopology.withDefaults(topics, catalogue, Clock.fixed(DETECTED, ZoneOffset.UTC), registry);
     // The production properties: exactly-once, explicit naming enforced, the dead-letter handler.
     Properties props = StreamsConfigFactory.properties(
         StreamsAppConfig.builder().bootstrapServers("unused:9092").stateDir(stateDir).build(), topics);

@@ -65,8 +65,8 @@ final class IncidentDriver implements AutoCloseable {
   IncidentDriver(Path stateDir, IncidentTiming timing) throws Exception {
     RuntimeCatalogue catalogue = new RuntimeCatalogue(new PolicyLoader().load(Path.of("../policies")));
     IncidentRules rules = new IncidentRulesLoader().load(Path.of("../policies"));
-    FleetTopology topology = new FleetTopology(topics, catalogue, clock, meters, Duration.ofSeconds(5), rules,
-        timing);
+    FleetTopology topology = new FleetTopology(topics, catalogue, clock, meters,
+        FleetTopology.Options.defaults().withIncidents(rules, timing));
     Properties props = StreamsConfigFactory.properties(
         StreamsAppConfig.builder().bootstrapServers("unused:9092").stateDir(stateDir).build(), topics);
     driver = new TopologyTestDriver(topology.build(), props, T0);

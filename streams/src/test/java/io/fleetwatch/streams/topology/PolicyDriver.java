@@ -53,7 +53,7 @@ final class PolicyDriver implements AutoCloseable {
   PolicyDriver(Path stateDir) {
     catalogue = new RuntimeCatalogue(new PolicyLoader().load(Path.of("../policies")));
     FleetTopology topology = new FleetTopology(topics, catalogue, Clock.fixed(T0, ZoneOffset.UTC),
-        new SimpleMeterRegistry(), Duration.ofSeconds(5));
+        new SimpleMeterRegistry(), FleetTopology.Options.defaults());
     Properties props = StreamsConfigFactory.properties(
         StreamsAppConfig.builder().bootstrapServers("unused:9092").stateDir(stateDir).build(), topics);
     driver = new TopologyTestDriver(topology.build(), props, T0);
