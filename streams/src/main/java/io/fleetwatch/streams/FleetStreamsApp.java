@@ -1,11 +1,11 @@
 package io.fleetwatch.streams;
 
 import io.fleetwatch.schemas.Topics;
-import io.fleetwatch.streams.api.IncidentQueries;
 import io.fleetwatch.streams.api.InstanceRouting;
 import io.fleetwatch.streams.api.KafkaStreamsInstanceRouting;
 import io.fleetwatch.streams.api.KafkaIncidentCommandSink;
 import io.fleetwatch.streams.api.KafkaStreamsIncidentQueries;
+import io.fleetwatch.streams.api.StreamsApi;
 import io.fleetwatch.streams.incident.IncidentRules;
 import io.fleetwatch.streams.incident.IncidentRulesLoader;
 import io.fleetwatch.streams.incident.IncidentTiming;
@@ -13,6 +13,7 @@ import io.fleetwatch.streams.policy.PolicyCatalogue;
 import io.fleetwatch.streams.policy.RuntimeCatalogue;
 import io.fleetwatch.streams.topology.DeadLetterDeserializationHandler;
 import io.fleetwatch.streams.topology.FleetTopology;
+import io.fleetwatch.streams.vulnerability.KafkaStreamsVulnerabilityQueries;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.Tags;
@@ -120,13 +121,15 @@ public final class FleetStreamsApp implements AutoCloseable {
   }
 
   /**
-   * Read access for the HTTP API: incidents (global store), device twins and check states (this instance's
-   * partitions, with the routing to the other instances' partitions) and the policy catalogue in force; the
-   * returned object also implements
-   * {@link io.fleetwatch.streams.api.DeviceQueries} and {@link io.fleetwatch.streams.api.PolicyQueries}.
+   * The HTTP API of this app, to bind with {@link StreamsApi#server}: incidents (global store), device twins and
+   * check states (this instance's partitions, with the routing to the other instances' partitions), the policy
+   * catalogue in force, vulnerability findings, and responders' commands (published to
+   * {@code fleet.incident-commands}, protected by the configured API token).
    */
-  public IncidentQueries incidentQueries() {
-    return new KafkaStreamsIncidentQueries(streams, catalogue, commands, routing);
+  public StreamsApi api() {
+    KafkaStreamsIncidentQueries queries = new KafkaStreamsIncidentQueries(streams, catalogue);
+    return new StreamsApi(queries).devices(queries).policies(queries).commands(commands)
+        .vulnerabilities(new KafkaStreamsVulnerabilityQueries(streams)).routing(routing);
   }
 
   /** The policy catalogue in force (files overlaid by {@code fleet.policies}). */

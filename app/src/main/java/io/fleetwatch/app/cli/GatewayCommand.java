@@ -1,9 +1,8 @@
 package io.fleetwatch.app.cli;
 
 import io.fleetwatch.app.ops.InstrumentedGateway;
-import io.fleetwatch.app.ops.OpsServer;
 import io.fleetwatch.gateway.Gateway;
-import io.fleetwatch.streams.api.Health;
+import io.fleetwatch.streams.api.ApiServer;
 import io.fleetwatch.gateway.GatewayConfig;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -52,8 +51,8 @@ public final class GatewayCommand implements Callable<Integer> {
     new ProcessorMetrics().bindTo(metrics);
     InstrumentedGateway instrumented = InstrumentedGateway.create(gatewayConfig, metrics);
     Gateway gateway = instrumented.gateway();
-    OpsServer ops = new OpsServer(new InetSocketAddress(httpHost, httpPort),
-        new Health().add("gateway", instrumented::health), metrics);
+    ApiServer ops = ApiServer.builder(new InetSocketAddress(httpHost, httpPort), metrics).build();
+    ops.health().add("gateway", instrumented::health);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       ops.close();
       instrumented.close();

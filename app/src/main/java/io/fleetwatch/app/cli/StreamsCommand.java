@@ -55,11 +55,8 @@ public final class StreamsCommand implements Callable<Integer> {
     new ProcessorMetrics().bindTo(metrics);
     CountDownLatch stopped = new CountDownLatch(1);
     FleetStreamsApp app = new FleetStreamsApp(appConfig, catalogue, metrics, Clock.systemUTC());
-    ApiServer api = new ApiServer(new InetSocketAddress(appConfig.httpHost(), appConfig.httpPort()),
-        app.incidentQueries(), app::state, metrics);
-    if (appConfig.apiReadToken() != null) {
-      api.requireReadToken(appConfig.apiReadToken());
-    }
+    ApiServer api = app.api().readToken(appConfig.apiReadToken())
+        .server(new InetSocketAddress(appConfig.httpHost(), appConfig.httpPort()), app::state, metrics);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       api.close();
       app.close(CLOSE_TIMEOUT);

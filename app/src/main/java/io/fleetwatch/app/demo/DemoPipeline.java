@@ -137,8 +137,8 @@ public final class DemoPipeline implements AutoCloseable {
     streams = new FleetStreamsApp(streamsConfig, catalogue, metrics, Clock.systemUTC());
     started.push(() -> streams.close(Duration.ofSeconds(10)));
     streams.start();
-    api = new ApiServer(new InetSocketAddress(settings.bindHost(), settings.httpPort()), streams.incidentQueries(),
-        streams::state, metrics);
+    api = streams.api().server(new InetSocketAddress(settings.bindHost(), settings.httpPort()), streams::state,
+        metrics);
     api.health().add("gateway", () -> gateway == null ? Health.State.notReady("NOT_STARTED")
         : InstrumentedGateway.health(gateway));
     api.health().add("mqtt", this::brokerHealth);

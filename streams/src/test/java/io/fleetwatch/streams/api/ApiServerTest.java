@@ -72,7 +72,7 @@ class ApiServerTest {
     put(incident("SAF-01.chiller-01.1000", "hq", IncidentStatus.OPEN, Severity.HIGH, T0));
     put(incident("SAF-01.chiller-02.2000", "hq", IncidentStatus.RESOLVED, Severity.HIGH, T0.plusSeconds(60)));
     put(incident("SAF-01.boiler-07.3000", "plant-2", IncidentStatus.OPEN, Severity.CRITICAL, T0.plusSeconds(120)));
-    server = new ApiServer(new InetSocketAddress("127.0.0.1", 0), queries, state::get, prometheus);
+    server = new StreamsApi(queries).server(new InetSocketAddress("127.0.0.1", 0), state::get, prometheus);
     server.start();
   }
 
@@ -242,8 +242,8 @@ class ApiServerTest {
   void aReadTokenProtectsEveryApiReadButNotHealthOrMetrics() throws Exception {
     server.close();
     String token = "reader-token-0123456789";
-    server = new ApiServer(new InetSocketAddress("127.0.0.1", 0), queries, state::get, prometheus)
-        .requireReadToken(token);
+    server = new StreamsApi(queries).readToken(token)
+        .server(new InetSocketAddress("127.0.0.1", 0), state::get, prometheus);
     server.start();
 
     HttpResponse<String> anonymous = get("/api/incidents");

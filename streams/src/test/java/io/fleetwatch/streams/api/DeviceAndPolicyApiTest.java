@@ -57,8 +57,9 @@ class DeviceAndPolicyApiTest {
             CheckState.newBuilder().setActive(true).setLastEventTime(T0).build()));
       }
     };
-    server = new ApiServer(new InetSocketAddress("127.0.0.1", 0), incidents, devices, () -> catalogue,
-        () -> KafkaStreams.State.RUNNING, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    server = new StreamsApi(incidents).devices(devices).policies(() -> catalogue).server(
+        new InetSocketAddress("127.0.0.1", 0), () -> KafkaStreams.State.RUNNING,
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     server.start();
   }
 

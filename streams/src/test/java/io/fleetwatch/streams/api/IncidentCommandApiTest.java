@@ -76,8 +76,9 @@ class IncidentCommandApiTest {
         .setPolicyId("SAF-01").setTitle("Safe envelope breach").setKind(PolicyKind.SAFETY).setSeverity(Severity.HIGH)
         .setDeviceId("chiller-01").setSite("hq").setOpenedAt(at).setLastSeenAt(at).setDetectedAt(at)
         .setSummary("hot").setHistory(List.of(new Transition(IncidentStatus.OPEN, at, "raised", null))).build());
-    server = new ApiServer(new InetSocketAddress("127.0.0.1", 0), new Pipeline(), () -> KafkaStreams.State.RUNNING,
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    Pipeline pipeline = new Pipeline();
+    server = new StreamsApi(pipeline).commands(pipeline).server(new InetSocketAddress("127.0.0.1", 0),
+        () -> KafkaStreams.State.RUNNING, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     server.start();
   }
 

@@ -242,9 +242,10 @@ class InstanceRoutingApiTest {
   }
 
   private void start(HostInfo self, Fleet fleet, FakeRouting routing, Duration requestTimeout) throws IOException {
-    ApiServer server = new ApiServer(new InetSocketAddress(self.host(), self.port()), fleet, fleet, null,
-        () -> KafkaStreams.State.RUNNING, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), routing,
-        Duration.ofMillis(500), requestTimeout);
+    ApiServer server = new StreamsApi(fleet).devices(fleet).vulnerabilities(fleet)
+        .routing(routing, Duration.ofMillis(500), requestTimeout)
+        .server(new InetSocketAddress(self.host(), self.port()), () -> KafkaStreams.State.RUNNING,
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     server.start();
     started.add(server);
   }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetwatch.gateway.GatewayConfig;
-import io.fleetwatch.streams.api.Health;
+import io.fleetwatch.streams.api.ApiServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -16,8 +16,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
-/** The gateway's probes as {@code fleetwatch gateway} serves them: live vs ready from its lifecycle. */
-class OpsServerTest {
+/** The gateway's probes as {@code fleetwatch gateway} serves them (health and metrics routes only): live vs ready from its lifecycle. */
+class GatewayProbesTest {
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
 
@@ -28,8 +28,8 @@ class OpsServerTest {
     GatewayConfig config = GatewayConfig.builder().mqttServerUri("tcp://127.0.0.1:1").mqttClientId("gw-probes")
         .kafkaBootstrapServers("127.0.0.1:1").build();
     InstrumentedGateway instrumented = InstrumentedGateway.create(config, metrics);
-    try (OpsServer ops = new OpsServer(new InetSocketAddress("127.0.0.1", 0),
-        new Health().add("gateway", instrumented::health), metrics)) {
+    try (ApiServer ops = ApiServer.builder(new InetSocketAddress("127.0.0.1", 0), metrics).build()) {
+      ops.health().add("gateway", instrumented::health);
       ops.start();
       assertProbes(ops, 200, 503, "NOT_READY", "NOT_STARTED");
 
@@ -46,7 +46,7 @@ class OpsServerTest {
     }
   }
 
-  private void assertProbes(OpsServer ops, int live, int ready, String status, String gateway) throws Exception {
+  private void assertProbes(ApiServer ops, int live, int ready, String status, String gateway) throws Exception {
     assertEquals(live, get(ops, "/health/live").statusCode(), "/health/live with the gateway " + gateway);
     assertEquals(ready, get(ops, "/health/ready").statusCode(), "/health/ready with the gateway " + gateway);
     HttpResponse<String> health = get(ops, "/health");
@@ -56,7 +56,7 @@ class OpsServerTest {
     assertEquals(gateway, body.get("gateway").asText(), body.toString());
   }
 
-  private HttpResponse<String> get(OpsServer ops, String path) throws Exception {
+  private HttpResponse<String> get(ApiServer ops, String path) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ops.port() + path)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
