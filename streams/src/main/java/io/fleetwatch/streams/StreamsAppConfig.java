@@ -33,12 +33,12 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
    */
   public static final class Definitions {
     public static final Setting<String> BOOTSTRAP = Setting.of("kafka.bootstrap.servers", "127.0.0.1:9092",
-        "`127.0.0.1:9092`", "Kafka", Definitions::text).withAlias("kafka.bootstrap");
+        "`127.0.0.1:9092`", "Kafka", Setting::string).withAlias("kafka.bootstrap");
     public static final Setting<String> APPLICATION_ID = Setting.of("streams.application.id", "fleetwatch-streams",
         "`fleetwatch-streams`", "Kafka Streams application id: consumer group, store and changelog prefix",
-        Definitions::text);
+        Setting::string);
     public static final Setting<String> TOPIC_PREFIX = Setting.of("topic.prefix", Topics.DEFAULT_PREFIX,
-        "`" + Topics.DEFAULT_PREFIX + "`", "prefix of every topic", Definitions::text);
+        "`" + Topics.DEFAULT_PREFIX + "`", "prefix of every topic", Setting::string);
     public static final Setting<Path> STATE_DIR = Setting.of("streams.state.dir", Path.of("data", "streams"),
         "`data/streams`", "local state (RocksDB); after a run that did not stop cleanly (marker "
             + "`<application id>.running` left there) the global stores are rebuilt from their topics at start",
@@ -51,14 +51,14 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     public static final Setting<Integer> STREAM_THREADS = Setting.of("streams.threads", 1, "1", "stream threads",
         Definitions::integer);
     public static final Setting<String> HTTP_HOST = Setting.of("http.host", "127.0.0.1", "`127.0.0.1`",
-        "HTTP API bind address", Definitions::text);
+        "HTTP API bind address", Setting::string);
     public static final Setting<Integer> HTTP_PORT = Setting.of("http.port", 8080, "8080",
         "HTTP API port (0 = any free port)", Definitions::integer);
     public static final Setting<String> HTTP_ADVERTISED_ADDRESS = Setting.of("http.advertised.address", null,
         "`http.host:http.port` (the machine's host name for `0.0.0.0`/`::`; none when the port is 0)",
         "`host:port` at which the other instances reach this instance's API (Kafka Streams `application.server`); "
             + "with several instances, device lookups are forwarded to the owner and vulnerability lists fanned out "
-            + "(see `docs/operations.md`)", Definitions::text);
+            + "(see `docs/operations.md`)", Setting::string);
     public static final Setting<Path> POLICIES = Setting.of("policies", Path.of("policies"), "`policies`",
         "policy directory (also holds `iot-ssf.yaml` and `iot-ssf-actions.yaml`)", (k, v) -> Path.of(v));
     public static final Setting<String> API_TOKEN = Setting.secret("api.token", "unset (write endpoints open)",
@@ -86,10 +86,6 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
         INCIDENT_SCAN_INTERVAL, HEARTBEAT_SCAN_INTERVAL));
 
     private Definitions() {}
-
-    private static String text(String key, String value) {
-      return value;
-    }
 
     private static int integer(String key, String text) {
       try {

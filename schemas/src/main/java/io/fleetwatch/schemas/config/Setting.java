@@ -73,20 +73,27 @@ public record Setting<T>(String key, T defaultValue, String defaultText, String 
   }
 
   /**
-   * The raw text of this setting, stripped: the environment variable, else the property, then the same for each
-   * alias; empty when unset or blank.
+   * The raw text of this setting, stripped: the environment variable of the key or of an alias, else the property
+   * (the key, then its aliases); empty when unset or blank. The environment wins over the file.
    */
   public Optional<String> text(Map<String, String> env, Properties props) {
     for (String name : names()) {
-      String value = env == null ? null : env.get(envName(name));
-      if (value == null && props != null) {
-        value = props.getProperty(name);
+      Optional<String> value = nonBlank(env == null ? null : env.get(envName(name)));
+      if (value.isPresent()) {
+        return value;
       }
-      if (value != null && !value.isBlank()) {
-        return Optional.of(value.strip());
+    }
+    for (String name : names()) {
+      Optional<String> value = nonBlank(props == null ? null : props.getProperty(name));
+      if (value.isPresent()) {
+        return value;
       }
     }
     return Optional.empty();
+  }
+
+  private static Optional<String> nonBlank(String value) {
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
   }
 
   /** The typed value when set (parsed, errors name the key), else empty. */
@@ -115,6 +122,51 @@ public record Setting<T>(String key, T defaultValue, String defaultText, String 
   /** {@code value} as it may be shown: {@link #REDACTED} for a secret that is set. */
   public String shown(Object value) {
     return value == null ? "none" : secret ? REDACTED : String.valueOf(value);
+  }
+
+  /** The error for a bad value, naming the key and its environment variable. */
+  public static IllegalArgumentException invalid(String key, String value, String why) {
+    return new IllegalArgumentException("invalid " + key + " (" + envName(key) + ") '" + value + "': " + why);
+  }
+
+  /** The error for a required key that is not set. */
+  public static IllegalArgumentException missing(String key) {
+    return new IllegalArgumentException(key + " (" + envName(key) + ") is required");
+  }
+
+  /** Parses an integer, or throws {@link #invalid} naming the key. */
+  public static int integer(String key, String text) {
+    try {
+      return Integer.parseInt(text.strip());
+    } catch (NumberFormatException e) {
+      throw invalid(key, text, "must be an integer");
+    }
+  }
+
+  /** Parses a whole number of seconds, or throws {@link #invalid} naming the key. */
+  public static java.time.Duration seconds(String key, String text) {
+    try {
+      return java.time.Duration.ofSeconds(Long.parseLong(text.strip()));
+    } catch (NumberFormatException e) {
+      throw invalid(key, text, "must be an integer");
+    }
+  }
+
+  /** Parses {@code true} or {@code false} (any case), or throws {@link #invalid} naming the key. */
+  public static boolean bool(String key, String text) {
+    switch (text.strip().toLowerCase(Locale.ROOT)) {
+      case "true":
+        return true;
+      case "false":
+        return false;
+      default:
+        throw invalid(key, text, "must be true or false");
+    }
+  }
+
+  /** The text itself (a string setting). */
+  public static String string(String key, String text) {
+    return text;
   }
 
   /** Whether a free-form key (a Kafka client setting) holds a secret, so its value is never shown. */
