@@ -28,11 +28,13 @@ import java.util.Set;
  */
 public record JsonSourcesConfig(List<TopicPattern> senmlTopics, Path senmlUnitsFile, Path mappingsFile) {
   public static final Setting<List<TopicPattern>> SENML_TOPICS_SETTING = Setting.of("senml.topics", List.of(),
-      "none", "SenML topic patterns, comma-separated, e.g. `senml/{site}/{device}`", JsonSourcesConfig::topics);
-  public static final Setting<Path> SENML_UNITS_FILE_SETTING = Setting.of("senml.units.file", null, "none",
-      "expected units of SenML metrics (needs `senml.topics`)", JsonSourcesConfig::readableFile);
-  public static final Setting<Path> MAPPINGS_FILE_SETTING = Setting.of("mappings.file", null, "none",
-      "declarative mappings of other JSON payloads", JsonSourcesConfig::readableFile);
+      "none (off)", "comma-separated topic patterns of SenML JSON packs, e.g. `senml/{site}/{device}`",
+      JsonSourcesConfig::topics);
+  public static final Setting<Path> SENML_UNITS_FILE_SETTING = Setting.of("senml.units.file", null,
+      "none (no unit check)", "expected unit per SenML metric (`kind: MetricUnits`, e.g. `examples/senml/units.yaml`; "
+          + "needs `senml.topics`)", JsonSourcesConfig::readableFile);
+  public static final Setting<Path> MAPPINGS_FILE_SETTING = Setting.of("mappings.file", null, "none (off)",
+      "declarative mappings (`kind: PayloadMappings`, e.g. `examples/mappings/`)", JsonSourcesConfig::readableFile);
   /** The SenML and mapping keys of the gateway. */
   public static final SettingTable TABLE = new SettingTable("json-sources", List.of(SENML_TOPICS_SETTING,
       SENML_UNITS_FILE_SETTING, MAPPINGS_FILE_SETTING));

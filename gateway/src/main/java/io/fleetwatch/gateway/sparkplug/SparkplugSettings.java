@@ -19,10 +19,11 @@ import java.util.Properties;
  */
 public record SparkplugSettings(boolean enabled, String groupFilter, Path identityFile) {
   public static final Setting<Boolean> ENABLED_SETTING = Setting.of("sparkplug.enabled", false, "`false`",
-      "take Sparkplug B edge nodes on `spBv1.0/...` (see the Sparkplug B section)", Setting::bool);
+      "take Sparkplug B edge nodes on `spBv1.0/...` (`true` / `false`; see Sparkplug B)", Setting::bool);
   public static final Setting<String> GROUP_FILTER_SETTING = Setting.of("sparkplug.group.filter", "+", "`+`",
       "which Sparkplug groups: `+` for all, or one group id", Setting::string);
-  public static final Setting<Path> IDENTITY_FILE_SETTING = Setting.of("sparkplug.identity.file", null, "none",
+  public static final Setting<Path> IDENTITY_FILE_SETTING = Setting.of("sparkplug.identity.file", null,
+      "none: the default identity rule",
       "file overriding the site / device id of Sparkplug groups, edge nodes and devices", (k, v) -> Path.of(v));
   /** The Sparkplug B keys of the gateway. */
   public static final SettingTable TABLE = new SettingTable("sparkplug", List.of(ENABLED_SETTING,
