@@ -5,12 +5,15 @@ import io.fleetwatch.gateway.mapping.PayloadParser;
 import io.fleetwatch.gateway.source.JsonSourcesConfig;
 import io.fleetwatch.gateway.sparkplug.SparkplugSettings;
 import io.fleetwatch.schemas.Topics;
+import io.fleetwatch.schemas.config.Setting;
+import io.fleetwatch.schemas.config.SettingTable;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -75,63 +78,117 @@ public record GatewayConfig(
     SparkplugSettings sparkplug,
     JsonSourcesConfig jsonSources) {
 
-  public static final String DEFAULT_MQTT_URI = "tcp://127.0.0.1:1883";
-  public static final String DEFAULT_CLIENT_ID = "fleetwatch-gateway";
-  public static final int DEFAULT_RECEIVE_MAXIMUM = 1000;
-  public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofHours(1);
-  public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(30);
-  public static final String DEFAULT_KAFKA_BOOTSTRAP = "127.0.0.1:9092";
+  /**
+   * The one definition of each gateway key (property, environment variable, default, meaning, secret, parser); the
+   * README table is generated from {@link #TABLE}. Adding a key: a definition here (and in {@code TABLE}), a record
+   * component with its check in the constructor, its builder setter, its line in {@code fromEnvironment}, then
+   * regenerate the README tables ({@code ConfigReadmeTest}).
+   */
+  public static final class Definitions {
+    public static final Setting<String> MQTT_URI = Setting.of("mqtt.uri", "tcp://127.0.0.1:1883",
+        "`tcp://127.0.0.1:1883`", "broker (`ssl://` for TLS)", Setting::string);
+    public static final Setting<String> MQTT_CLIENT_ID = Setting.of("mqtt.client.id", "fleetwatch-gateway",
+        "`fleetwatch-gateway`", "one per instance: it names the persistent session", Setting::string);
+    public static final Setting<String> MQTT_USERNAME = Setting.of("mqtt.username", null, "none",
+        "broker user name", Setting::string);
+    public static final Setting<String> MQTT_PASSWORD = Setting.secret("mqtt.password", "none",
+        "broker password (needs `mqtt.username`)");
+    public static final Setting<String> MQTT_SHARE_GROUP = Setting.of("mqtt.share.group", null, "none",
+        "share the load of `fleet/+/+/+` between instances (MQTT 5 shared subscription)", Setting::string);
+    public static final Setting<String> MQTT_TOPIC_ROOT = Setting.of("mqtt.topic.root", MqttTopicParser.DEFAULT_ROOT,
+        "`" + MqttTopicParser.DEFAULT_ROOT + "`", "first topic segment", Setting::string);
+    public static final Setting<Integer> MQTT_RECEIVE_MAXIMUM = Setting.of("mqtt.receive.maximum", 1000, "1000",
+        "QoS 1 messages in flight (back-pressure bound)", Setting::integer);
+    public static final Setting<Duration> MQTT_SESSION_EXPIRY = Setting.of("mqtt.session.expiry.seconds",
+        Duration.ofHours(1), "3600", "how long the broker keeps the session while the gateway is away",
+        Setting::seconds);
+    public static final Setting<Duration> MQTT_KEEPALIVE = Setting.of("mqtt.keepalive.seconds", Duration.ofSeconds(30),
+        "30", "MQTT keep-alive interval", Setting::seconds);
+    public static final Setting<Path> MQTT_TLS_TRUSTSTORE_PATH = Setting.of("mqtt.tls.truststore.path", null,
+        "JVM trust", "trust store (PKCS#12 or JKS) to verify the broker", (k, v) -> Path.of(v));
+    public static final Setting<String> MQTT_TLS_TRUSTSTORE_PASSWORD = Setting.secret("mqtt.tls.truststore.password",
+        "none", "its password");
+    public static final Setting<Path> MQTT_TLS_KEYSTORE_PATH = Setting.of("mqtt.tls.keystore.path", null,
+        "no client certificate", "key store with the client certificate and key", (k, v) -> Path.of(v));
+    public static final Setting<String> MQTT_TLS_KEYSTORE_PASSWORD = Setting.secret("mqtt.tls.keystore.password",
+        "none", "its password (also the key's)");
+    public static final Setting<Integer> MAX_PAYLOAD_BYTES = Setting.of("gateway.max.payload.bytes",
+        PayloadParser.DEFAULT_MAX_PAYLOAD_BYTES, String.valueOf(PayloadParser.DEFAULT_MAX_PAYLOAD_BYTES),
+        "larger payloads are dead-lettered (`OVERSIZE`)", Setting::integer);
+    public static final Setting<Duration> MAX_FUTURE_SKEW = Setting.of("gateway.max.future.skew.seconds",
+        PayloadParser.DEFAULT_MAX_FUTURE_SKEW, String.valueOf(PayloadParser.DEFAULT_MAX_FUTURE_SKEW.getSeconds()),
+        "device timestamps further ahead are dead-lettered (`FUTURE_TIMESTAMP`)", Setting::seconds);
+    public static final Setting<Set<String>> EVENT_TYPES = Setting.of("gateway.event.types",
+        PayloadParser.DEFAULT_EVENT_TYPES, "the " + PayloadParser.DEFAULT_EVENT_TYPES.size()
+            + " event types of the contract", "accepted `event` types, comma-separated", Definitions::list);
+    public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = Setting.of("kafka.bootstrap.servers",
+        "127.0.0.1:9092", "`127.0.0.1:9092`", "Kafka", Setting::string).withAlias("kafka.bootstrap");
+    public static final Setting<String> TOPIC_PREFIX = Setting.of("topic.prefix", Topics.DEFAULT_PREFIX,
+        "`" + Topics.DEFAULT_PREFIX + "`", "prefix of every topic", Setting::string);
+
+    /** The gateway's own keys, then those of the payload sources besides the native contract. */
+    public static final SettingTable TABLE = SettingTable.of("gateway", List.of(MQTT_URI, MQTT_CLIENT_ID,
+        MQTT_USERNAME, MQTT_PASSWORD, MQTT_SHARE_GROUP, MQTT_TOPIC_ROOT, MQTT_RECEIVE_MAXIMUM, MQTT_SESSION_EXPIRY,
+        MQTT_KEEPALIVE, MQTT_TLS_TRUSTSTORE_PATH, MQTT_TLS_TRUSTSTORE_PASSWORD, MQTT_TLS_KEYSTORE_PATH,
+        MQTT_TLS_KEYSTORE_PASSWORD, MAX_PAYLOAD_BYTES, MAX_FUTURE_SKEW, EVENT_TYPES, KAFKA_BOOTSTRAP_SERVERS,
+        TOPIC_PREFIX), SparkplugSettings.TABLE, JsonSourcesConfig.TABLE);
+
+    private Definitions() {}
+
+    private static Set<String> list(String key, String text) {
+      Set<String> items = new LinkedHashSet<>();
+      for (String part : text.split(",")) {
+        if (!part.isBlank()) {
+          items.add(part.strip());
+        }
+      }
+      return items;
+    }
+  }
+
+  public static final String DEFAULT_MQTT_URI = Definitions.MQTT_URI.defaultValue();
+  public static final String DEFAULT_CLIENT_ID = Definitions.MQTT_CLIENT_ID.defaultValue();
+  public static final int DEFAULT_RECEIVE_MAXIMUM = Definitions.MQTT_RECEIVE_MAXIMUM.defaultValue();
+  public static final Duration DEFAULT_SESSION_EXPIRY = Definitions.MQTT_SESSION_EXPIRY.defaultValue();
+  public static final Duration DEFAULT_KEEP_ALIVE = Definitions.MQTT_KEEPALIVE.defaultValue();
+  public static final String DEFAULT_KAFKA_BOOTSTRAP = Definitions.KAFKA_BOOTSTRAP_SERVERS.defaultValue();
   /** Largest accepted payload limit; Kafka's default request size of 1 MiB must still hold the record. */
   public static final int MAX_PAYLOAD_LIMIT = 900 * 1024;
   private static final long MAX_SESSION_EXPIRY_SECONDS = 0xFFFFFFFFL;
-  private static final String REDACTED = "<redacted>";
 
-  /** Property keys. */
-  public static final String MQTT_URI = "mqtt.uri";
-  public static final String MQTT_CLIENT_ID = "mqtt.client.id";
-  public static final String MQTT_USERNAME = "mqtt.username";
-  public static final String MQTT_PASSWORD = "mqtt.password";
-  public static final String MQTT_SHARE_GROUP = "mqtt.share.group";
-  public static final String MQTT_TOPIC_ROOT = "mqtt.topic.root";
-  public static final String MQTT_RECEIVE_MAXIMUM = "mqtt.receive.maximum";
-  public static final String MQTT_SESSION_EXPIRY_SECONDS = "mqtt.session.expiry.seconds";
-  public static final String MQTT_KEEPALIVE_SECONDS = "mqtt.keepalive.seconds";
-  public static final String MQTT_TLS_TRUSTSTORE_PATH = "mqtt.tls.truststore.path";
-  public static final String MQTT_TLS_TRUSTSTORE_PASSWORD = "mqtt.tls.truststore.password";
-  public static final String MQTT_TLS_KEYSTORE_PATH = "mqtt.tls.keystore.path";
-  public static final String MQTT_TLS_KEYSTORE_PASSWORD = "mqtt.tls.keystore.password";
-  public static final String MAX_PAYLOAD_BYTES = "gateway.max.payload.bytes";
-  public static final String MAX_FUTURE_SKEW_SECONDS = "gateway.max.future.skew.seconds";
-  public static final String EVENT_TYPES = "gateway.event.types";
-  public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
-  /** Shorter alias of {@link #KAFKA_BOOTSTRAP_SERVERS}, the key the streams app reads ({@code FLEETWATCH_KAFKA_BOOTSTRAP}). */
-  public static final String KAFKA_BOOTSTRAP_ALIAS = "kafka.bootstrap";
-  public static final String TOPIC_PREFIX = "topic.prefix";
+  /** Property keys (see {@link Definitions}). */
+  public static final String MQTT_URI = Definitions.MQTT_URI.key();
+  public static final String MQTT_CLIENT_ID = Definitions.MQTT_CLIENT_ID.key();
+  public static final String MQTT_USERNAME = Definitions.MQTT_USERNAME.key();
+  public static final String MQTT_PASSWORD = Definitions.MQTT_PASSWORD.key();
+  public static final String MQTT_SHARE_GROUP = Definitions.MQTT_SHARE_GROUP.key();
+  public static final String MQTT_TOPIC_ROOT = Definitions.MQTT_TOPIC_ROOT.key();
+  public static final String MQTT_RECEIVE_MAXIMUM = Definitions.MQTT_RECEIVE_MAXIMUM.key();
+  public static final String MQTT_SESSION_EXPIRY_SECONDS = Definitions.MQTT_SESSION_EXPIRY.key();
+  public static final String MQTT_KEEPALIVE_SECONDS = Definitions.MQTT_KEEPALIVE.key();
+  public static final String MQTT_TLS_TRUSTSTORE_PATH = Definitions.MQTT_TLS_TRUSTSTORE_PATH.key();
+  public static final String MQTT_TLS_TRUSTSTORE_PASSWORD = Definitions.MQTT_TLS_TRUSTSTORE_PASSWORD.key();
+  public static final String MQTT_TLS_KEYSTORE_PATH = Definitions.MQTT_TLS_KEYSTORE_PATH.key();
+  public static final String MQTT_TLS_KEYSTORE_PASSWORD = Definitions.MQTT_TLS_KEYSTORE_PASSWORD.key();
+  public static final String MAX_PAYLOAD_BYTES = Definitions.MAX_PAYLOAD_BYTES.key();
+  public static final String MAX_FUTURE_SKEW_SECONDS = Definitions.MAX_FUTURE_SKEW.key();
+  public static final String EVENT_TYPES = Definitions.EVENT_TYPES.key();
+  public static final String KAFKA_BOOTSTRAP_SERVERS = Definitions.KAFKA_BOOTSTRAP_SERVERS.key();
+  /** Shorter alias of {@link #KAFKA_BOOTSTRAP_SERVERS} ({@code FLEETWATCH_KAFKA_BOOTSTRAP}). */
+  public static final String KAFKA_BOOTSTRAP_ALIAS = Definitions.KAFKA_BOOTSTRAP_SERVERS.aliases().get(0);
+  public static final String TOPIC_PREFIX = Definitions.TOPIC_PREFIX.key();
   /** Prefix of Kafka client pass-through properties. */
-  public static final String KAFKA_PREFIX = "kafka.";
+  public static final String KAFKA_PREFIX = SettingTable.CLIENT_PREFIX;
   /** Prefix of all environment variables. */
-  public static final String ENV_PREFIX = "FLEETWATCH_";
-  private static final String KAFKA_ENV_PREFIX = "FLEETWATCH_KAFKA_";
+  public static final String ENV_PREFIX = Setting.ENV_PREFIX;
 
-  // ---- Payload sources besides the native contract (one block per source) ----
   /** Sparkplug B: {@code sparkplug.enabled}, {@code sparkplug.group.filter}, {@code sparkplug.identity.file}. */
-  public static final Set<String> SPARKPLUG_KEYS = Set.of(SparkplugSettings.ENABLED, SparkplugSettings.GROUP_FILTER,
-      SparkplugSettings.IDENTITY_FILE);
+  public static final Set<String> SPARKPLUG_KEYS = SparkplugSettings.TABLE.keys();
   /** SenML and declarative mappings: {@code senml.topics}, {@code senml.units.file}, {@code mappings.file}. */
   public static final Set<String> JSON_SOURCE_KEYS = JsonSourcesConfig.KEYS;
-  // ---- end of payload source keys ----
 
   /** Every key this record reads (besides {@code kafka.*}). */
-  public static final Set<String> KEYS = union(Set.of(MQTT_URI, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD,
-      MQTT_SHARE_GROUP, MQTT_TOPIC_ROOT, MQTT_RECEIVE_MAXIMUM, MQTT_SESSION_EXPIRY_SECONDS, MQTT_KEEPALIVE_SECONDS,
-      MQTT_TLS_TRUSTSTORE_PATH, MQTT_TLS_TRUSTSTORE_PASSWORD, MQTT_TLS_KEYSTORE_PATH, MQTT_TLS_KEYSTORE_PASSWORD,
-      MAX_PAYLOAD_BYTES, MAX_FUTURE_SKEW_SECONDS, EVENT_TYPES, KAFKA_BOOTSTRAP_SERVERS, TOPIC_PREFIX), union(SPARKPLUG_KEYS, JSON_SOURCE_KEYS));
-
-  private static Set<String> union(Set<String> first, Set<String> second) {
-    Set<String> all = new LinkedHashSet<>(first);
-    all.addAll(second);
-    return Collections.unmodifiableSet(all);
-  }
+  public static final Set<String> KEYS = Definitions.TABLE.keys();
 
   /**
    * Trust store (to verify the broker) and optional key store (client certificate) for TLS to the broker.
@@ -151,8 +208,9 @@ public record GatewayConfig(
 
     @Override
     public String toString() {
-      return "TlsStores[trustStore=" + trustStore + ", trustStorePassword=" + redact(trustStorePassword)
-          + ", keyStore=" + keyStore + ", keyStorePassword=" + redact(keyStorePassword) + "]";
+      return "TlsStores[trustStore=" + trustStore + ", trustStorePassword="
+          + Definitions.MQTT_TLS_TRUSTSTORE_PASSWORD.shown(trustStorePassword) + ", keyStore=" + keyStore
+          + ", keyStorePassword=" + Definitions.MQTT_TLS_KEYSTORE_PASSWORD.shown(keyStorePassword) + "]";
     }
   }
 
@@ -248,100 +306,39 @@ public record GatewayConfig(
   public static GatewayConfig fromEnvironment(Map<String, String> env, Properties fileProps) {
     Map<String, String> env0 = env == null ? Map.of() : env;
     Properties props = fileProps == null ? new Properties() : fileProps;
-    Function<String, String> get = key -> {
-      String fromEnv = env0.get(envName(key));
-      if (fromEnv != null) {
-        return fromEnv;
-      }
-      return props.getProperty(key);
-    };
-    Map<String, String> overrides = new TreeMap<>();
-    for (String key : props.stringPropertyNames()) {
-      if (key.startsWith(KAFKA_PREFIX) && !key.equals(KAFKA_BOOTSTRAP_SERVERS) && !key.equals(KAFKA_BOOTSTRAP_ALIAS)) {
-        overrides.put(key.substring(KAFKA_PREFIX.length()), props.getProperty(key));
-      }
-    }
-    for (Map.Entry<String, String> e : env0.entrySet()) {
-      if (e.getKey().startsWith(KAFKA_ENV_PREFIX) && !e.getKey().equals(envName(KAFKA_BOOTSTRAP_SERVERS))
-          && !e.getKey().equals(envName(KAFKA_BOOTSTRAP_ALIAS))) {
-        String clientKey = e.getKey().substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-        overrides.put(clientKey, e.getValue());
-      }
-    }
     Builder b = builder();
-    ifSet(get, MQTT_URI, b::mqttServerUri);
-    ifSet(get, MQTT_CLIENT_ID, b::mqttClientId);
-    b.mqttCredentials(get.apply(MQTT_USERNAME), get.apply(MQTT_PASSWORD));
-    ifSet(get, MQTT_SHARE_GROUP, b::shareGroup);
-    ifSet(get, MQTT_TOPIC_ROOT, b::topicRoot);
-    ifSet(get, MQTT_RECEIVE_MAXIMUM, v -> b.receiveMaximum(parseInt(MQTT_RECEIVE_MAXIMUM, v)));
-    ifSet(get, MQTT_SESSION_EXPIRY_SECONDS,
-        v -> b.sessionExpiry(Duration.ofSeconds(parseLong(MQTT_SESSION_EXPIRY_SECONDS, v))));
-    ifSet(get, MQTT_KEEPALIVE_SECONDS, v -> b.keepAlive(Duration.ofSeconds(parseLong(MQTT_KEEPALIVE_SECONDS, v))));
-    String trustStore = blankToNull(get.apply(MQTT_TLS_TRUSTSTORE_PATH));
-    String keyStore = blankToNull(get.apply(MQTT_TLS_KEYSTORE_PATH));
+    Definitions.MQTT_URI.read(env0, props).ifPresent(b::mqttServerUri);
+    Definitions.MQTT_CLIENT_ID.read(env0, props).ifPresent(b::mqttClientId);
+    b.mqttCredentials(Definitions.MQTT_USERNAME.value(env0, props), Definitions.MQTT_PASSWORD.value(env0, props));
+    Definitions.MQTT_SHARE_GROUP.read(env0, props).ifPresent(b::shareGroup);
+    Definitions.MQTT_TOPIC_ROOT.read(env0, props).ifPresent(b::topicRoot);
+    Definitions.MQTT_RECEIVE_MAXIMUM.read(env0, props).ifPresent(b::receiveMaximum);
+    Definitions.MQTT_SESSION_EXPIRY.read(env0, props).ifPresent(b::sessionExpiry);
+    Definitions.MQTT_KEEPALIVE.read(env0, props).ifPresent(b::keepAlive);
+    Path trustStore = Definitions.MQTT_TLS_TRUSTSTORE_PATH.value(env0, props);
+    Path keyStore = Definitions.MQTT_TLS_KEYSTORE_PATH.value(env0, props);
+    String trustStorePassword = Definitions.MQTT_TLS_TRUSTSTORE_PASSWORD.value(env0, props);
+    String keyStorePassword = Definitions.MQTT_TLS_KEYSTORE_PASSWORD.value(env0, props);
     if (trustStore != null || keyStore != null) {
-      b.tls(new TlsStores(trustStore == null ? null : Path.of(trustStore), get.apply(MQTT_TLS_TRUSTSTORE_PASSWORD),
-          keyStore == null ? null : Path.of(keyStore), get.apply(MQTT_TLS_KEYSTORE_PASSWORD)));
-    } else if (get.apply(MQTT_TLS_TRUSTSTORE_PASSWORD) != null || get.apply(MQTT_TLS_KEYSTORE_PASSWORD) != null) {
+      b.tls(new TlsStores(trustStore, trustStorePassword, keyStore, keyStorePassword));
+    } else if (trustStorePassword != null || keyStorePassword != null) {
       throw new IllegalArgumentException("a TLS store password is set but neither " + MQTT_TLS_TRUSTSTORE_PATH
           + " nor " + MQTT_TLS_KEYSTORE_PATH + " is");
     }
-    ifSet(get, MAX_PAYLOAD_BYTES, v -> b.maxPayloadBytes(parseInt(MAX_PAYLOAD_BYTES, v)));
-    ifSet(get, MAX_FUTURE_SKEW_SECONDS,
-        v -> b.maxFutureSkew(Duration.ofSeconds(parseLong(MAX_FUTURE_SKEW_SECONDS, v))));
-    ifSet(get, EVENT_TYPES, v -> {
-      Set<String> types = new LinkedHashSet<>();
-      for (String part : v.split(",")) {
-        if (!part.isBlank()) {
-          types.add(part.strip());
-        }
-      }
-      b.eventTypes(types);
-    });
-    String envBootstrap = firstNonBlank(env0.get(envName(KAFKA_BOOTSTRAP_SERVERS)), env0.get(envName(KAFKA_BOOTSTRAP_ALIAS)));
-    String bootstrap = envBootstrap != null ? envBootstrap
-        : firstNonBlank(props.getProperty(KAFKA_BOOTSTRAP_SERVERS), props.getProperty(KAFKA_BOOTSTRAP_ALIAS));
-    if (bootstrap != null) {
-      b.kafkaBootstrapServers(bootstrap.strip());
-    }
-    String prefix = get.apply(TOPIC_PREFIX);
-    if (prefix != null) {
-      b.topicPrefix(prefix.strip());
-    }
-    b.kafkaOverrides(overrides);
-    b.sparkplug(sparkplugSettings(get));
-    b.jsonSources(JsonSourcesConfig.fromEnvironment(env, props));
+    Definitions.MAX_PAYLOAD_BYTES.read(env0, props).ifPresent(b::maxPayloadBytes);
+    Definitions.MAX_FUTURE_SKEW.read(env0, props).ifPresent(b::maxFutureSkew);
+    Definitions.EVENT_TYPES.read(env0, props).ifPresent(b::eventTypes);
+    Definitions.KAFKA_BOOTSTRAP_SERVERS.read(env0, props).ifPresent(b::kafkaBootstrapServers);
+    Definitions.TOPIC_PREFIX.read(env0, props).ifPresent(b::topicPrefix);
+    b.kafkaOverrides(Definitions.TABLE.clientSettings(env0, props));
+    b.sparkplug(SparkplugSettings.fromEnvironment(env0, props));
+    b.jsonSources(JsonSourcesConfig.fromEnvironment(env0, props));
     return b.build();
   }
 
-  // ---- Payload sources besides the native contract ----
-
-  private static SparkplugSettings sparkplugSettings(Function<String, String> get) {
-    String identity = blankToNull(get.apply(SparkplugSettings.IDENTITY_FILE));
-    return new SparkplugSettings(parseBoolean(SparkplugSettings.ENABLED, get.apply(SparkplugSettings.ENABLED)),
-        get.apply(SparkplugSettings.GROUP_FILTER), identity == null ? null : Path.of(identity.strip()));
-  }
-
-  private static boolean parseBoolean(String key, String value) {
-    if (value == null || value.isBlank()) {
-      return false;
-    }
-    switch (value.strip().toLowerCase(Locale.ROOT)) {
-      case "true":
-        return true;
-      case "false":
-        return false;
-      default:
-        throw bad(key, value, "must be true or false");
-    }
-  }
-
-  // ---- end of payload sources ----
-
   /** The environment variable that sets a property key: {@code mqtt.uri} → {@code FLEETWATCH_MQTT_URI}. */
   public static String envName(String key) {
-    return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_');
+    return Setting.envName(key);
   }
 
   /** The MQTT subscription filter: {@code root/+/+/+}, or {@code $share/group/root/+/+/+} with a share group. */
@@ -367,24 +364,14 @@ public record GatewayConfig(
   @Override
   public String toString() {
     Map<String, String> kafka = new TreeMap<>();
-    kafkaOverrides.forEach((k, v) -> kafka.put(k, isSecretKey(k) ? REDACTED : v));
+    kafkaOverrides.forEach((k, v) -> kafka.put(k, Setting.shownClientValue(k, v)));
     return "GatewayConfig[mqttServerUri=" + mqttServerUri + ", mqttClientId=" + mqttClientId
-        + ", mqttUsername=" + mqttUsername + ", mqttPassword=" + redact(mqttPassword)
+        + ", mqttUsername=" + mqttUsername + ", mqttPassword=" + Definitions.MQTT_PASSWORD.shown(mqttPassword)
         + ", shareGroup=" + shareGroup + ", topicRoot=" + topicRoot + ", receiveMaximum=" + receiveMaximum
         + ", sessionExpiry=" + sessionExpiry + ", keepAlive=" + keepAlive + ", tls=" + tls
         + ", maxPayloadBytes=" + maxPayloadBytes + ", maxFutureSkew=" + maxFutureSkew + ", eventTypes=" + eventTypes
         + ", kafkaBootstrapServers=" + kafkaBootstrapServers + ", topicPrefix=" + topicPrefix
         + ", kafkaOverrides=" + kafka + ", sparkplug=" + sparkplug + ", jsonSources=" + jsonSources + "]";
-  }
-
-  static boolean isSecretKey(String key) {
-    String k = key.toLowerCase(Locale.ROOT);
-    return k.contains("password") || k.contains("secret") || k.contains("jaas") || k.contains("token")
-        || k.contains("credential") || k.endsWith(".key") || k.contains("key.password");
-  }
-
-  private static String redact(String secret) {
-    return secret == null ? "<none>" : REDACTED;
   }
 
   private static void checkKafkaOverrides(Map<String, String> overrides) {
@@ -404,7 +391,7 @@ public record GatewayConfig(
           }
           break;
         case "max.in.flight.requests.per.connection":
-          int inFlight = parseInt(property, value);
+          int inFlight = Setting.integer(property, value);
           if (inFlight < 1 || inFlight > 5) {
             throw bad(property, value, "must be 1-5 for the idempotent producer to keep order");
           }
@@ -434,65 +421,42 @@ public record GatewayConfig(
     }
   }
 
-  private static void ifSet(Function<String, String> get, String key, java.util.function.Consumer<String> then) {
-    String value = get.apply(key);
-    if (value != null && !value.isBlank()) {
-      then.accept(value.strip());
-    }
-  }
 
-  private static int parseInt(String key, String value) {
-    try {
-      return Integer.parseInt(value.strip());
-    } catch (NumberFormatException e) {
-      throw bad(key, value, "must be an integer");
-    }
-  }
 
-  private static long parseLong(String key, String value) {
-    try {
-      return Long.parseLong(value.strip());
-    } catch (NumberFormatException e) {
-      throw bad(key, value, "must be an integer");
-    }
-  }
 
   private static String required(String key, String value) {
     if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(key + " (" + envName(key) + ") is required");
+      throw Setting.missing(key);
     }
     return value.strip();
   }
 
-  private static String firstNonBlank(String first, String second) {
-    return first != null && !first.isBlank() ? first : blankToNull(second);
-  }
 
   private static String blankToNull(String value) {
     return value == null || value.isBlank() ? null : value;
   }
 
   private static IllegalArgumentException bad(String key, String value, String why) {
-    return new IllegalArgumentException("invalid " + key + " (" + envName(key) + ") '" + value + "': " + why);
+    return Setting.invalid(key, value, why);
   }
 
   /** Mutable builder for {@link GatewayConfig}, starting from the defaults. */
   public static final class Builder {
-    private String mqttServerUri = DEFAULT_MQTT_URI;
-    private String mqttClientId = DEFAULT_CLIENT_ID;
+    private String mqttServerUri = Definitions.MQTT_URI.defaultValue();
+    private String mqttClientId = Definitions.MQTT_CLIENT_ID.defaultValue();
     private String mqttUsername;
     private String mqttPassword;
     private String shareGroup;
-    private String topicRoot = MqttTopicParser.DEFAULT_ROOT;
-    private int receiveMaximum = DEFAULT_RECEIVE_MAXIMUM;
-    private Duration sessionExpiry = DEFAULT_SESSION_EXPIRY;
-    private Duration keepAlive = DEFAULT_KEEP_ALIVE;
+    private String topicRoot = Definitions.MQTT_TOPIC_ROOT.defaultValue();
+    private int receiveMaximum = Definitions.MQTT_RECEIVE_MAXIMUM.defaultValue();
+    private Duration sessionExpiry = Definitions.MQTT_SESSION_EXPIRY.defaultValue();
+    private Duration keepAlive = Definitions.MQTT_KEEPALIVE.defaultValue();
     private TlsStores tls;
-    private int maxPayloadBytes = PayloadParser.DEFAULT_MAX_PAYLOAD_BYTES;
-    private Duration maxFutureSkew = PayloadParser.DEFAULT_MAX_FUTURE_SKEW;
-    private Set<String> eventTypes = PayloadParser.DEFAULT_EVENT_TYPES;
-    private String kafkaBootstrapServers = DEFAULT_KAFKA_BOOTSTRAP;
-    private String topicPrefix = Topics.DEFAULT_PREFIX;
+    private int maxPayloadBytes = Definitions.MAX_PAYLOAD_BYTES.defaultValue();
+    private Duration maxFutureSkew = Definitions.MAX_FUTURE_SKEW.defaultValue();
+    private Set<String> eventTypes = Definitions.EVENT_TYPES.defaultValue();
+    private String kafkaBootstrapServers = Definitions.KAFKA_BOOTSTRAP_SERVERS.defaultValue();
+    private String topicPrefix = Definitions.TOPIC_PREFIX.defaultValue();
     private Map<String, String> kafkaOverrides = Map.of();
     private SparkplugSettings sparkplug = SparkplugSettings.DISABLED;
     private JsonSourcesConfig jsonSources = JsonSourcesConfig.NONE;

@@ -1,52 +1,23 @@
 package io.fleetwatch.streams;
 
 import io.fleetwatch.schemas.Topics;
+import io.fleetwatch.schemas.config.Setting;
+import io.fleetwatch.schemas.config.SettingTable;
+import io.fleetwatch.schemas.config.SettingValues;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Typed, validated configuration of the streams app, read once at start-up.
- *
- * <table>
- * <caption>Keys (environment variables), defaults</caption>
- * <tr><td>{@value #BOOTSTRAP}</td><td>Kafka bootstrap servers</td><td>127.0.0.1:9092</td></tr>
- * <tr><td>{@value #APPLICATION_ID}</td><td>Kafka Streams application id (consumer group, store and changelog
- * prefix)</td><td>fleetwatch-streams</td></tr>
- * <tr><td>{@value #TOPIC_PREFIX}</td><td>topic name prefix</td><td>fleet.</td></tr>
- * <tr><td>{@value #STATE_DIR}</td><td>local state directory</td><td>data/streams</td></tr>
- * <tr><td>{@value #REPLICATION_FACTOR}</td><td>replication factor of changelog topics</td><td>1</td></tr>
- * <tr><td>{@value #COMMIT_INTERVAL_MS}</td><td>commit interval (bounds end-to-end latency under
- * exactly-once)</td><td>100</td></tr>
- * <tr><td>{@value #STREAM_THREADS}</td><td>stream threads</td><td>1</td></tr>
- * <tr><td>{@value #HTTP_HOST}</td><td>HTTP API bind address</td><td>127.0.0.1</td></tr>
- * <tr><td>{@value #HTTP_PORT}</td><td>HTTP API port (0 = any free port)</td><td>8080</td></tr>
- * <tr><td>{@value #HTTP_ADVERTISED_ADDRESS}</td><td>{@code host:port} at which the other instances of the
- * application reach this instance's HTTP API (Kafka Streams {@code application.server}); API requests for a device
- * of another instance's partitions are forwarded there</td><td>{@value #HTTP_HOST}:{@value #HTTP_PORT}, the
- * machine's host name for a wildcard bind address; none when the port is 0 (the instance then answers from its own
- * partitions only)</td></tr>
- * <tr><td>{@value #POLICIES}</td><td>policy file or directory</td><td>policies</td></tr>
- * <tr><td>{@value #API_TOKEN}</td><td>bearer token the HTTP API's write endpoints (incident commands) require;
- * never logged</td><td>none (write endpoints open)</td></tr>
- * <tr><td>{@value #API_READ_TOKEN}</td><td>bearer token every {@code GET /api/...} then requires (the write token is
- * accepted too); {@code /health} and {@code /metrics} stay open; never logged</td><td>none (read endpoints
- * open)</td></tr>
- * <tr><td>{@value #INCIDENT_QUIET_PERIOD}</td><td>ISO-8601 duration an incident stays open after its checks
- * cleared (flapping suppression); PT0S resolves at once</td><td>PT2M</td></tr>
- * <tr><td>{@value #INCIDENT_REOPEN_WINDOW}</td><td>a raise this soon after the resolution reopens the incident;
- * PT0S never reopens</td><td>PT30M</td></tr>
- * <tr><td>{@value #INCIDENT_SCAN_INTERVAL}</td><td>wall-clock interval of the incident punctuator (quiet period,
- * impact, escalation, gauges)</td><td>PT10S</td></tr>
- * <tr><td>{@value #HEARTBEAT_SCAN_INTERVAL}</td><td>wall-clock interval of the heartbeat-loss punctuator (SEC-14
- * absence checks, {@code fleetwatch.devices} gauge); bounds how late a silence is noticed</td><td>PT5S</td></tr>
- * <tr><td>{@code kafka.<client key>}</td><td>passed to the Kafka clients as {@code <client key>}, last, so it
- * can override anything above (e.g. {@code kafka.security.protocol=SASL_SSL})</td><td></td></tr>
- * </table>
+ * Typed, validated configuration of the streams app, read once at start-up. Each key is defined once in
+ * {@link Definitions} (property, environment variable, default, meaning, secret); the README table is generated from
+ * there. {@code kafka.<client key>} settings pass to the Kafka clients as {@code <client key>}, last, so they can
+ * override anything (e.g. {@code kafka.security.protocol=SASL_SSL}).
  *
  * @param kafka client overrides without the {@code kafka.} prefix
  */
@@ -55,29 +26,108 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     String httpAdvertisedAddress, Path policies, Map<String, String> kafka, String apiToken, String apiReadToken, Duration incidentQuietPeriod,
     Duration incidentReopenWindow, Duration incidentScanInterval, Duration heartbeatScanInterval) {
 
-  public static final String BOOTSTRAP = "FLEETWATCH_KAFKA_BOOTSTRAP";
-  public static final String APPLICATION_ID = "FLEETWATCH_STREAMS_APPLICATION_ID";
-  public static final String TOPIC_PREFIX = "FLEETWATCH_TOPIC_PREFIX";
-  public static final String STATE_DIR = "FLEETWATCH_STREAMS_STATE_DIR";
-  public static final String REPLICATION_FACTOR = "FLEETWATCH_STREAMS_REPLICATION_FACTOR";
-  public static final String COMMIT_INTERVAL_MS = "FLEETWATCH_STREAMS_COMMIT_INTERVAL_MS";
-  public static final String STREAM_THREADS = "FLEETWATCH_STREAMS_THREADS";
-  public static final String HTTP_HOST = "FLEETWATCH_HTTP_HOST";
-  public static final String HTTP_PORT = "FLEETWATCH_HTTP_PORT";
-  public static final String HTTP_ADVERTISED_ADDRESS = "FLEETWATCH_HTTP_ADVERTISED_ADDRESS";
-  public static final String POLICIES = "FLEETWATCH_POLICIES";
-  public static final String API_TOKEN = "FLEETWATCH_API_TOKEN";
-  public static final String API_READ_TOKEN = "FLEETWATCH_API_READ_TOKEN";
-  public static final String INCIDENT_QUIET_PERIOD = "FLEETWATCH_INCIDENT_QUIET_PERIOD";
-  public static final String INCIDENT_REOPEN_WINDOW = "FLEETWATCH_INCIDENT_REOPEN_WINDOW";
-  public static final String INCIDENT_SCAN_INTERVAL = "FLEETWATCH_INCIDENT_SCAN_INTERVAL";
-  public static final String HEARTBEAT_SCAN_INTERVAL = "FLEETWATCH_HEARTBEAT_SCAN_INTERVAL";
-  public static final String KAFKA_PREFIX = "kafka.";
+  /**
+   * The one definition of each key of the streams app. Adding a key: a definition here (and in {@link #TABLE}), a
+   * record component, its line in {@link Builder#build()} and {@code values()}, then regenerate the README tables
+   * ({@code ConfigReadmeTest}).
+   */
+  public static final class Definitions {
+    public static final Setting<String> BOOTSTRAP = Setting.of("kafka.bootstrap.servers", "127.0.0.1:9092",
+        "`127.0.0.1:9092`", "Kafka", Setting::string).withAlias("kafka.bootstrap");
+    public static final Setting<String> APPLICATION_ID = Setting.of("streams.application.id", "fleetwatch-streams",
+        "`fleetwatch-streams`", "Kafka Streams application id: consumer group, store and changelog prefix",
+        Setting::string);
+    public static final Setting<String> TOPIC_PREFIX = Setting.of("topic.prefix", Topics.DEFAULT_PREFIX,
+        "`" + Topics.DEFAULT_PREFIX + "`", "prefix of every topic", Setting::string);
+    public static final Setting<Path> STATE_DIR = Setting.of("streams.state.dir", Path.of("data", "streams"),
+        "`data/streams`", "local state (RocksDB); after a run that did not stop cleanly (marker "
+            + "`<application id>.running` left there) the global stores are rebuilt from their topics at start",
+        (k, v) -> Path.of(v));
+    public static final Setting<Integer> REPLICATION_FACTOR = Setting.of("streams.replication.factor", 1, "1",
+        "changelog replication (use 3 in production; -1 for the broker default)", Definitions::integer);
+    public static final Setting<Duration> COMMIT_INTERVAL = Setting.of("streams.commit.interval.ms",
+        Duration.ofMillis(100), "100", "commit interval in milliseconds; bounds detection latency under exactly-once",
+        (k, v) -> Duration.ofMillis(integer(k, v)));
+    public static final Setting<Integer> STREAM_THREADS = Setting.of("streams.threads", 1, "1", "stream threads",
+        Definitions::integer);
+    public static final Setting<String> HTTP_HOST = Setting.of("http.host", "127.0.0.1", "`127.0.0.1`",
+        "HTTP API bind address", Setting::string);
+    public static final Setting<Integer> HTTP_PORT = Setting.of("http.port", 8080, "8080",
+        "HTTP API port (0 = any free port)", Definitions::integer);
+    public static final Setting<String> HTTP_ADVERTISED_ADDRESS = Setting.of("http.advertised.address", null,
+        "`http.host:http.port` (the machine's host name for `0.0.0.0`/`::`; none when the port is 0)",
+        "`host:port` at which the other instances reach this instance's API (Kafka Streams `application.server`); "
+            + "with several instances, device lookups are forwarded to the owner and vulnerability lists fanned out "
+            + "(see `docs/operations.md`)", Setting::string);
+    public static final Setting<Path> POLICIES = Setting.of("policies", Path.of("policies"), "`policies`",
+        "policy directory (also holds `iot-ssf.yaml` and `iot-ssf-actions.yaml`)", (k, v) -> Path.of(v));
+    public static final Setting<String> API_TOKEN = Setting.secret("api.token", "unset (write endpoints open)",
+        "bearer token for the POST endpoints, at least 16 characters");
+    public static final Setting<String> API_READ_TOKEN = Setting.secret("api.read.token",
+        "unset (read endpoints open)", "bearer token every `GET /api/...` then requires (the write token is accepted "
+            + "too); `/health` and `/metrics` stay open; at least 16 characters");
+    public static final Setting<Duration> INCIDENT_QUIET_PERIOD = Setting.of("incident.quiet.period",
+        Duration.ofMinutes(2), "PT2M", "an incident resolves this long after its last violation cleared (no "
+            + "flapping); PT0S resolves at once", Definitions::duration);
+    public static final Setting<Duration> INCIDENT_REOPEN_WINDOW = Setting.of("incident.reopen.window",
+        Duration.ofMinutes(30), "PT30M", "a new violation within this window reopens the resolved incident; PT0S "
+            + "never reopens", Definitions::duration);
+    public static final Setting<Duration> INCIDENT_SCAN_INTERVAL = Setting.of("incident.scan.interval",
+        Duration.ofSeconds(10), "PT10S", "wall-clock scan: quiet periods, impact, escalation, gauges",
+        Definitions::duration);
+    public static final Setting<Duration> HEARTBEAT_SCAN_INTERVAL = Setting.of("heartbeat.scan.interval",
+        Duration.ofSeconds(5), "PT5S", "wall-clock scan for silent devices (heartbeat loss, `fleetwatch.devices` "
+            + "gauge): a silence is noticed at most this late", Definitions::duration);
 
-  public static final String DEFAULT_APPLICATION_ID = "fleetwatch-streams";
-  public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
+    /** Every key of the streams app, in README order. */
+    public static final SettingTable TABLE = new SettingTable("streams", List.of(BOOTSTRAP, APPLICATION_ID,
+        TOPIC_PREFIX, STATE_DIR, REPLICATION_FACTOR, COMMIT_INTERVAL, STREAM_THREADS, HTTP_HOST, HTTP_PORT,
+        HTTP_ADVERTISED_ADDRESS, POLICIES, API_TOKEN, API_READ_TOKEN, INCIDENT_QUIET_PERIOD, INCIDENT_REOPEN_WINDOW,
+        INCIDENT_SCAN_INTERVAL, HEARTBEAT_SCAN_INTERVAL));
+
+    private Definitions() {}
+
+    private static int integer(String key, String text) {
+      try {
+        return Integer.parseInt(text);
+      } catch (NumberFormatException e) {
+        throw new StreamsConfigException(Setting.envName(key), "expected an integer, got '" + text + "'");
+      }
+    }
+
+    private static Duration duration(String key, String text) {
+      try {
+        return Duration.parse(text);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new StreamsConfigException(Setting.envName(key), "expected an ISO-8601 duration such as PT2M, got '"
+            + text + "'");
+      }
+    }
+  }
+
+  /** Environment variable names, the keys of {@link #from(Map)} and of {@link StreamsConfigException#key()}. */
+  public static final String BOOTSTRAP = Definitions.BOOTSTRAP.envName();
+  public static final String APPLICATION_ID = Definitions.APPLICATION_ID.envName();
+  public static final String TOPIC_PREFIX = Definitions.TOPIC_PREFIX.envName();
+  public static final String STATE_DIR = Definitions.STATE_DIR.envName();
+  public static final String REPLICATION_FACTOR = Definitions.REPLICATION_FACTOR.envName();
+  public static final String COMMIT_INTERVAL_MS = Definitions.COMMIT_INTERVAL.envName();
+  public static final String STREAM_THREADS = Definitions.STREAM_THREADS.envName();
+  public static final String HTTP_HOST = Definitions.HTTP_HOST.envName();
+  public static final String HTTP_PORT = Definitions.HTTP_PORT.envName();
+  public static final String HTTP_ADVERTISED_ADDRESS = Definitions.HTTP_ADVERTISED_ADDRESS.envName();
+  public static final String POLICIES = Definitions.POLICIES.envName();
+  public static final String API_TOKEN = Definitions.API_TOKEN.envName();
+  public static final String API_READ_TOKEN = Definitions.API_READ_TOKEN.envName();
+  public static final String INCIDENT_QUIET_PERIOD = Definitions.INCIDENT_QUIET_PERIOD.envName();
+  public static final String INCIDENT_REOPEN_WINDOW = Definitions.INCIDENT_REOPEN_WINDOW.envName();
+  public static final String INCIDENT_SCAN_INTERVAL = Definitions.INCIDENT_SCAN_INTERVAL.envName();
+  public static final String HEARTBEAT_SCAN_INTERVAL = Definitions.HEARTBEAT_SCAN_INTERVAL.envName();
+  public static final String KAFKA_PREFIX = SettingTable.CLIENT_PREFIX;
+
+  public static final String DEFAULT_APPLICATION_ID = Definitions.APPLICATION_ID.defaultValue();
+  public static final String DEFAULT_BOOTSTRAP = Definitions.BOOTSTRAP.defaultValue();
   private static final Pattern APPLICATION_ID_PATTERN = Pattern.compile("[A-Za-z0-9._-]{1,200}");
-  private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|secret|jaas|token|credential|key\\.pem|keystore\\.key).*");
 
   public StreamsAppConfig {
     if (applicationId == null || !APPLICATION_ID_PATTERN.matcher(applicationId).matches()) {
@@ -142,33 +192,13 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
   }
 
   /**
-   * Reads the configuration from a map of settings, e.g. {@code System.getenv()} merged with a properties
-   * file: the keys above and any {@code kafka.*} key. Unknown {@code FLEETWATCH_} keys are ignored (they
-   * belong to other components).
+   * Reads the configuration from a map of settings in environment style, e.g. {@code System.getenv()} merged with a
+   * properties file: the {@code FLEETWATCH_*} names of {@link Definitions} (an alias's name too) and any
+   * {@code kafka.*} client key. Unknown {@code FLEETWATCH_} keys are ignored (they belong to other components).
    */
   public static StreamsAppConfig from(Map<String, String> settings) {
     Builder b = builder();
-    value(settings, BOOTSTRAP).ifPresent(b::bootstrapServers);
-    value(settings, APPLICATION_ID).ifPresent(b::applicationId);
-    value(settings, TOPIC_PREFIX).ifPresent(b::topicPrefix);
-    value(settings, STATE_DIR).ifPresent(v -> b.stateDir(Path.of(v)));
-    value(settings, REPLICATION_FACTOR).ifPresent(v -> b.replicationFactor(integer(REPLICATION_FACTOR, v)));
-    value(settings, COMMIT_INTERVAL_MS).ifPresent(
-        v -> b.commitInterval(Duration.ofMillis(integer(COMMIT_INTERVAL_MS, v))));
-    value(settings, STREAM_THREADS).ifPresent(v -> b.streamThreads(integer(STREAM_THREADS, v)));
-    value(settings, HTTP_HOST).ifPresent(b::httpHost);
-    value(settings, HTTP_PORT).ifPresent(v -> b.httpPort(integer(HTTP_PORT, v)));
-    value(settings, HTTP_ADVERTISED_ADDRESS).ifPresent(b::httpAdvertisedAddress);
-    value(settings, POLICIES).ifPresent(v -> b.policies(Path.of(v)));
-    value(settings, API_TOKEN).ifPresent(b::apiToken);
-    value(settings, API_READ_TOKEN).ifPresent(b::apiReadToken);
-    value(settings, INCIDENT_QUIET_PERIOD).ifPresent(v -> b.incidentQuietPeriod(duration(INCIDENT_QUIET_PERIOD, v)));
-    value(settings, INCIDENT_REOPEN_WINDOW).ifPresent(
-        v -> b.incidentReopenWindow(duration(INCIDENT_REOPEN_WINDOW, v)));
-    value(settings, INCIDENT_SCAN_INTERVAL).ifPresent(
-        v -> b.incidentScanInterval(duration(INCIDENT_SCAN_INTERVAL, v)));
-    value(settings, HEARTBEAT_SCAN_INTERVAL).ifPresent(
-        v -> b.heartbeatScanInterval(duration(HEARTBEAT_SCAN_INTERVAL, v)));
+    b.values.readAll(Definitions.TABLE, settings, null);
     settings.forEach((k, v) -> {
       if (k.startsWith(KAFKA_PREFIX)) {
         b.kafka(k.substring(KAFKA_PREFIX.length()), v);
@@ -218,18 +248,7 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     }
   }
 
-  private static java.util.Optional<String> value(Map<String, String> settings, String key) {
-    String v = settings.get(key);
-    return v == null || v.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(v.strip());
-  }
 
-  private static Duration duration(String key, String text) {
-    try {
-      return Duration.parse(text);
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new StreamsConfigException(key, "expected an ISO-8601 duration such as PT2M, got '" + text + "'");
-    }
-  }
 
   private static void notNegative(String key, Duration value) {
     if (value == null || value.isNegative()) {
@@ -237,37 +256,29 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     }
   }
 
-  private static int integer(String key, String text) {
-    try {
-      return Integer.parseInt(text);
-    } catch (NumberFormatException e) {
-      throw new StreamsConfigException(key, "expected an integer, got '" + text + "'");
-    }
+
+  /** The configuration as text for logs, by key, with secrets and secret-looking client overrides redacted. */
+  public String redacted() {
+    Map<String, String> shown = values().shown(Definitions.TABLE);
+    Map<String, String> clients = new TreeMap<>();
+    kafka.forEach((k, v) -> clients.put(k, Setting.shownClientValue(k, v)));
+    shown.put(KAFKA_PREFIX + "*", clients.toString());
+    return shown.toString();
   }
 
-  /** The configuration as text for logs, with secret-looking client overrides redacted. */
-  public String redacted() {
-    Map<String, String> clients = new TreeMap<>();
-    kafka.forEach((k, v) -> clients.put(k, SECRET_KEY.matcher(k).matches() ? "[redacted]" : v));
-    Map<String, Object> shown = new LinkedHashMap<>();
-    shown.put("applicationId", applicationId);
-    shown.put("bootstrapServers", bootstrapServers);
-    shown.put("topicPrefix", topicPrefix);
-    shown.put("stateDir", stateDir);
-    shown.put("replicationFactor", replicationFactor);
-    shown.put("commitIntervalMs", commitInterval.toMillis());
-    shown.put("streamThreads", streamThreads);
-    shown.put("http", httpHost + ":" + httpPort);
-    shown.put("httpAdvertised", httpAdvertisedAddress == null ? "default" : httpAdvertisedAddress);
-    shown.put("policies", policies);
-    shown.put("apiToken", apiToken == null ? "none" : "[redacted]");
-    shown.put("apiReadToken", apiReadToken == null ? "none" : "[redacted]");
-    shown.put("incidentQuietPeriod", incidentQuietPeriod);
-    shown.put("incidentReopenWindow", incidentReopenWindow);
-    shown.put("incidentScanInterval", incidentScanInterval);
-    shown.put("heartbeatScanInterval", heartbeatScanInterval);
-    shown.put("kafka", clients);
-    return shown.toString();
+  /** This configuration's values by definition. */
+  private SettingValues values() {
+    return new SettingValues().set(Definitions.BOOTSTRAP, bootstrapServers)
+        .set(Definitions.APPLICATION_ID, applicationId).set(Definitions.TOPIC_PREFIX, topicPrefix)
+        .set(Definitions.STATE_DIR, stateDir).set(Definitions.REPLICATION_FACTOR, replicationFactor)
+        .set(Definitions.COMMIT_INTERVAL, commitInterval).set(Definitions.STREAM_THREADS, streamThreads)
+        .set(Definitions.HTTP_HOST, httpHost).set(Definitions.HTTP_PORT, httpPort)
+        .set(Definitions.HTTP_ADVERTISED_ADDRESS, httpAdvertisedAddress).set(Definitions.POLICIES, policies)
+        .set(Definitions.API_TOKEN, apiToken).set(Definitions.API_READ_TOKEN, apiReadToken)
+        .set(Definitions.INCIDENT_QUIET_PERIOD, incidentQuietPeriod)
+        .set(Definitions.INCIDENT_REOPEN_WINDOW, incidentReopenWindow)
+        .set(Definitions.INCIDENT_SCAN_INTERVAL, incidentScanInterval)
+        .set(Definitions.HEARTBEAT_SCAN_INTERVAL, heartbeatScanInterval);
   }
 
   @Override
@@ -279,115 +290,88 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     return new Builder();
   }
 
-  /** Programmatic construction with the documented defaults. */
+  /** Programmatic construction with the defaults of {@link Definitions}. */
   public static final class Builder {
-    private String applicationId = DEFAULT_APPLICATION_ID;
-    private String bootstrapServers = DEFAULT_BOOTSTRAP;
-    private String topicPrefix = Topics.DEFAULT_PREFIX;
-    private Path stateDir = Path.of("data", "streams");
-    private int replicationFactor = 1;
-    private Duration commitInterval = Duration.ofMillis(100);
-    private int streamThreads = 1;
-    private String httpHost = "127.0.0.1";
-    private int httpPort = 8080;
-    private String httpAdvertisedAddress;
-    private Path policies = Path.of("policies");
+    private final SettingValues values = new SettingValues();
     private final Map<String, String> kafka = new LinkedHashMap<>();
-    private String apiToken;
-    private String apiReadToken;
-    private Duration incidentQuietPeriod = Duration.ofMinutes(2);
-    private Duration incidentReopenWindow = Duration.ofMinutes(30);
-    private Duration incidentScanInterval = Duration.ofSeconds(10);
-    private Duration heartbeatScanInterval = Duration.ofSeconds(5);
 
     private Builder() {}
 
+    /** Sets one setting by its definition. */
+    public <T> Builder set(Setting<T> setting, T value) {
+      values.set(setting, value);
+      return this;
+    }
+
     /** Bearer token of the API's write endpoints; null leaves them open. */
     public Builder apiToken(String value) {
-      this.apiToken = value;
-      return this;
+      return set(Definitions.API_TOKEN, value);
     }
 
     /** Bearer token of the API's read endpoints; null leaves them open. */
     public Builder apiReadToken(String value) {
-      this.apiReadToken = value;
-      return this;
+      return set(Definitions.API_READ_TOKEN, value);
     }
 
     public Builder incidentQuietPeriod(Duration value) {
-      this.incidentQuietPeriod = value;
-      return this;
+      return set(Definitions.INCIDENT_QUIET_PERIOD, value);
     }
 
     public Builder incidentReopenWindow(Duration value) {
-      this.incidentReopenWindow = value;
-      return this;
+      return set(Definitions.INCIDENT_REOPEN_WINDOW, value);
     }
 
     public Builder incidentScanInterval(Duration value) {
-      this.incidentScanInterval = value;
-      return this;
+      return set(Definitions.INCIDENT_SCAN_INTERVAL, value);
     }
 
     public Builder heartbeatScanInterval(Duration value) {
-      this.heartbeatScanInterval = value;
-      return this;
+      return set(Definitions.HEARTBEAT_SCAN_INTERVAL, value);
     }
 
     public Builder applicationId(String value) {
-      this.applicationId = value;
-      return this;
+      return set(Definitions.APPLICATION_ID, value);
     }
 
     public Builder bootstrapServers(String value) {
-      this.bootstrapServers = value;
-      return this;
+      return set(Definitions.BOOTSTRAP, value);
     }
 
     public Builder topicPrefix(String value) {
-      this.topicPrefix = value;
-      return this;
+      return set(Definitions.TOPIC_PREFIX, value);
     }
 
     public Builder stateDir(Path value) {
-      this.stateDir = value;
-      return this;
+      return set(Definitions.STATE_DIR, value);
     }
 
     public Builder replicationFactor(int value) {
-      this.replicationFactor = value;
-      return this;
+      return set(Definitions.REPLICATION_FACTOR, value);
     }
 
     public Builder commitInterval(Duration value) {
-      this.commitInterval = value;
-      return this;
+      return set(Definitions.COMMIT_INTERVAL, value);
     }
 
     public Builder streamThreads(int value) {
-      this.streamThreads = value;
-      return this;
+      return set(Definitions.STREAM_THREADS, value);
     }
 
     public Builder httpHost(String value) {
-      this.httpHost = value;
-      return this;
+      return set(Definitions.HTTP_HOST, value);
     }
 
     public Builder httpPort(int value) {
-      this.httpPort = value;
-      return this;
+      return set(Definitions.HTTP_PORT, value);
     }
 
     /** {@code host:port} other instances reach this API at; null for the default (bind host and port). */
     public Builder httpAdvertisedAddress(String value) {
-      this.httpAdvertisedAddress = value;
-      return this;
+      return set(Definitions.HTTP_ADVERTISED_ADDRESS, value);
     }
 
     public Builder policies(Path value) {
-      this.policies = value;
-      return this;
+      return set(Definitions.POLICIES, value);
     }
 
     /** A Kafka client setting, key without the {@code kafka.} prefix. */
@@ -397,9 +381,14 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, St
     }
 
     public StreamsAppConfig build() {
-      return new StreamsAppConfig(applicationId, bootstrapServers, topicPrefix, stateDir, replicationFactor,
-          commitInterval, streamThreads, httpHost, httpPort, httpAdvertisedAddress, policies, kafka, apiToken, apiReadToken,
-          incidentQuietPeriod, incidentReopenWindow, incidentScanInterval, heartbeatScanInterval);
+      return new StreamsAppConfig(values.get(Definitions.APPLICATION_ID), values.get(Definitions.BOOTSTRAP),
+          values.get(Definitions.TOPIC_PREFIX), values.get(Definitions.STATE_DIR),
+          values.get(Definitions.REPLICATION_FACTOR), values.get(Definitions.COMMIT_INTERVAL),
+          values.get(Definitions.STREAM_THREADS), values.get(Definitions.HTTP_HOST), values.get(Definitions.HTTP_PORT),
+          values.get(Definitions.HTTP_ADVERTISED_ADDRESS), values.get(Definitions.POLICIES), kafka,
+          values.get(Definitions.API_TOKEN), values.get(Definitions.API_READ_TOKEN),
+          values.get(Definitions.INCIDENT_QUIET_PERIOD), values.get(Definitions.INCIDENT_REOPEN_WINDOW),
+          values.get(Definitions.INCIDENT_SCAN_INTERVAL), values.get(Definitions.HEARTBEAT_SCAN_INTERVAL));
     }
   }
 }

@@ -6,6 +6,8 @@ import io.fleetwatch.gateway.source.mapped.MappedSource;
 import io.fleetwatch.gateway.source.mapped.MappingFile;
 import io.fleetwatch.gateway.source.senml.SenmlSource;
 import io.fleetwatch.gateway.source.senml.UnitMap;
+import io.fleetwatch.schemas.config.Setting;
+import io.fleetwatch.schemas.config.SettingTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,20 +18,31 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * Settings of the JSON payload sources besides the native contract: SenML topics and a declarative mapping file.
- * Read like {@link GatewayConfig} (properties file, environment wins; {@code senml.topics} ↔
- * {@code FLEETWATCH_SENML_TOPICS}). Nothing set = no such source.
+ * Settings of the JSON payload sources besides the native contract: SenML topics and a declarative mapping file,
+ * defined once in {@link #TABLE}. Read like {@link GatewayConfig} (properties file, environment wins;
+ * {@code senml.topics} ↔ {@code FLEETWATCH_SENML_TOPICS}). Nothing set = no such source.
  *
  * @param senmlTopics SenML topic patterns ({@code senml.topics}, comma-separated, e.g. {@code senml/{site}/{device}})
  * @param senmlUnitsFile expected units of metrics for SenML ({@code senml.units.file}), or {@code null}
  * @param mappingsFile declarative mappings ({@code mappings.file}), or {@code null}
  */
 public record JsonSourcesConfig(List<TopicPattern> senmlTopics, Path senmlUnitsFile, Path mappingsFile) {
-  public static final String SENML_TOPICS = "senml.topics";
-  public static final String SENML_UNITS_FILE = "senml.units.file";
-  public static final String MAPPINGS_FILE = "mappings.file";
+  public static final Setting<List<TopicPattern>> SENML_TOPICS_SETTING = Setting.of("senml.topics", List.of(),
+      "none (off)", "comma-separated topic patterns of SenML JSON packs, e.g. `senml/{site}/{device}`",
+      JsonSourcesConfig::topics);
+  public static final Setting<Path> SENML_UNITS_FILE_SETTING = Setting.of("senml.units.file", null,
+      "none (no unit check)", "expected unit per SenML metric (`kind: MetricUnits`, e.g. `examples/senml/units.yaml`; "
+          + "needs `senml.topics`)", JsonSourcesConfig::readableFile);
+  public static final Setting<Path> MAPPINGS_FILE_SETTING = Setting.of("mappings.file", null, "none (off)",
+      "declarative mappings (`kind: PayloadMappings`, e.g. `examples/mappings/`)", JsonSourcesConfig::readableFile);
+  /** The SenML and mapping keys of the gateway. */
+  public static final SettingTable TABLE = new SettingTable("json-sources", List.of(SENML_TOPICS_SETTING,
+      SENML_UNITS_FILE_SETTING, MAPPINGS_FILE_SETTING));
+  public static final String SENML_TOPICS = SENML_TOPICS_SETTING.key();
+  public static final String SENML_UNITS_FILE = SENML_UNITS_FILE_SETTING.key();
+  public static final String MAPPINGS_FILE = MAPPINGS_FILE_SETTING.key();
   /** Every key this record reads. */
-  public static final Set<String> KEYS = Set.of(SENML_TOPICS, SENML_UNITS_FILE, MAPPINGS_FILE);
+  public static final Set<String> KEYS = TABLE.keys();
   /** No SenML topics, no mapping file. */
   public static final JsonSourcesConfig NONE = new JsonSourcesConfig(List.of(), null, null);
 
@@ -46,21 +59,23 @@ public record JsonSourcesConfig(List<TopicPattern> senmlTopics, Path senmlUnitsF
    * @throws IllegalArgumentException naming the key of an invalid setting
    */
   public static JsonSourcesConfig fromEnvironment(Map<String, String> env, Properties fileProps) {
+    return new JsonSourcesConfig(SENML_TOPICS_SETTING.value(env, fileProps),
+        SENML_UNITS_FILE_SETTING.value(env, fileProps), MAPPINGS_FILE_SETTING.value(env, fileProps));
+  }
+
+  private static List<TopicPattern> topics(String key, String topicList) {
     List<TopicPattern> topics = new ArrayList<>();
-    String topicList = get(env, fileProps, SENML_TOPICS);
-    if (topicList != null) {
-      for (String part : topicList.split(",")) {
-        if (part.isBlank()) {
-          continue;
-        }
-        try {
-          topics.add(TopicPattern.parse(part.strip()));
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(SENML_TOPICS + ": " + e.getMessage(), e);
-        }
+    for (String part : topicList.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      try {
+        topics.add(TopicPattern.parse(part.strip()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
       }
     }
-    return new JsonSourcesConfig(topics, file(env, fileProps, SENML_UNITS_FILE), file(env, fileProps, MAPPINGS_FILE));
+    return topics;
   }
 
   /**
@@ -113,23 +128,11 @@ public record JsonSourcesConfig(List<TopicPattern> senmlTopics, Path senmlUnitsF
     }
   }
 
-  private static Path file(Map<String, String> env, Properties props, String key) {
-    String value = get(env, props, key);
-    if (value == null) {
-      return null;
-    }
+  private static Path readableFile(String key, String value) {
     Path path = Path.of(value);
     if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
       throw new IllegalArgumentException(key + ": " + value + " is not a readable file");
     }
     return path;
-  }
-
-  private static String get(Map<String, String> env, Properties props, String key) {
-    String value = env == null ? null : env.get(GatewayConfig.envName(key));
-    if (value == null && props != null) {
-      value = props.getProperty(key);
-    }
-    return value == null || value.isBlank() ? null : value.strip();
   }
 }
