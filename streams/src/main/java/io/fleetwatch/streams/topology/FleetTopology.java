@@ -100,6 +100,7 @@ public final class FleetTopology {
   private final IncidentRules incidentRules;
   private final IncidentTiming incidentTiming;
   private final IncidentMetrics incidentMetrics;
+  private final MeterRegistry registry;
 
   /**
    * @param topics the topic catalogue
@@ -151,6 +152,7 @@ public final class FleetTopology {
     };
     this.metrics = new PipelineMetrics(Objects.requireNonNull(registry, "registry"), policyIds);
     this.incidentMetrics = new IncidentMetrics(registry, policyIds, incidentRules.matrix().categories());
+    this.registry = registry;
   }
 
   /**
@@ -218,7 +220,7 @@ public final class FleetTopology {
     KStream<String, DeviceMessage> states = stateRecords
         .mapValues(DeviceMessage::of, Named.as("state-as-message"));
     KStream<String, Violation> vulnerabilityViolations =
-        new VulnerabilityTopology(topics, catalogue, vulnerabilityScan).addTo(builder, stateRecords);
+        new VulnerabilityTopology(topics, catalogue, vulnerabilityScan, registry).addTo(builder, stateRecords);
 
     Topic<String, Violation> violationsTopic = topics.violations();
     KStream<String, PolicyOutput> evaluated = telemetry
