@@ -141,7 +141,7 @@ public final class FleetTopology {
         new PolicyTopology.StoreNames(DEVICE_TWINS_STORE, CHECK_STATES_STORE, GROUP_STATES_STORE, ASSETS_STORE,
             VulnerabilityTopology.MODELS_STORE), GROUP_SIGNALS);
     this.vulnerabilities = new VulnerabilityTopology(topics, catalogue, options.vulnerabilityScan(), ASSETS_STORE,
-        STAKEHOLDERS_STORE);
+        STAKEHOLDERS_STORE, registry);
     this.incidents = new IncidentTopology(topics, incidentRules, options.incidentTiming(), clock, metrics,
         incidentMetrics, new IncidentTopology.StoreNames(INCIDENTS_BY_DEDUP_STORE, ASSETS_STORE, SERVICES_STORE,
             STAKEHOLDERS_STORE, INCIDENTS_STORE, VIOLATIONS_BY_SITE, COMMANDS_BY_SITE));

@@ -9,19 +9,19 @@ import org.slf4j.Logger;
  * at most one line per interval, carrying how many similar lines were suppressed since the previous one.
  * Wall-clock time here only paces logging; it never influences processing.
  */
-final class SkippedRecordLog {
+public final class SkippedRecordLog {
   private final Logger log;
   private final long intervalNanos;
   private final AtomicLong nextAllowed = new AtomicLong(Long.MIN_VALUE);
   private final AtomicLong suppressed = new AtomicLong();
 
-  SkippedRecordLog(Logger log, long interval, TimeUnit unit) {
+  public SkippedRecordLog(Logger log, long interval, TimeUnit unit) {
     this.log = log;
     this.intervalNanos = unit.toNanos(interval);
   }
 
   /** Logs {@code format} at WARN with SLF4J placeholders unless a line was logged within the interval. */
-  void warn(String format, Object... args) {
+  public void warn(String format, Object... args) {
     long now = System.nanoTime();
     long allowed = nextAllowed.get();
     if ((allowed == Long.MIN_VALUE || now - allowed >= 0) && nextAllowed.compareAndSet(allowed, now + intervalNanos)) {
