@@ -35,6 +35,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,8 +59,8 @@ import picocli.CommandLine;
  * overheating chiller (and a broken device sending malformed JSON), and every PromQL expression of every shipped dashboard evaluates without error, every panel
  * returns data, and every alert rule evaluates with health {@code ok}.
  *
- * <p>Grafana's variables are replaced the way Grafana would expand them for "All": {@code $__rate_interval} by a
- * window of several scrapes, {@code $job}/{@code $instance}/{@code $datasource}-style label values by a regex that
+ * <p>Grafana's variables are replaced the way Grafana would expand them for "All" on a one-hour view:
+ * {@code $__rate_interval} by one minute, {@code $job}/{@code $instance}/{@code $datasource}-style label values by a regex that
  * matches any value.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -177,15 +179,31 @@ class PrometheusDashboardsIT {
             "--scenarios-dir", OpsFiles.ROOT.resolve("scenarios").toString(),
             "--scenario", "chiller-overheat", "--rate", "50", "--duration", "PT4M",
             "--client-id-prefix", "prometheus-it-sim"));
+    // and a misbehaving device sending malformed JSON every second, so the rejection panels have something to show
+    ScheduledExecutorService broken = Executors.newSingleThreadScheduledExecutor();
+    broken.scheduleWithFixedDelay(this::publishMalformed, 0, 1, TimeUnit.SECONDS);
+    try {
+      awaitEveryPanelWithData();
+    } finally {
+      broken.shutdownNow();
+    }
+  }
 
+  private void publishMalformed() {
+    try {
+      MosquittoPub.publish(mosquitto.uri(), "fleet/hq/prometheus-it-broken/telemetry", "{not json");
+    } catch (Exception e) {
+      Thread.currentThread().interrupt(); // stopping
+    }
+  }
+
+  private void awaitEveryPanelWithData() throws Exception {
     // When every panel's queries are evaluated until each panel returns data (or the deadline passes)
     List<PanelQueries> panels = panels();
     Map<String, String> errors = new TreeMap<>();
     Map<String, String> empty = new TreeMap<>();
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     while (true) {
-      // a misbehaving device keeps sending malformed JSON, so the rejection panels have something to show
-      MosquittoPub.publish(mosquitto.uri(), "fleet/hq/prometheus-it-broken/telemetry", "{not json");
       errors.clear();
       empty.clear();
       for (PanelQueries panel : panels) {
@@ -260,7 +278,7 @@ class PrometheusDashboardsIT {
       m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + op + (op.equals("!~") ? "\"^$\"" : "\".*\"")));
     }
     m.appendTail(out);
-    return out.toString().replace("$__rate_interval", "15s").replace("${__rate_interval}", "15s")
+    return out.toString().replace("$__rate_interval", "1m").replace("${__rate_interval}", "1m")
         .replace("$__interval", "5s").replace("${__interval}", "5s").replace("$__range", "5m");
   }
 
