@@ -339,16 +339,19 @@ public final class IngestBenchmark {
   }
 
   /**
-   * Appends a dated section with the machine, the settings and the results table to {@code file}, creating it with
-   * an introduction on the method when it does not exist.
+   * Appends a dated section with the command line, the machine, the settings and the results table to {@code file},
+   * creating it with an introduction on the method when it does not exist.
+   *
+   * @param arguments the options of the run, as given after {@code fleetwatch bench ingest}
    */
-  public void appendReport(Path file, List<Result> results) throws IOException {
+  public void appendReport(Path file, String arguments, List<Result> results) throws IOException {
     StringBuilder md = new StringBuilder();
     if (!Files.exists(file)) {
       md.append(introduction());
     }
     md.append("\n## Ingest, ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE))
         .append("\n\n");
+    md.append("- command: `fleetwatch bench ingest").append(arguments.isEmpty() ? "" : " " + arguments).append("`\n");
     for (String line : machine(tools)) {
       md.append(line).append('\n');
     }

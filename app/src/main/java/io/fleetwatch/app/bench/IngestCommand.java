@@ -106,7 +106,7 @@ public final class IngestCommand implements Callable<Integer> {
           r.report().duplicates(), r.lost());
     }
     if (!noReport) {
-      bench.appendReport(report, results);
+      bench.appendReport(report, BenchEnvironment.arguments(spec), results);
       out.println("appended to " + report.toAbsolutePath().normalize());
     }
     out.flush();

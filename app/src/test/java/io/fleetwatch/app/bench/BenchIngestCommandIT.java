@@ -52,6 +52,7 @@ class BenchIngestCommandIT {
     assertNoLoss(md, "json", 1000);
     assertNoLoss(md, "sparkplug", 1000);
     assertTrue(md.contains("Sparkplug B DDATA of 10 numeric metrics by alias"), md);
+    assertTrue(md.contains("- command: `fleetwatch bench ingest --payload json,sparkplug --messages 1000"), md);
     assertTrue(md.indexOf("| fleetwatch gateway | json |") < md.indexOf("| fleetwatch gateway | sparkplug |"), md);
   }
 
