@@ -373,8 +373,11 @@ public final class IngestBenchmark {
     if (!settings.gatewayProperties().isEmpty()) {
       md.append("- gateway settings: ").append(settings.gatewayProperties()).append('\n');
     }
-    md.append("- shell bridge: `").append(ShellBridge.describe(SHELL_TOPIC))
-        .append("` (forwards each payload as a text line and decodes nothing: JSON only)\n\n");
+    if (settings.baseline()) {
+      md.append("- shell bridge: `").append(ShellBridge.describe(SHELL_TOPIC))
+          .append("` (forwards each payload as a text line and decodes nothing: JSON only)\n");
+    }
+    md.append('\n');
     md.append("| bridge | payload | QoS | msgs/s | seconds | published | acknowledged | in Kafka | only after stop"
         + " | duplicates | lost |\n");
     md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
