@@ -4,6 +4,7 @@ import io.fleetwatch.app.embedded.EmbeddedKafka;
 import io.fleetwatch.app.topics.TopicProvisioner;
 import io.fleetwatch.gateway.Gateway;
 import io.fleetwatch.gateway.GatewayConfig;
+import io.fleetwatch.gateway.sparkplug.SparkplugSettings;
 import io.fleetwatch.schemas.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -61,21 +62,24 @@ public final class IngestBenchmark {
    * @param qosLevels QoS levels to run, in order
    * @param baseline whether to run the shell bridge too
    * @param gatewayProperties further gateway settings ({@code gateway.*}, {@code kafka.*} keys of the gateway README)
+   * @param payloads payloads through the gateway, in order (the shell bridge decodes nothing: it runs JSON only)
    */
   public record Settings(int messages, int connections, int devicesPerConnection, int window, int partitions,
       int receiveMaximum, int brokerMaxInflight, int warmup, List<Integer> qosLevels, boolean baseline,
-      Map<String, String> gatewayProperties) {}
+      Map<String, String> gatewayProperties, List<SequencePublisher.Payload> payloads) {}
 
   /**
    * One measured run.
    *
    * @param bridge {@code fleetwatch gateway} or {@code shell bridge}
+   * @param payload what was published
    * @param qos publish QoS
    * @param seconds first publish to last record appended in Kafka while the bridge ran
    * @param deliveredWhileRunning distinct messages in Kafka before the bridge was stopped
    * @param report delivery counts after the bridge stopped
    */
-  public record Result(String bridge, int qos, double seconds, long deliveredWhileRunning, DeliveryReport report) {
+  public record Result(String bridge, SequencePublisher.Payload payload, int qos, double seconds,
+      long deliveredWhileRunning, DeliveryReport report) {
     public double throughput() {
       return seconds <= 0 ? 0 : deliveredWhileRunning / seconds;
     }
@@ -156,6 +160,9 @@ public final class IngestBenchmark {
       gatewayProperties.setProperty(GatewayConfig.MQTT_SESSION_EXPIRY_SECONDS, "0");
       gatewayProperties.setProperty(GatewayConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
       gatewayProperties.setProperty(GatewayConfig.TOPIC_PREFIX, GATEWAY_TOPIC_PREFIX);
+      if (settings.payloads().contains(SequencePublisher.Payload.SPARKPLUG)) {
+        gatewayProperties.setProperty(SparkplugSettings.ENABLED, "true");
+      }
       gatewayProperties.putAll(settings.gatewayProperties());
       GatewayConfig config = GatewayConfig.fromEnvironment(Map.of(), gatewayProperties);
       try (Gateway gateway = new Gateway(config, metrics)) {
@@ -164,9 +171,12 @@ public final class IngestBenchmark {
           throw new IllegalStateException("the gateway did not connect to mosquitto and Kafka within 60 s");
         }
         String topic = GATEWAY_TOPIC_PREFIX + "telemetry";
-        warmup("fleetwatch gateway", mosquitto, kafka, topic, SequenceLedger.TELEMETRY);
-        for (int qos : settings.qosLevels()) {
-          results.add(measure("fleetwatch gateway", qos, mosquitto, kafka, topic, SequenceLedger.TELEMETRY, () -> { }));
+        for (SequencePublisher.Payload payload : settings.payloads()) {
+          warmup("fleetwatch gateway", payload, mosquitto, kafka, topic, SequenceLedger.TELEMETRY);
+          for (int qos : settings.qosLevels()) {
+            results.add(measure("fleetwatch gateway", payload, qos, mosquitto, kafka, topic, SequenceLedger.TELEMETRY,
+                () -> { }));
+          }
         }
         metrics.find("fleetwatch.gateway.kafka.send").timers().forEach(t -> out.printf(
             "  gateway Kafka sends (%s): %,d, mean %.1f ms, max %.1f ms%n", t.getId().getTag("outcome"), t.count(),
@@ -188,11 +198,12 @@ public final class IngestBenchmark {
           try {
             awaitShellBridge(mosquitto, kafka);
             if (!warm) {
-              warmup("shell bridge", mosquitto, kafka, SHELL_TOPIC, SequenceLedger.SHELL_BRIDGE);
+              warmup("shell bridge", SequencePublisher.Payload.JSON, mosquitto, kafka, SHELL_TOPIC,
+                  SequenceLedger.SHELL_BRIDGE);
               warm = true;
             }
-            results.add(measure("shell bridge", qos, mosquitto, kafka, SHELL_TOPIC, SequenceLedger.SHELL_BRIDGE,
-                bridge::close));
+            results.add(measure("shell bridge", SequencePublisher.Payload.JSON, qos, mosquitto, kafka, SHELL_TOPIC,
+                SequenceLedger.SHELL_BRIDGE, bridge::close));
           } finally {
             bridge.close();
           }
@@ -231,18 +242,20 @@ public final class IngestBenchmark {
     }
   }
 
-  private void warmup(String bridge, MosquittoBroker mosquitto, EmbeddedKafka kafka, String topic,
-      SequenceLedger.Decoder decoder) throws Exception {
+  private void warmup(String bridge, SequencePublisher.Payload payload, MosquittoBroker mosquitto, EmbeddedKafka kafka,
+      String topic, SequenceLedger.Decoder decoder) throws Exception {
     if (settings.warmup() <= 0) {
       return;
     }
-    String site = "warmup-" + (bridge.startsWith("shell") ? "shell" : "gateway");
+    String site = site("warmup", bridge, payload);
     try (SequenceLedger ledger = SequenceLedger.start(kafka.bootstrapServers(), topic, site, decoder);
         SequencePublisher publisher = SequencePublisher.start(new SequencePublisher.Load(mosquitto.uri(), site,
-            settings.connections(), settings.devicesPerConnection(), settings.warmup(), 1, settings.window(), 0))) {
+            settings.connections(), settings.devicesPerConnection(), settings.warmup(), 1, settings.window(), 0,
+            payload))) {
       publisher.awaitDone(RUN_TIMEOUT);
       ledger.awaitDistinctOrQuiet(publisher.acknowledgedCount(), QUIET, RUN_TIMEOUT);
-      out.printf("  %s warm-up: %d messages, %d in Kafka%n", bridge, settings.warmup(), ledger.seen().size());
+      out.printf("  %s %s warm-up: %d messages, %d in Kafka%n", bridge, payload.label(), settings.warmup(),
+          ledger.seen().size());
       out.flush();
     }
   }
@@ -251,9 +264,10 @@ public final class IngestBenchmark {
    * One measured run. Throughput counts what reached Kafka while the bridge ran; {@code stopBridge} then runs and what
    * arrives after it (a shell pipeline flushing at end of input) counts as delivered but not towards throughput.
    */
-  private Result measure(String bridge, int qos, MosquittoBroker mosquitto, EmbeddedKafka kafka, String topic,
-      SequenceLedger.Decoder decoder, Runnable stopBridge) throws Exception {
-    String site = (bridge.startsWith("shell") ? "shell" : "gateway") + "-qos" + qos;
+  private Result measure(String bridge, SequencePublisher.Payload payload, int qos, MosquittoBroker mosquitto,
+      EmbeddedKafka kafka, String topic, SequenceLedger.Decoder decoder, Runnable stopBridge) throws Exception {
+    String site = site("qos" + qos, bridge, payload);
+    String run = bridge + " " + payload.label();
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "bench-progress");
       t.setDaemon(true);
@@ -263,18 +277,18 @@ public final class IngestBenchmark {
       SequencePublisher publisher;
       try {
         publisher = SequencePublisher.start(new SequencePublisher.Load(mosquitto.uri(), site, settings.connections(),
-            settings.devicesPerConnection(), settings.messages(), qos, settings.window(), 0));
+            settings.devicesPerConnection(), settings.messages(), qos, settings.window(), 0, payload));
       } catch (MqttException e) {
         throw new IllegalStateException("publishers cannot connect to " + mosquitto.uri() + ": " + e.getMessage(), e);
       }
       try (publisher) {
         ticker.scheduleAtFixedRate(() -> {
-          out.printf("  %-18s QoS %d: published %,d/%,d, acknowledged %,d, in Kafka %,d%n", bridge, qos,
+          out.printf("  %-28s QoS %d: published %,d/%,d, acknowledged %,d, in Kafka %,d%n", run, qos,
               publisher.published(), settings.messages(), publisher.acknowledgedCount(), ledger.seen().size());
           out.flush();
         }, 1, 1, TimeUnit.SECONDS);
         if (!publisher.awaitDone(RUN_TIMEOUT)) {
-          throw new IllegalStateException(bridge + " QoS " + qos + ": publishing did not finish within " + RUN_TIMEOUT);
+          throw new IllegalStateException(run + " QoS " + qos + ": publishing did not finish within " + RUN_TIMEOUT);
         }
         ledger.awaitDistinctOrQuiet(publisher.published(), QUIET, RUN_TIMEOUT);
         ticker.shutdownNow();
@@ -283,9 +297,9 @@ public final class IngestBenchmark {
         double seconds = end == 0 ? 0 : (end - publisher.firstPublishMillis()) / 1000.0;
         stopBridge.run();
         ledger.awaitDistinctOrQuiet(publisher.published(), Duration.ofSeconds(3), Duration.ofSeconds(30));
-        DeliveryReport report = ledger.report(bridge + " QoS " + qos, publisher);
-        Result result = new Result(bridge, qos, seconds, whileRunning, report);
-        out.printf("  %-18s QoS %d: %,.0f msgs/s over %.2f s; %s%s%n", bridge, qos, result.throughput(), seconds,
+        DeliveryReport report = ledger.report(run + " QoS " + qos, publisher);
+        Result result = new Result(bridge, payload, qos, seconds, whileRunning, report);
+        out.printf("  %-28s QoS %d: %,.0f msgs/s over %.2f s; %s%s%n", run, qos, result.throughput(), seconds,
             report, result.heldUntilStop() > 0 ? "; " + result.heldUntilStop() + " reached Kafka only when the bridge"
             + " stopped" : "");
         out.flush();
@@ -294,6 +308,12 @@ public final class IngestBenchmark {
     } finally {
       ticker.shutdownNow();
     }
+  }
+
+  /** Publisher site (also the Sparkplug group) of a run: distinct per bridge, payload and run. */
+  private static String site(String run, String bridge, SequencePublisher.Payload payload) {
+    return (bridge.startsWith("shell") ? "shell" : "gateway")
+        + (payload == SequencePublisher.Payload.JSON ? "" : "-" + payload.label()) + "-" + run;
   }
 
   /** The machine and versions, one line each as {@code - key: value}. */
@@ -319,34 +339,52 @@ public final class IngestBenchmark {
   }
 
   /**
-   * Appends a dated section with the machine, the settings and the results table to {@code file}, creating it with
-   * an introduction on the method when it does not exist.
+   * Appends a dated section with the command line, the machine, the settings and the results table to {@code file},
+   * creating it with an introduction on the method when it does not exist.
+   *
+   * @param arguments the options of the run, as given after {@code fleetwatch bench ingest}
    */
-  public void appendReport(Path file, List<Result> results) throws IOException {
+  public void appendReport(Path file, String arguments, List<Result> results) throws IOException {
     StringBuilder md = new StringBuilder();
     if (!Files.exists(file)) {
       md.append(introduction());
     }
     md.append("\n## Ingest, ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE))
         .append("\n\n");
+    md.append("- command: `fleetwatch bench ingest").append(arguments.isEmpty() ? "" : " " + arguments).append("`\n");
     for (String line : machine(tools)) {
       md.append(line).append('\n');
     }
     md.append(String.format(Locale.ROOT, "- load: %,d messages per run from %d MQTT connections x %d devices, window %d"
-        + " unacknowledged publishes per connection, ~60-byte JSON telemetry; %d partitions; gateway Receive Maximum"
-        + " %d; mosquitto max_inflight_messages %d, max_queued_messages 0; warm-up %,d messages per bridge%n",
+        + " unacknowledged publishes per connection; %d partitions; gateway Receive Maximum"
+        + " %d; mosquitto max_inflight_messages %d, max_queued_messages 0; warm-up %,d messages per bridge and"
+        + " payload%n",
         settings.messages(), settings.connections(), settings.devicesPerConnection(), settings.window(),
         settings.partitions(), settings.receiveMaximum(), settings.brokerMaxInflight(), settings.warmup()));
+    md.append("- payloads: json = ~60-byte native JSON telemetry with `seq`");
+    if (settings.payloads().contains(SequencePublisher.Payload.SPARKPLUG)) {
+      md.append(String.format(Locale.ROOT, "; sparkplug = ~%d-byte Sparkplug B DDATA of %d numeric metrics by alias"
+          + " (`%s` one of them), each connection an edge node born (NBIRTH, DBIRTH per device, QoS 1) before the"
+          + " run; the gateway has `%s=true`", SparkplugPayloads.deviceData(System.currentTimeMillis(), 0,
+              settings.messages()).length, SparkplugPayloads.METRICS, SparkplugPayloads.SEQ_METRIC,
+          SparkplugSettings.ENABLED));
+    }
+    md.append('\n');
     if (!settings.gatewayProperties().isEmpty()) {
       md.append("- gateway settings: ").append(settings.gatewayProperties()).append('\n');
     }
-    md.append("- shell bridge: `").append(ShellBridge.describe(SHELL_TOPIC)).append("`\n\n");
-    md.append("| bridge | QoS | msgs/s | seconds | published | acknowledged | in Kafka | only after stop | duplicates"
-        + " | lost |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    if (settings.baseline()) {
+      md.append("- shell bridge: `").append(ShellBridge.describe(SHELL_TOPIC))
+          .append("` (forwards each payload as a text line and decodes nothing: JSON only)\n");
+    }
+    md.append('\n');
+    md.append("| bridge | payload | QoS | msgs/s | seconds | published | acknowledged | in Kafka | only after stop"
+        + " | duplicates | lost |\n");
+    md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Result r : results) {
-      md.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %.2f | %,d | %,d | %,d | %,d | %,d | %,d |%n",
-          r.bridge(), r.qos(), r.throughput(), r.seconds(), r.report().sent(), r.report().acknowledged(),
+      md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %.2f | %,d | %,d | %,d | %,d | %,d | %,d |%n",
+          r.bridge(), r.payload().label(), r.qos(), r.throughput(), r.seconds(), r.report().sent(),
+          r.report().acknowledged(),
           r.report().distinct(), r.heldUntilStop(), r.report().duplicates(), r.lost()));
     }
     Files.writeString(file, md.toString(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
@@ -377,6 +415,12 @@ public final class IngestBenchmark {
         this one shows no loss, but whatever sits in the pipe or in kcat's queue when it crashes, or when Kafka is down
         longer than kcat's message timeout, is gone; the gateway's equivalent faults are the integration tests
         `GatewayKafkaOutageIT` and `GatewayProcessKillIT` (no loss). The bench does not inject faults.
+        **payload** `sparkplug` (`--payload json,sparkplug`): each publisher connection is a Sparkplug B edge node whose
+        devices, born by an NBIRTH and a DBIRTH per device (QoS 1, acknowledged before the run, not counted), publish
+        DDATA of 10 numeric metrics by alias; the per-device sequence number travels as the metric `bench_seq`, and
+        the consumer counts by (device, `bench_seq`) as it counts JSON by (device, `seq`). The gateway then runs with
+        Sparkplug enabled for every payload of the run. The shell bridge forwards text lines and decodes nothing, so it
+        runs the JSON payload only: compare the gateway's `sparkplug` row with its `json` row of the same section.
         """;
   }
 

@@ -54,6 +54,12 @@ public final class IngestCommand implements Callable<Integer> {
       description = "Gateway setting as in the gateway README (e.g. kafka.linger.ms=10); repeatable.")
   java.util.Map<String, String> gatewaySettings = new java.util.LinkedHashMap<>();
 
+  @Option(names = "--payload", defaultValue = "json", split = ",", paramLabel = "json|sparkplug",
+      description = "Payloads through the gateway, in order (default ${DEFAULT-VALUE}): json = native contract,"
+          + " sparkplug = Sparkplug B DDATA of 10 metrics by alias (gateway with Sparkplug enabled). The shell bridge"
+          + " decodes nothing and runs json only.")
+  List<String> payloads;
+
   @Option(names = "--no-baseline", negatable = false, description = "Skip the shell bridge (no kcat needed).")
   boolean noBaseline;
 
@@ -75,23 +81,32 @@ public final class IngestCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--qos takes 0 and 1, got " + level);
       }
     }
+    List<SequencePublisher.Payload> payloadList = new java.util.ArrayList<>();
+    for (String name : payloads) {
+      try {
+        payloadList.add(SequencePublisher.Payload.of(name));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--payload: " + e.getMessage(), e);
+      }
+    }
     IngestBenchmark.Tools tools = IngestBenchmark.Tools.find(!noBaseline);
     PrintWriter out = spec.commandLine().getOut();
     IngestBenchmark bench = new IngestBenchmark(new IngestBenchmark.Settings(messages, connections, devices, window,
         partitions, receiveMaximum, brokerMaxInflight, warmup, List.copyOf(qos), !noBaseline,
-        java.util.Map.copyOf(gatewaySettings)), tools, out);
+        java.util.Map.copyOf(gatewaySettings), payloadList.stream().distinct().toList()), tools, out);
     List<IngestBenchmark.Result> results = bench.run();
     out.println();
     IngestBenchmark.machine(tools).forEach(out::println);
-    out.printf("%-20s %4s %12s %9s %10s %10s %10s %10s %11s %8s%n", "bridge", "QoS", "msgs/s", "seconds",
-        "published", "acked", "in Kafka", "at stop", "duplicates", "lost");
+    out.printf("%-20s %-9s %4s %12s %9s %10s %10s %10s %10s %11s %8s%n", "bridge", "payload", "QoS", "msgs/s",
+        "seconds", "published", "acked", "in Kafka", "at stop", "duplicates", "lost");
     for (IngestBenchmark.Result r : results) {
-      out.printf("%-20s %4d %,12.0f %9.2f %,10d %,10d %,10d %,10d %,11d %,8d%n", r.bridge(), r.qos(), r.throughput(),
+      out.printf("%-20s %-9s %4d %,12.0f %9.2f %,10d %,10d %,10d %,10d %,11d %,8d%n", r.bridge(), r.payload().label(),
+          r.qos(), r.throughput(),
           r.seconds(), r.report().sent(), r.report().acknowledged(), r.report().distinct(), r.heldUntilStop(),
           r.report().duplicates(), r.lost());
     }
     if (!noReport) {
-      bench.appendReport(report, results);
+      bench.appendReport(report, BenchEnvironment.arguments(spec), results);
       out.println("appended to " + report.toAbsolutePath().normalize());
     }
     out.flush();

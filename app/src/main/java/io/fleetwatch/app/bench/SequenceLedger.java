@@ -52,9 +52,10 @@ public final class SequenceLedger implements AutoCloseable {
   public record Entry(String site, String deviceId, long seq) {}
 
   /**
-   * Gateway output: Avro {@link Telemetry} with site, device id and seq. Reads only those leading fields of the
-   * current schema (as cheap as the shell bridge's decoder, so the counting costs both bridges alike); a record
-   * written with another schema version is decoded whole.
+   * Gateway output: Avro {@link Telemetry} with site, device id and seq, or, when seq is empty (Sparkplug B, whose
+   * own seq does not reach the contract), the metric {@value SparkplugPayloads#SEQ_METRIC}. Reads only the fields it
+   * needs of the current schema (as cheap as the shell bridge's decoder, so the counting costs both bridges alike); a
+   * record written with another schema version is decoded whole.
    */
   public static final Decoder TELEMETRY = new Decoder() {
     private final AvroSerde<Telemetry> serde = AvroSerde.of(Telemetry.class);
@@ -72,13 +73,27 @@ public final class SequenceLedger implements AutoCloseable {
           String site = in.readString();
           in.readLong();
           in.readLong();
-          return in.readIndex() == 0 ? null : new Entry(site, deviceId, in.readLong());
+          if (in.readIndex() == 1) {
+            return new Entry(site, deviceId, in.readLong());
+          }
+          for (long block = in.readMapStart(); block != 0; block = in.mapNext()) {
+            for (long i = 0; i < block; i++) {
+              boolean isSeq = in.readString(null).toString().equals(SparkplugPayloads.SEQ_METRIC);
+              double v = in.readDouble();
+              if (isSeq) {
+                return new Entry(site, deviceId, (long) v);
+              }
+            }
+          }
+          return null;
         } catch (IOException e) {
           throw new SerializationException("truncated telemetry record", e);
         }
       }
       Telemetry t = serde.deserialize("", value);
-      return t.getSeq() == null ? null : new Entry(t.getSite(), t.getDeviceId(), t.getSeq());
+      Double metricSeq = t.getMetrics().get(SparkplugPayloads.SEQ_METRIC);
+      return t.getSeq() != null ? new Entry(t.getSite(), t.getDeviceId(), t.getSeq())
+          : metricSeq != null ? new Entry(t.getSite(), t.getDeviceId(), metricSeq.longValue()) : null;
     }
   };
 

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -25,14 +26,20 @@ import org.slf4j.LoggerFactory;
  * Publishes sequence-numbered telemetry over MQTT 5 (Eclipse Paho async) from several connections, as fast as a
  * bounded window of unacknowledged publishes allows, or at a target rate.
  *
- * <p>Output: {@code messages} telemetry messages on {@code fleet/{site}/{device}/telemetry} with payload
- * {@code {"ts":..,"seq":n,"metrics":{"v":n}}}; each connection owns {@code devicesPerConnection} devices
- * ({@code d<connection>-<device>}) and numbers each device's messages 0, 1, 2, ... A QoS 1 message counts as
+ * <p>Output: {@code messages} telemetry messages; each connection owns {@code devicesPerConnection} devices
+ * ({@code d<connection>-<device>}) and numbers each device's messages 0, 1, 2, ... In the {@link Payload#JSON} form
+ * they are native contract messages on {@code fleet/{site}/{device}/telemetry} with payload
+ * {@code {"ts":..,"seq":n,"metrics":{"v":n}}}; in the {@link Payload#SPARKPLUG} form each connection is a Sparkplug B
+ * edge node of group {@code site}, which first publishes its NBIRTH and a DBIRTH per device at QoS 1 and waits for
+ * their acknowledgements, then DDATA as built by {@link SparkplugPayloads} (the sequence number as a metric; the
+ * device's contract id is {@link SparkplugPayloads#deviceId}). A QoS 1 message counts as
  * {@linkplain #acknowledged() acknowledged} only when the broker's PUBACK arrived with a success reason code; a QoS 0
  * message counts once Paho wrote it to the socket.
  */
 public final class SequencePublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SequencePublisher.class);
+  /** bdSeq of the edge nodes' NBIRTH and will: each connection is a node's first session. */
+  private static final long BD_SEQ = 0;
 
   /**
    * What to publish.
@@ -45,12 +52,14 @@ public final class SequencePublisher implements AutoCloseable {
    * @param qos 0 or 1
    * @param window unacknowledged publishes allowed per connection
    * @param ratePerSecond target total rate, or 0 for as fast as the window allows
+   * @param payload what the messages look like
    */
   public record Load(String brokerUri, String site, int connections, int devicesPerConnection, int messages, int qos,
-      int window, double ratePerSecond) {
+      int window, double ratePerSecond, Payload payload) {
     public Load {
       Objects.requireNonNull(brokerUri, "brokerUri");
       Objects.requireNonNull(site, "site");
+      Objects.requireNonNull(payload, "payload");
       if (connections < 1 || devicesPerConnection < 1 || messages < 0 || window < 1 || ratePerSecond < 0) {
         throw new IllegalArgumentException("invalid load " + connections + " connections, " + devicesPerConnection
             + " devices each, " + messages + " messages, window " + window + ", rate " + ratePerSecond);
@@ -60,9 +69,38 @@ public final class SequencePublisher implements AutoCloseable {
       }
     }
 
+    /** Native JSON telemetry. */
+    public Load(String brokerUri, String site, int connections, int devicesPerConnection, int messages, int qos,
+        int window, double ratePerSecond) {
+      this(brokerUri, site, connections, devicesPerConnection, messages, qos, window, ratePerSecond, Payload.JSON);
+    }
+
     /** Device id of connection {@code c}, device {@code d}. */
     public static String deviceId(int connection, int device) {
       return "d" + connection + "-" + device;
+    }
+  }
+
+  /** The form of the published telemetry. */
+  public enum Payload {
+    /** The native contract's JSON. */
+    JSON,
+    /** Sparkplug B DDATA with {@value SparkplugPayloads#METRICS} metrics by alias. */
+    SPARKPLUG;
+
+    /** Lower-case name, as on the command line. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The payload named {@code label} ({@code json} or {@code sparkplug}). */
+    public static Payload of(String label) {
+      for (Payload p : values()) {
+        if (p.label().equals(label.strip().toLowerCase(Locale.ROOT))) {
+          return p;
+        }
+      }
+      throw new IllegalArgumentException("unknown payload '" + label + "': json or sparkplug");
     }
   }
 
@@ -95,8 +133,15 @@ public final class SequencePublisher implements AutoCloseable {
         if (BufferedSocketFactory.suits(load.brokerUri())) {
           options.setSocketFactory(new BufferedSocketFactory()); // the load generator should cost as little as it can
         }
+        if (load.payload() == Payload.SPARKPLUG) {
+          options.setWill(SparkplugPayloads.topic(load.site(), "NDEATH", c, -1),
+              new MqttMessage(SparkplugPayloads.nodeDeath(BD_SEQ)));
+        }
         client.connect(options).waitForCompletion(15_000);
         publisher.clients.add(client);
+        if (load.payload() == Payload.SPARKPLUG) {
+          publisher.birth(c);
+        }
       }
     } catch (MqttException | RuntimeException e) {
       publisher.close();
@@ -116,15 +161,47 @@ public final class SequencePublisher implements AutoCloseable {
     return publisher;
   }
 
+  /**
+   * Publishes the NBIRTH and the DBIRTHs of connection {@code connection}'s edge node at QoS 1 (whatever the load's
+   * QoS, so that no data meets an unborn device) and waits until the broker acknowledged them.
+   */
+  private void birth(int connection) throws MqttException {
+    MqttAsyncClient client = clients.get(connection);
+    long now = System.currentTimeMillis();
+    java.util.ArrayDeque<IMqttToken> pending = new java.util.ArrayDeque<>();
+    pending.add(client.publish(SparkplugPayloads.topic(load.site(), "NBIRTH", connection, -1),
+        SparkplugPayloads.nodeBirth(now, BD_SEQ), 1, false));
+    for (int d = 0; d < load.devicesPerConnection(); d++) {
+      pending.add(client.publish(SparkplugPayloads.topic(load.site(), "DBIRTH", connection, d),
+          SparkplugPayloads.deviceBirth(now, (d + 1) % 256), 1, false));
+      if (pending.size() >= load.window()) {
+        awaitBirth(pending.remove());
+      }
+    }
+    while (!pending.isEmpty()) {
+      awaitBirth(pending.remove());
+    }
+  }
+
+  private static void awaitBirth(IMqttToken token) throws MqttException {
+    token.waitForCompletion(30_000);
+    int[] codes = token.getReasonCodes();
+    if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+      throw new IllegalStateException("the broker refused a Sparkplug birth with reason code " + codes[0]);
+    }
+  }
+
   private void publishAll(int connection, int count, long startNanos) {
     MqttAsyncClient client = clients.get(connection);
     Semaphore window = new Semaphore(load.window());
     int devices = load.devicesPerConnection();
+    boolean sparkplug = load.payload() == Payload.SPARKPLUG;
     String[] deviceIds = new String[devices];
     String[] topics = new String[devices];
     for (int d = 0; d < devices; d++) {
-      deviceIds[d] = Load.deviceId(connection, d);
-      topics[d] = "fleet/" + load.site() + "/" + deviceIds[d] + "/telemetry";
+      deviceIds[d] = sparkplug ? SparkplugPayloads.deviceId(connection, d) : Load.deviceId(connection, d);
+      topics[d] = sparkplug ? SparkplugPayloads.topic(load.site(), "DDATA", connection, d)
+          : "fleet/" + load.site() + "/" + deviceIds[d] + "/telemetry";
     }
     double perConnectionRate = load.ratePerSecond() / load.connections();
     try {
@@ -139,7 +216,11 @@ public final class SequencePublisher implements AutoCloseable {
         int device = i % devices;
         long seq = i / devices;
         window.acquire();
-        publishOne(client, window, topics[device], deviceIds[device], seq);
+        long now = System.currentTimeMillis();
+        byte[] payload = sparkplug ? SparkplugPayloads.deviceData(now, SparkplugPayloads.dataSeq(devices, i), seq)
+            : ("{\"ts\":" + now + ",\"seq\":" + seq + ",\"metrics\":{\"v\":" + seq + "}}")
+                .getBytes(StandardCharsets.UTF_8);
+        publishOne(client, window, topics[device], deviceIds[device], seq, now, payload);
       }
       window.acquire(load.window()); // every publish of this connection completed
     } catch (InterruptedException e) {
@@ -147,11 +228,8 @@ public final class SequencePublisher implements AutoCloseable {
     }
   }
 
-  private void publishOne(MqttAsyncClient client, Semaphore window, String topic, String deviceId, long seq)
-      throws InterruptedException {
-    long now = System.currentTimeMillis();
-    byte[] payload = ("{\"ts\":" + now + ",\"seq\":" + seq + ",\"metrics\":{\"v\":" + seq + "}}")
-        .getBytes(StandardCharsets.UTF_8);
+  private void publishOne(MqttAsyncClient client, Semaphore window, String topic, String deviceId, long seq,
+      long now, byte[] payload) throws InterruptedException {
     MqttMessage message = new MqttMessage(payload);
     message.setQos(load.qos());
     MqttActionListener listener = new MqttActionListener() {

@@ -14,13 +14,17 @@ class SequenceLedgerDecoderTest {
   private final AvroSerde<Telemetry> serde = AvroSerde.of(Telemetry.class);
 
   private byte[] encode(Long seq) {
+    return encode("chiller-7", seq, Map.of("t", 21.5, "p", 3.0));
+  }
+
+  private byte[] encode(String deviceId, Long seq, Map<String, Double> metrics) {
     Telemetry telemetry = Telemetry.newBuilder()
-        .setDeviceId("chiller-7")
+        .setDeviceId(deviceId)
         .setSite("plant-1")
         .setTs(Instant.ofEpochMilli(1_764_100_000_000L))
         .setReceivedAt(Instant.ofEpochMilli(1_764_100_000_500L))
         .setSeq(seq)
-        .setMetrics(Map.of("t", 21.5, "p", 3.0))
+        .setMetrics(metrics)
         .build();
     return serde.serialize("fleet.telemetry", telemetry);
   }
@@ -36,6 +40,15 @@ class SequenceLedgerDecoderTest {
   @Test
   void telemetryWithoutSeqIsNotAPublishersMessage() {
     assertNull(SequenceLedger.TELEMETRY.decode(null, encode(null)));
+  }
+
+  @Test
+  void telemetryWithoutSeqIsCountedByItsBenchSeqMetric() {
+    byte[] sparkplug = encode("edge0.d0-3", null, Map.of("supply_temp_c", 7.5, "running", 1.0,
+        SparkplugPayloads.SEQ_METRIC, 123_456.0, "power_kw", 12.0));
+
+    assertEquals(new SequenceLedger.Entry("plant-1", "edge0.d0-3", 123_456L),
+        SequenceLedger.TELEMETRY.decode(null, sparkplug));
   }
 
   @Test
