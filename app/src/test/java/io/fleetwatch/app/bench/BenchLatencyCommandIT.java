@@ -76,6 +76,37 @@ class BenchLatencyCommandIT {
   }
 
   @Test
+  void benchVulnerabilitiesReachesEveryExpectedRaiseAndEveryAffectedDeviceOfTheNewAdvisory() throws Exception {
+    Path report = dir.resolve("benchmarks.md");
+    StringWriter out = new StringWriter();
+
+    int exit = commandLine(out).execute("bench", "vulnerabilities", "--devices", "40", "--advisories", "10",
+        "--libraries", "20", "--components", "5", "--rounds", "1", "--timeout", "PT2M", "--policies", POLICIES,
+        "--report", report.toString());
+
+    assertEquals(0, exit, out.toString());
+    Matcher expected = Pattern.compile("expected SEC-10 raises: ([\\d,]+)").matcher(out.toString());
+    assertTrue(expected.find(), out.toString());
+    assertTrue(Integer.parseInt(expected.group(1).replace(",", "")) > 0, out.toString());
+    String md = Files.readString(report, StandardCharsets.UTF_8);
+    assertTrue(md.contains("(" + expected.group(1) + " SEC-10 raises readable)"), md);
+    // 40 devices: bench-common 3.0.0 (d % 4 == 0) and 3.1.0 (d % 4 == 1) are affected by the new advisory.
+    assertTrue(md.contains("| new advisory 1 → SEC-10 on all 20 affected running devices |"), md);
+  }
+
+  @Test
+  void benchVulnerabilitiesRefusesACatalogueWithoutSec10() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("no-policies"));
+    StringWriter out = new StringWriter();
+
+    int exit = commandLine(out).execute("bench", "vulnerabilities", "--devices", "10", "--policies", empty.toString(),
+        "--no-report");
+
+    assertEquals(2, exit, out.toString()); // a configuration error, as every command reports it
+    assertTrue(out.toString().contains("has no SEC-10 policy"), out.toString());
+  }
+
+  @Test
   void helpStillWorksForEveryBenchCommand() {
     for (String command : new String[] {"latency", "policies", "ingest", "vulnerabilities"}) {
       StringWriter out = new StringWriter();
