@@ -83,10 +83,13 @@ final class BenchChildCommands {
     @Option(names = "--offset-reset", defaultValue = "latest", description = "earliest or latest.")
     String offsetReset;
 
+    @Option(names = "--commit-interval", defaultValue = "PT0.1S", description = "Exactly-once commit interval.")
+    Duration commitInterval;
+
     @Override
     public Integer call() throws Exception {
       FloorStreams floor = new FloorStreams(FloorStreams.APPLICATION_ID, bootstrap, topicPrefix, inputs, output,
-          stateDir, offsetReset);
+          stateDir, offsetReset, commitInterval);
       floor.start();
       floor.awaitRunning(Duration.ofMinutes(2));
       serveUntilStopped(floor);

@@ -72,7 +72,7 @@ abstract class BenchPipeline implements AutoCloseable {
 
   /** What both shapes need to know. */
   record Settings(Path work, Topics topics, Path policies, PolicyCatalogue catalogue, String floorOutput,
-      Path mosquitto, int mqttMaxInflight, int gatewayReceiveMaximum) {
+      Path mosquitto, int mqttMaxInflight, int gatewayReceiveMaximum, Duration commitInterval) {
   }
 
   protected final Settings settings;
@@ -165,13 +165,15 @@ abstract class BenchPipeline implements AutoCloseable {
         if (processing == Processing.FLEETWATCH) {
           StreamsAppConfig config = StreamsAppConfig.builder().bootstrapServers(kafka.bootstrapServers())
               .topicPrefix(settings.topics().prefix()).stateDir(stateDir(processing, i))
-              .applicationId(STREAMS_APPLICATION_ID).httpPort(0).policies(settings.policies()).build();
+              .applicationId(STREAMS_APPLICATION_ID).httpPort(0).policies(settings.policies())
+              .commitInterval(settings.commitInterval()).build();
           FleetStreamsApp app = new FleetStreamsApp(config, settings.catalogue(), metrics, Clock.systemUTC());
           streams.add(app);
           app.start();
         } else {
           FloorStreams floor = new FloorStreams(FloorStreams.APPLICATION_ID, kafka.bootstrapServers(),
-              settings.topics().prefix(), floorInputs(), settings.floorOutput(), stateDir(processing, i), "latest");
+              settings.topics().prefix(), floorInputs(), settings.floorOutput(), stateDir(processing, i), "latest",
+              settings.commitInterval());
           streams.add(floor);
           floor.start();
         }
@@ -295,12 +297,13 @@ abstract class BenchPipeline implements AutoCloseable {
               StreamsAppConfig.STATE_DIR, state.toString(),
               StreamsAppConfig.POLICIES, settings.policies().toAbsolutePath().toString(),
               StreamsAppConfig.HTTP_HOST, "127.0.0.1",
-              StreamsAppConfig.HTTP_PORT, Integer.toString(port)), log);
+              StreamsAppConfig.HTTP_PORT, Integer.toString(port),
+              StreamsAppConfig.COMMIT_INTERVAL_MS, Long.toString(settings.commitInterval().toMillis())), log);
         } else {
           child = BenchChild.start("floor-" + i, STREAMS_HEAP, List.of("bench", "floor-streams", "--bootstrap",
               bootstrapServers(), "--topic-prefix", settings.topics().prefix(), "--inputs",
               String.join(",", floorInputs()), "--output", settings.floorOutput(), "--state-dir", state.toString(),
-              "--offset-reset", "latest"), Map.of(), log);
+              "--offset-reset", "latest", "--commit-interval", settings.commitInterval().toString()), Map.of(), log);
         }
         streams.add(child);
         cpu.watch(child.pid(), Component.STREAMS);

@@ -31,9 +31,9 @@ final class FloorStreams implements AutoCloseable {
    *     {@code latest} (only what is published from now on)
    */
   FloorStreams(String applicationId, String bootstrap, String topicPrefix, List<String> inputs, String output,
-      Path stateDir, String offsetReset) {
+      Path stateDir, String offsetReset, Duration commitInterval) {
     StreamsAppConfig config = StreamsAppConfig.builder().bootstrapServers(bootstrap).topicPrefix(topicPrefix)
-        .applicationId(applicationId).stateDir(stateDir).httpPort(0).build();
+        .applicationId(applicationId).stateDir(stateDir).httpPort(0).commitInterval(commitInterval).build();
     Properties props = StreamsConfigFactory.properties(config, new Topics(topicPrefix));
     // Byte serdes cannot fail to deserialize: the floor needs no dead-letter handler.
     props.remove(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG);

@@ -94,6 +94,11 @@ public final class LatencyBenchCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "3", description = "Partitions (default ${DEFAULT-VALUE}).")
   int partitions;
 
+  @Option(names = "--commit-interval", defaultValue = "PT0.1S",
+      description = "Exactly-once commit interval of the streams app and the floor (default ${DEFAULT-VALUE}, the"
+          + " streams app's default).")
+  Duration commitInterval;
+
   @Option(names = "--policies", defaultValue = "policies", description = "Policy catalogue (default ${DEFAULT-VALUE}).")
   Path policies;
 
@@ -279,7 +284,7 @@ public final class LatencyBenchCommand implements Callable<Integer> {
     CpuSampler cpu = new CpuSampler(new CpuAttribution(CpuAttribution.RULES));
     String description;
     BenchPipeline.Settings settings = new BenchPipeline.Settings(work, topics, policies, catalogue, floorOutput,
-        mosquitto, brokerMaxInflight, GatewayConfig.DEFAULT_RECEIVE_MAXIMUM);
+        mosquitto, brokerMaxInflight, GatewayConfig.DEFAULT_RECEIVE_MAXIMUM, commitInterval);
     try (BenchPipeline pipeline = BenchPipeline.start(shape, settings, cpu)) {
       description = pipeline.describe();
       Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers());
@@ -421,7 +426,7 @@ public final class LatencyBenchCommand implements Callable<Integer> {
         + " processing: the streams app with the shipped catalogue `" + policies + "` (**fleetwatch** rows) and, in the"
         + " same run on the same brokers and gateway, the pass-through **floor** topology (one RocksDB read and write of"
         + " a " + FloorTopology.VALUE_BYTES + "-byte value and one output record per input record), both exactly-once"
-        + " v2 with the streams app's commit interval and producer settings, " + streamsInstances + " instance(s)"
+        + " v2 with commit interval " + commitInterval.toMillis() + " ms and the streams app's producer settings, " + streamsInstances + " instance(s)"
         + " sharing one application id. A generated fleet publishes telemetry over MQTT at each target rate; every "
         + faultInterval.toSeconds() + " s, " + faultsPerRound + " chillers (each at most once per processing) publish "
         + FleetPublisher.BREACH_READINGS + " consecutive `supply_temp_c` " + FleetPublisher.BREACH_VALUE

@@ -72,6 +72,11 @@ public final class PolicyBenchCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "3", description = "Partitions (default ${DEFAULT-VALUE}).")
   int partitions;
 
+  @Option(names = "--commit-interval", defaultValue = "PT0.1S",
+      description = "Exactly-once commit interval of the streams app and the floor (default ${DEFAULT-VALUE}, the"
+          + " streams app's default).")
+  Duration commitInterval;
+
   @Option(names = "--policies", defaultValue = "policies", description = "Policy catalogue (default ${DEFAULT-VALUE}).")
   Path policies;
 
@@ -201,7 +206,8 @@ public final class PolicyBenchCommand implements Callable<Integer> {
     String applicationId = "fleetwatch-policy-bench-" + run;
     Path stateDir = dir.resolve("streams");
     StreamsAppConfig config = StreamsAppConfig.builder().bootstrapServers(bootstrap).topicPrefix(topics.prefix())
-        .stateDir(stateDir).applicationId(applicationId).httpPort(0).policies(policies).build();
+        .stateDir(stateDir).applicationId(applicationId).httpPort(0).policies(policies).commitInterval(commitInterval)
+        .build();
     long heapBefore = BenchEnvironment.liveHeapBytes();
     try (FleetStreamsApp streams = new FleetStreamsApp(config, catalogue, metrics, Clock.systemUTC())) {
       results.add(drain(out, new Drain("fleetwatch", fleetSize, telemetry, client, applicationId, inputs, stateDir,
@@ -212,7 +218,7 @@ public final class PolicyBenchCommand implements Callable<Integer> {
       Path floorState = dir.resolve("floor");
       long floorHeapBefore = BenchEnvironment.liveHeapBytes();
       try (FloorStreams floorStreams = new FloorStreams(floorId, bootstrap, topics.prefix(), inputTopics, floorOutput,
-          floorState, "earliest")) {
+          floorState, "earliest", commitInterval)) {
         results.add(drain(out, new Drain("floor", fleetSize, telemetry, client, floorId, inputs, floorState,
             floorHeapBefore, () -> (double) floorStreams.processed(), () -> 0.0), floorStreams::start, cpu));
       }
@@ -359,7 +365,7 @@ public final class PolicyBenchCommand implements Callable<Integer> {
         + Runtime.getRuntime().availableProcessors() + " cores, load " + loadAtStart.split(",")[0] + " at start)");
     s.add("");
     s.add("`fleetwatch bench policies " + BenchEnvironment.arguments(spec)
-        + "`: the streams app (shipped catalogue `" + policies + "`, exactly-once v2, commit interval 100 ms,"
+        + "`: the streams app (shipped catalogue `" + policies + "`, exactly-once v2, commit interval " + commitInterval.toMillis() + " ms,"
         + " 1 stream thread, RocksDB stores) drains input pre-loaded into an in-process Kafka in the same JVM: per"
         + " device in turn, telemetry with the asset class's signals (80%), state reports with the class baseline"
         + " (10%) and events (10%), one second of device time apart; assets registered. The **floor** rows drain the"
