@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -129,12 +130,9 @@ public final class FleetTopology {
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(options, "options");
     IncidentRules incidentRules = options.incidentRules();
-    Supplier<Set<String>> policyIds = () -> {
-      Set<String> ids = new HashSet<>(catalogue.knownIds());
-      ids.add(incidentRules.correlation().siteIncident().policyId());
-      ids.add(incidentRules.correlation().massOffline().policyId());
-      return ids;
-    };
+    Supplier<Set<String>> policyIds = new KnownPolicyIds(catalogue, Set.copyOf(new HashSet<>(List.of(
+        incidentRules.correlation().siteIncident().policyId(),
+        incidentRules.correlation().massOffline().policyId()))));
     PipelineMetrics metrics = new PipelineMetrics(registry, policyIds);
     IncidentMetrics incidentMetrics = new IncidentMetrics(registry, policyIds, incidentRules.matrix().categories());
     this.policies = new PolicyTopology(catalogue, metrics, options.heartbeatScan(),
@@ -204,5 +202,35 @@ public final class FleetTopology {
     return builder.globalTable(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde()).withName(name),
         Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(store)
             .withKeySerde(topic.keySerde()).withValueSerde(topic.valueSerde()));
+  }
+  /**
+   * The policy ids allowed as meter tags: every id the catalogue has ever had plus the correlation policies. Asked on
+   * every evaluation, so the union is rebuilt only when the catalogue's set is replaced (a policy published at run
+   * time), never per call.
+   */
+  private static final class KnownPolicyIds implements Supplier<Set<String>> {
+    private final RuntimeCatalogue catalogue;
+    private final Set<String> extra;
+    private volatile Snapshot snapshot = new Snapshot(null, Set.of());
+
+    private record Snapshot(Set<String> source, Set<String> ids) {}
+
+    KnownPolicyIds(RuntimeCatalogue catalogue, Set<String> extra) {
+      this.catalogue = catalogue;
+      this.extra = extra;
+    }
+
+    @Override
+    public Set<String> get() {
+      Set<String> source = catalogue.knownIds();
+      Snapshot current = snapshot;
+      if (current.source() != source) {
+        Set<String> ids = new HashSet<>(source);
+        ids.addAll(extra);
+        current = new Snapshot(source, Set.copyOf(ids));
+        snapshot = current;
+      }
+      return current.ids();
+    }
   }
 }

@@ -135,7 +135,8 @@ public final class PipelineMetrics {
   }
 
   private Counter evaluations(String policy) {
-    return evaluations.computeIfAbsent(policy, p -> Counter.builder(EVALUATIONS)
+    Counter counter = evaluations.get(policy); // once per evaluation: no capturing lambda unless it is new
+    return counter != null ? counter : evaluations.computeIfAbsent(policy, p -> Counter.builder(EVALUATIONS)
         .description("Policy check evaluations").tag("policy", p).register(registry));
   }
 

@@ -155,11 +155,14 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
     if (checks.isEmpty()) {
       return;
     }
-    Evidence evidence = evidence();
+    Evidence evidence = null; // built on the first transition: most records change no check
     List<ViolationSignal> transitions = null;
     for (ApplicableCheck applicable : checks) {
       Evaluation evaluation = evaluate(applicable, deviceId, observation);
       if (evaluation.outcome().isTransition()) {
+        if (evidence == null) {
+          evidence = evidence();
+        }
         forward(applicable, evaluation, deviceId, site, asset, observation.eventTime(), observation.receivedAt(),
             evidence, record.timestamp());
         if (transitions == null) {
