@@ -62,7 +62,7 @@ public final class Topics {
     @SuppressWarnings("unchecked")
     Topic<String, ? extends SpecificRecord>[] byChannel = new Topic[deviceChannels.length];
     for (DeviceChannel channel : deviceChannels) {
-      byChannel[channel.ordinal()] = channelTopic(prefix, key, channel.valueType(), channel);
+      byChannel[channel.ordinal()] = channelTopic(prefix + channel.topicSuffix(), key, channel.valueType());
     }
     this.channels = byChannel;
     this.telemetry = typed(DeviceChannel.TELEMETRY, Telemetry.class);
@@ -94,7 +94,7 @@ public final class Topics {
     return prefix;
   }
 
-  /** The topic of a device channel's records ({@code <prefix>} + {@link DeviceChannel#topicSuffix()}), key device id. */
+  /** The topic of a device channel's records: {@code <prefix>} + {@link DeviceChannel#topicSuffix()}, key device id. */
   public Topic<String, ? extends SpecificRecord> channel(DeviceChannel channel) {
     return channels[channel.ordinal()];
   }
@@ -104,16 +104,17 @@ public final class Topics {
     return List.of(channels);
   }
 
-  private static <V extends SpecificRecord> Topic<String, V> channelTopic(String prefix, Serde<String> key,
-      Class<V> type, DeviceChannel channel) {
-    return new Topic<>(prefix + channel.topicSuffix(), key, AvroSerde.of(type), false);
+  private static <V extends SpecificRecord> Topic<String, V> channelTopic(String name, Serde<String> key,
+      Class<V> type) {
+    return new Topic<>(name, key, AvroSerde.of(type), false);
   }
 
   /** The topic of {@code channel} with its value type, checked against the descriptor. */
   @SuppressWarnings("unchecked")
   private <V extends SpecificRecord> Topic<String, V> typed(DeviceChannel channel, Class<V> type) {
     if (channel.valueType() != type) {
-      throw new IllegalStateException(channel + " carries " + channel.valueType().getName() + ", not " + type.getName());
+      throw new IllegalStateException(
+          channel + " carries " + channel.valueType().getName() + ", not " + type.getName());
     }
     return (Topic<String, V>) channels[channel.ordinal()];
   }

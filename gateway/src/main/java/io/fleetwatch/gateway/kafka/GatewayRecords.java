@@ -13,10 +13,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Turns parse results into Kafka records with Avro single-object-encoded values.
  *
- * <p>Input: an accepted message, or a rejected one with its MQTT topic and raw payload. Output: a record for
- * its channel's topic ({@link Topics#channel}: {@code <prefix>telemetry|events|state}) keyed by device id, or for {@code <prefix>deadletter} keyed by MQTT topic
- * whose value keeps the raw payload (truncated to the payload limit), its original size, the reason, the detail,
- * the receive time and {@code component=gateway}. Thread-safe.
+ * <p>Input: an accepted message, or a rejected one with its MQTT topic and raw payload. Output: a record for its
+ * channel's topic ({@link Topics#channel}: {@code <prefix>telemetry|events|state}) keyed by device id, or for
+ * {@code <prefix>deadletter} keyed by MQTT topic whose value keeps the raw payload (truncated to the payload limit),
+ * its original size, the reason, the detail, the receive time and {@code component=gateway}. Thread-safe.
  */
 public final class GatewayRecords {
   /** Value of {@code DeadLetter.component} for gateway rejections. */

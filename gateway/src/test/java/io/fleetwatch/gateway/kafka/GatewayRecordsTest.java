@@ -55,7 +55,8 @@ class GatewayRecordsTest {
   @Test
   void writesAcceptedTelemetryToTheTelemetryTopicKeyedByDevice() {
     ParseResult.Accepted accepted = (ParseResult.Accepted) PayloadParser.withDefaults().parse(
-        MqttTopicParser.withDefaultRoot().parse("fleet/plant-1/chiller-7/telemetry"), "{\"ts\":1,\"metrics\":{\"t\":2}}".getBytes(StandardCharsets.UTF_8), 5);
+        MqttTopicParser.withDefaultRoot().parse("fleet/plant-1/chiller-7/telemetry"),
+        "{\"ts\":1,\"metrics\":{\"t\":2}}".getBytes(StandardCharsets.UTF_8), 5);
 
     ProducerRecord<String, byte[]> record = records.data(accepted);
 

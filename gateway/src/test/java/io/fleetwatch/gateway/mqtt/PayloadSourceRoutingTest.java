@@ -72,7 +72,8 @@ class PayloadSourceRoutingTest {
   }
 
   private static ParseResult telemetry(String device) {
-    return new ParseResult.Accepted(DeviceChannel.TELEMETRY, device, "site-1", Telemetry.newBuilder().setDeviceId(device)
+    return new ParseResult.Accepted(DeviceChannel.TELEMETRY, device, "site-1", Telemetry.newBuilder()
+        .setDeviceId(device)
         .setSite("site-1").setTs(Instant.ofEpochMilli(1)).setReceivedAt(Instant.ofEpochMilli(2))
         .setMetrics(Map.of("t", 1.0)).build());
   }

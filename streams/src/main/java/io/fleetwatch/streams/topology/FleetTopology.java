@@ -36,8 +36,9 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Inputs: the topic of every {@link DeviceChannel} ({@code fleet.telemetry}, {@code fleet.events},
- * {@code fleet.state}; all keyed by device id and co-partitioned), {@code fleet.assets} (global; with approved changes and maintenance windows), {@code fleet.models}
- * (global, added by {@link VulnerabilityTopology}; minimum firmware and end of support per model),
+ * {@code fleet.state}; all keyed by device id and co-partitioned), {@code fleet.assets} (global; with approved
+ * changes and maintenance windows), {@code fleet.models} (global, added by {@link VulnerabilityTopology}; minimum
+ * firmware and end of support per model),
  * {@code fleet.policies} (global, changes to the catalogue at run time), {@code fleet.incidents} (global, for the
  * API). Outputs: {@code fleet.violations} (key device id),
  * {@code fleet.incidents} (key incident id). Rule: every device message updates its twin and is evaluated against

@@ -270,8 +270,8 @@ class SenmlSourceTest {
 
     // Then it is the record of the same reading on the native topic
     ParseResult nativeResult = PayloadParser.withDefaults().parse(
-        MqttTopicParser.withDefaultRoot().parse("fleet/hq/chiller-01/telemetry"), "{\"ts\":1764100000123,\"metrics\":{\"supply_temp_c\":15.0}}"
-            .getBytes(StandardCharsets.UTF_8), RECEIVED_AT);
+        MqttTopicParser.withDefaultRoot().parse("fleet/hq/chiller-01/telemetry"),
+        "{\"ts\":1764100000123,\"metrics\":{\"supply_temp_c\":15.0}}".getBytes(StandardCharsets.UTF_8), RECEIVED_AT);
     assertInstanceOf(ParseResult.Accepted.class, nativeResult);
     assertEquals(List.of(nativeResult), senml);
   }
