@@ -81,8 +81,7 @@ public final class Gateway implements AutoCloseable {
             config.mqttClientId() + "-producer", config.kafkaOverrides()),
             new StringSerializer(), new ByteArraySerializer());
     this.forwarder = new KafkaForwarder(kafka, new SendObserver(), Duration.ofMillis(200), Duration.ofSeconds(30),
-        List.of(topics.telemetry().name(), topics.events().name(), topics.state().name(),
-            topics.deadLetter().name()));
+        probeTopics(topics));
     metrics.inflightFrom(forwarder::inFlight);
     List<String> sourceFilters = new ArrayList<>();
     try {
@@ -99,6 +98,14 @@ public final class Gateway implements AutoCloseable {
         sources, new GatewayRecords(topics, config.maxPayloadBytes()), forwarder, mqtt.acks(), metrics, clock,
         config.receiveMaximum(), QOS0_WAIT);
     metrics.backPressureFrom(handler::backPressureNanos);
+  }
+
+  /** The topics the gateway writes: every device channel's and the dead-letter topic. */
+  private static List<String> probeTopics(Topics topics) {
+    List<String> names = new ArrayList<>();
+    topics.channels().forEach(t -> names.add(t.name()));
+    names.add(topics.deadLetter().name());
+    return names;
   }
 
   /** Starts the Kafka sender and connects to the broker in the background (retrying with backoff); returns at once. */

@@ -2,7 +2,7 @@ package io.fleetwatch.gateway;
 
 import io.fleetwatch.avro.DeadLetterReason;
 import io.fleetwatch.gateway.kafka.ProducerSettings;
-import io.fleetwatch.gateway.mapping.Channel;
+import io.fleetwatch.schemas.DeviceChannel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -66,7 +66,12 @@ public final class GatewayMetrics {
   public static final String SOURCE_REJECTED = "fleetwatch.gateway.source.rejected";
   /** Source tag of messages of the native contract ({@code fleet/{site}/{device}/{channel}}). */
   public static final String NATIVE_SOURCE = "native";
-  /** The closed set of {@code source} tag values (besides {@link Channel#UNKNOWN_TAG}), registered at start. */
+  /**
+   * Tag value for messages whose channel or source could not be determined; the {@code channel} tag is otherwise a
+   * {@link DeviceChannel#segment()}.
+   */
+  public static final String UNKNOWN_TAG = "unknown";
+  /** The closed set of {@code source} tag values (besides {@link #UNKNOWN_TAG}), registered at start. */
   public static final List<String> SOURCES = List.of(NATIVE_SOURCE, "sparkplug", "senml", "mapped");
   /**
    * Lower bound of the Kafka send histogram: an acknowledgement from a broker on the same host takes about a
@@ -78,9 +83,9 @@ public final class GatewayMetrics {
   /** Reason tag of {@link #DROPPED}. */
   public static final String QOS0_OVERFLOW = "qos0_overflow";
 
-  private final Map<Channel, Counter> received = new EnumMap<>(Channel.class);
+  private final Map<DeviceChannel, Counter> received = new EnumMap<>(DeviceChannel.class);
   private final Counter receivedUnknown;
-  private final Map<Channel, Counter> forwarded = new EnumMap<>(Channel.class);
+  private final Map<DeviceChannel, Counter> forwarded = new EnumMap<>(DeviceChannel.class);
   private final Map<DeadLetterReason, Counter> rejected = new EnumMap<>(DeadLetterReason.class);
   private final Counter dropped;
   private final Map<String, SourceMeters> sources = new HashMap<>();
@@ -93,13 +98,13 @@ public final class GatewayMetrics {
   private volatile IntToLongFunction backPressureNanos = qos -> 0L;
 
   public GatewayMetrics(MeterRegistry registry) {
-    for (Channel c : Channel.values()) {
-      received.put(c, Counter.builder(RECEIVED).tag("channel", c.tag())
+    for (DeviceChannel c : DeviceChannel.values()) {
+      received.put(c, Counter.builder(RECEIVED).tag("channel", c.segment())
           .description("MQTT messages taken by the gateway").register(registry));
-      forwarded.put(c, Counter.builder(FORWARDED).tag("channel", c.tag())
+      forwarded.put(c, Counter.builder(FORWARDED).tag("channel", c.segment())
           .description("Valid messages acknowledged by Kafka").register(registry));
     }
-    receivedUnknown = Counter.builder(RECEIVED).tag("channel", Channel.UNKNOWN_TAG)
+    receivedUnknown = Counter.builder(RECEIVED).tag("channel", UNKNOWN_TAG)
         .description("MQTT messages taken by the gateway").register(registry);
     for (DeadLetterReason r : DeadLetterReason.values()) {
       rejected.put(r, Counter.builder(REJECTED).tag("reason", r.name().toLowerCase(Locale.ROOT))
@@ -108,7 +113,7 @@ public final class GatewayMetrics {
     for (String source : SOURCES) {
       sources.put(source, new SourceMeters(registry, source));
     }
-    sources.put(Channel.UNKNOWN_TAG, new SourceMeters(registry, Channel.UNKNOWN_TAG));
+    sources.put(UNKNOWN_TAG, new SourceMeters(registry, UNKNOWN_TAG));
     dropped = Counter.builder(DROPPED).tag("reason", QOS0_OVERFLOW)
         .description("QoS 0 messages dropped because too many were in flight").register(registry);
     payloadSize = DistributionSummary.builder(PAYLOAD_SIZE).baseUnit("bytes")
@@ -147,7 +152,7 @@ public final class GatewayMetrics {
   }
 
   /** A message arrived on a channel, or {@code null} when its topic names none. */
-  public void received(Channel channel, int payloadBytes) {
+  public void received(DeviceChannel channel, int payloadBytes) {
     (channel == null ? receivedUnknown : received.get(channel)).increment();
     payloadSize.record(payloadBytes);
   }
@@ -157,7 +162,7 @@ public final class GatewayMetrics {
     payloadSize.record(payloadBytes);
   }
 
-  public void forwarded(Channel channel) {
+  public void forwarded(DeviceChannel channel) {
     forwarded.get(channel).increment();
   }
 
@@ -168,7 +173,7 @@ public final class GatewayMetrics {
   /** The meters of one payload source ({@code unknown} for a name outside {@link #SOURCES}). */
   public SourceMeters source(String name) {
     SourceMeters meters = sources.get(name);
-    return meters != null ? meters : sources.get(Channel.UNKNOWN_TAG);
+    return meters != null ? meters : sources.get(UNKNOWN_TAG);
   }
 
   /** Received, mapped and rejected counters of one payload source, all registered at start with 0. */

@@ -16,8 +16,10 @@ import io.fleetwatch.avro.Sbom;
 import io.fleetwatch.avro.Stakeholder;
 import io.fleetwatch.avro.Telemetry;
 import io.fleetwatch.avro.Violation;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -30,6 +32,7 @@ public final class Topics {
   private static final Pattern LEGAL_PREFIX = Pattern.compile("[A-Za-z0-9._-]{0,200}");
 
   private final String prefix;
+  private final Topic<String, ? extends SpecificRecord>[] channels;
   private final Topic<String, Telemetry> telemetry;
   private final Topic<String, DeviceEvent> events;
   private final Topic<String, DeviceState> state;
@@ -55,9 +58,16 @@ public final class Topics {
     }
     this.prefix = prefix;
     Serde<String> key = Serdes.String();
-    this.telemetry = new Topic<>(prefix + "telemetry", key, AvroSerde.of(Telemetry.class), false);
-    this.events = new Topic<>(prefix + "events", key, AvroSerde.of(DeviceEvent.class), false);
-    this.state = new Topic<>(prefix + "state", key, AvroSerde.of(DeviceState.class), false);
+    DeviceChannel[] deviceChannels = DeviceChannel.values();
+    @SuppressWarnings("unchecked")
+    Topic<String, ? extends SpecificRecord>[] byChannel = new Topic[deviceChannels.length];
+    for (DeviceChannel channel : deviceChannels) {
+      byChannel[channel.ordinal()] = channelTopic(prefix + channel.topicSuffix(), key, channel.valueType());
+    }
+    this.channels = byChannel;
+    this.telemetry = typed(DeviceChannel.TELEMETRY, Telemetry.class);
+    this.events = typed(DeviceChannel.EVENT, DeviceEvent.class);
+    this.state = typed(DeviceChannel.STATE, DeviceState.class);
     this.deadLetter = new Topic<>(prefix + "deadletter", key, AvroSerde.of(DeadLetter.class), false);
     this.assets = new Topic<>(prefix + "assets", key, AvroSerde.of(Asset.class), true);
     this.violations = new Topic<>(prefix + "violations", key, AvroSerde.of(Violation.class), false);
@@ -84,17 +94,42 @@ public final class Topics {
     return prefix;
   }
 
-  /** Measurements, key device id. */
+  /** The topic of a device channel's records: {@code <prefix>} + {@link DeviceChannel#topicSuffix()}, key device id. */
+  public Topic<String, ? extends SpecificRecord> channel(DeviceChannel channel) {
+    return channels[channel.ordinal()];
+  }
+
+  /** The topics of every device channel, in {@link DeviceChannel} order. */
+  public List<Topic<String, ? extends SpecificRecord>> channels() {
+    return List.of(channels);
+  }
+
+  private static <V extends SpecificRecord> Topic<String, V> channelTopic(String name, Serde<String> key,
+      Class<V> type) {
+    return new Topic<>(name, key, AvroSerde.of(type), false);
+  }
+
+  /** The topic of {@code channel} with its value type, checked against the descriptor. */
+  @SuppressWarnings("unchecked")
+  private <V extends SpecificRecord> Topic<String, V> typed(DeviceChannel channel, Class<V> type) {
+    if (channel.valueType() != type) {
+      throw new IllegalStateException(
+          channel + " carries " + channel.valueType().getName() + ", not " + type.getName());
+    }
+    return (Topic<String, V>) channels[channel.ordinal()];
+  }
+
+  /** Measurements ({@link DeviceChannel#TELEMETRY}), key device id. */
   public Topic<String, Telemetry> telemetry() {
     return telemetry;
   }
 
-  /** Device events, key device id. */
+  /** Device events ({@link DeviceChannel#EVENT}), key device id. */
   public Topic<String, DeviceEvent> events() {
     return events;
   }
 
-  /** Reported state and inventory, key device id. */
+  /** Reported state and inventory ({@link DeviceChannel#STATE}), key device id. */
   public Topic<String, DeviceState> state() {
     return state;
   }
@@ -175,8 +210,10 @@ public final class Topics {
 
   /** Every topic of the catalogue, for creation at start-up. */
   public List<Topic<String, ?>> all() {
-    return List.of(telemetry, events, state, deadLetter, assets, violations, incidents, policies, services,
+    List<Topic<String, ?>> all = new ArrayList<>(List.of(channels));
+    all.addAll(List.of(deadLetter, assets, violations, incidents, policies, services,
         stakeholders, advisories, knownExploited, models, sboms,
-        incidentCommands, incidentCommandsRejected, sparkplugAliases);
+        incidentCommands, incidentCommandsRejected, sparkplugAliases));
+    return List.copyOf(all);
   }
 }

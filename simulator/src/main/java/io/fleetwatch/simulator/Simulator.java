@@ -1,9 +1,9 @@
 package io.fleetwatch.simulator;
 
+import io.fleetwatch.schemas.DeviceChannel;
 import io.fleetwatch.simulator.SimulatedDevice;
 import io.fleetwatch.simulator.Signal;
 import io.fleetwatch.simulator.mqtt.MqttPublisher;
-import io.fleetwatch.simulator.payload.DeviceChannel;
 import io.fleetwatch.simulator.payload.EventPayload;
 import io.fleetwatch.simulator.payload.StatePayload;
 import io.fleetwatch.simulator.payload.TelemetryPayload;
@@ -235,7 +235,7 @@ public final class Simulator implements AutoCloseable {
       history.addLast(bytes);
     }
     telemetry.incrementAndGet();
-    sink.publish(index, DeviceChannel.TELEMETRY.topic(config.topicRoot(), device.site(), device.deviceId()), bytes);
+    sink.publish(index, DeviceChannel.TELEMETRY.mqttTopic(config.topicRoot(), device.site(), device.deviceId()), bytes);
   }
 
   private void publishEvent(SimulatedDevice device, String type, Map<String, String> attributes) {
@@ -245,7 +245,7 @@ public final class Simulator implements AutoCloseable {
       return;
     }
     events.incrementAndGet();
-    sink.publish(index, DeviceChannel.EVENT.topic(config.topicRoot(), device.site(), device.deviceId()),
+    sink.publish(index, DeviceChannel.EVENT.mqttTopic(config.topicRoot(), device.site(), device.deviceId()),
         EventPayload.write(deviceTime(device), ++seq[index], type, attributes));
   }
 
@@ -256,7 +256,7 @@ public final class Simulator implements AutoCloseable {
       return;
     }
     states.incrementAndGet();
-    sink.publish(index, DeviceChannel.STATE.topic(config.topicRoot(), device.site(), device.deviceId()),
+    sink.publish(index, DeviceChannel.STATE.mqttTopic(config.topicRoot(), device.site(), device.deviceId()),
         StatePayload.write(deviceTime(device), ++seq[index], plan.state(device, elapsed)));
   }
 
@@ -267,7 +267,7 @@ public final class Simulator implements AutoCloseable {
       return;
     }
     int index = indexOf.get(device.deviceId());
-    String topic = DeviceChannel.TELEMETRY.topic(config.topicRoot(), device.site(), device.deviceId());
+    String topic = DeviceChannel.TELEMETRY.mqttTopic(config.topicRoot(), device.site(), device.deviceId());
     int skip = Math.max(0, history.size() - count);
     int i = 0;
     for (byte[] old : history) {

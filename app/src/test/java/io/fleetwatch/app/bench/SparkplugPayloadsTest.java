@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetwatch.avro.Telemetry;
-import io.fleetwatch.gateway.mapping.Channel;
+import io.fleetwatch.schemas.DeviceChannel;
 import io.fleetwatch.gateway.mapping.ParseResult;
 import io.fleetwatch.gateway.sparkplug.SparkplugDecoder;
 import io.fleetwatch.gateway.sparkplug.SparkplugIdentity;
@@ -31,7 +31,7 @@ class SparkplugPayloadsTest {
 
   private static List<Telemetry> telemetry(List<ParseResult> results) {
     results.forEach(r -> assertTrue(r instanceof ParseResult.Accepted, "dead-lettered: " + r));
-    return results.stream().map(ParseResult.Accepted.class::cast).filter(a -> a.channel() == Channel.TELEMETRY)
+    return results.stream().map(ParseResult.Accepted.class::cast).filter(a -> a.channel() == DeviceChannel.TELEMETRY)
         .map(a -> (Telemetry) a.value()).toList();
   }
 

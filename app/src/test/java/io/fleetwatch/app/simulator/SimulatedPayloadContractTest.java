@@ -13,6 +13,7 @@ import io.fleetwatch.gateway.mapping.MqttTopicParser;
 import io.fleetwatch.gateway.mapping.ParseResult;
 import io.fleetwatch.gateway.mapping.PayloadParser;
 import io.fleetwatch.gateway.mapping.TopicParseResult;
+import io.fleetwatch.schemas.DeviceChannel;
 import io.fleetwatch.simulator.MessageSink;
 import io.fleetwatch.simulator.SimulatedDevice;
 import io.fleetwatch.simulator.Simulator;
@@ -56,8 +57,8 @@ class SimulatedPayloadContractTest {
     Parsed parsed = simulate(fleet, List.of(scenario), Duration.ofMinutes(3));
 
     assertTrue(parsed.rejected.isEmpty(), "rejected by the gateway: " + parsed.rejected);
-    assertTrue(parsed.accepted.get(io.fleetwatch.gateway.mapping.Channel.TELEMETRY) > 0);
-    assertTrue(parsed.accepted.get(io.fleetwatch.gateway.mapping.Channel.STATE) >= fleet.size(),
+    assertTrue(parsed.accepted.get(DeviceChannel.TELEMETRY) > 0);
+    assertTrue(parsed.accepted.get(DeviceChannel.STATE) >= fleet.size(),
         "every device reports its state");
   }
 
@@ -105,15 +106,15 @@ class SimulatedPayloadContractTest {
     final PayloadParser payloads = PayloadParser.withDefaults();
     final MutableClock clock;
     final List<String> rejected = new ArrayList<>();
-    final Map<io.fleetwatch.gateway.mapping.Channel, Integer> accepted =
-        new EnumMap<>(io.fleetwatch.gateway.mapping.Channel.class);
+    final Map<DeviceChannel, Integer> accepted =
+        new EnumMap<>(DeviceChannel.class);
     final List<Telemetry> telemetry = new ArrayList<>();
     final List<DeviceEvent> events = new ArrayList<>();
     final List<DeviceState> states = new ArrayList<>();
 
     Parsed(MutableClock clock) {
       this.clock = clock;
-      for (io.fleetwatch.gateway.mapping.Channel c : io.fleetwatch.gateway.mapping.Channel.values()) {
+      for (DeviceChannel c : DeviceChannel.values()) {
         accepted.put(c, 0);
       }
     }

@@ -1,24 +1,22 @@
 package io.fleetwatch.gateway.kafka;
 
 import io.fleetwatch.avro.DeadLetter;
-import io.fleetwatch.avro.DeviceEvent;
-import io.fleetwatch.avro.DeviceState;
-import io.fleetwatch.avro.Telemetry;
 import io.fleetwatch.gateway.mapping.ParseResult;
 import io.fleetwatch.schemas.Topic;
 import io.fleetwatch.schemas.Topics;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Objects;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Turns parse results into Kafka records with Avro single-object-encoded values.
  *
- * <p>Input: an accepted message, or a rejected one with its MQTT topic and raw payload. Output: a record for
- * {@code <prefix>telemetry|events|state} keyed by device id, or for {@code <prefix>deadletter} keyed by MQTT topic
- * whose value keeps the raw payload (truncated to the payload limit), its original size, the reason, the detail,
- * the receive time and {@code component=gateway}. Thread-safe.
+ * <p>Input: an accepted message, or a rejected one with its MQTT topic and raw payload. Output: a record for its
+ * channel's topic ({@link Topics#channel}: {@code <prefix>telemetry|events|state}) keyed by device id, or for
+ * {@code <prefix>deadletter} keyed by MQTT topic whose value keeps the raw payload (truncated to the payload limit),
+ * its original size, the reason, the detail, the receive time and {@code component=gateway}. Thread-safe.
  */
 public final class GatewayRecords {
   /** Value of {@code DeadLetter.component} for gateway rejections. */
@@ -45,16 +43,7 @@ public final class GatewayRecords {
    * @throws org.apache.kafka.common.errors.SerializationException if the value cannot be encoded
    */
   public ProducerRecord<String, byte[]> data(ParseResult.Accepted accepted) {
-    switch (accepted.channel()) {
-      case TELEMETRY:
-        return record(topics.telemetry(), accepted.deviceId(), (Telemetry) accepted.value());
-      case EVENT:
-        return record(topics.events(), accepted.deviceId(), (DeviceEvent) accepted.value());
-      case STATE:
-        return record(topics.state(), accepted.deviceId(), (DeviceState) accepted.value());
-      default:
-        throw new IllegalArgumentException("no topic for channel " + accepted.channel());
-    }
+    return channelRecord(topics.channel(accepted.channel()), accepted.deviceId(), accepted.value());
   }
 
   /** The dead-letter record of a rejected message; the key is the MQTT topic. */
@@ -84,6 +73,13 @@ public final class GatewayRecords {
 
   public Topics topics() {
     return topics;
+  }
+
+  /** The record of a channel's value, whose type {@link ParseResult.Accepted} checked against the channel. */
+  @SuppressWarnings("unchecked")
+  private static <V extends SpecificRecord> ProducerRecord<String, byte[]> channelRecord(Topic<String, V> topic,
+      String key, SpecificRecord value) {
+    return record(topic, key, (V) value);
   }
 
   private static <V> ProducerRecord<String, byte[]> record(Topic<String, V> topic, String key, V value) {

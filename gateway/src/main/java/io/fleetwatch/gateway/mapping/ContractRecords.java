@@ -3,6 +3,7 @@ package io.fleetwatch.gateway.mapping;
 import io.fleetwatch.avro.DeviceEvent;
 import io.fleetwatch.avro.DeviceState;
 import io.fleetwatch.avro.Telemetry;
+import io.fleetwatch.schemas.DeviceChannel;
 import java.time.Instant;
 import java.util.Map;
 
@@ -25,7 +26,7 @@ public final class ContractRecords {
         .setSeq(seq)
         .setMetrics(metrics)
         .build();
-    return new ParseResult.Accepted(Channel.TELEMETRY, deviceId, site, value);
+    return new ParseResult.Accepted(DeviceChannel.TELEMETRY, deviceId, site, value);
   }
 
   /** A {@link DeviceEvent} record on the event channel. */
@@ -40,7 +41,7 @@ public final class ContractRecords {
         .setType(type)
         .setAttributes(attributes)
         .build();
-    return new ParseResult.Accepted(Channel.EVENT, deviceId, site, value);
+    return new ParseResult.Accepted(DeviceChannel.EVENT, deviceId, site, value);
   }
 
   /** A {@link DeviceState} builder with site, device id and receive time set; finish it with {@link #state}. */
@@ -54,6 +55,6 @@ public final class ContractRecords {
   /** The {@link DeviceState} record of a builder from {@link #stateBuilder}, at device time {@code ts}. */
   public static ParseResult.Accepted state(DeviceState.Builder builder, long ts) {
     DeviceState value = builder.setTs(Instant.ofEpochMilli(ts)).build();
-    return new ParseResult.Accepted(Channel.STATE, value.getDeviceId(), value.getSite(), value);
+    return new ParseResult.Accepted(DeviceChannel.STATE, value.getDeviceId(), value.getSite(), value);
   }
 }

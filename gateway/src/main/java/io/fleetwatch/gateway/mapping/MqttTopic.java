@@ -1,5 +1,6 @@
 package io.fleetwatch.gateway.mapping;
 
+import io.fleetwatch.schemas.DeviceChannel;
 import java.util.Objects;
 
 /**
@@ -9,7 +10,7 @@ import java.util.Objects;
  * @param deviceId device id
  * @param channel channel
  */
-public record MqttTopic(String site, String deviceId, Channel channel) implements TopicParseResult {
+public record MqttTopic(String site, String deviceId, DeviceChannel channel) implements TopicParseResult {
   public MqttTopic {
     Objects.requireNonNull(site, "site");
     Objects.requireNonNull(deviceId, "deviceId");

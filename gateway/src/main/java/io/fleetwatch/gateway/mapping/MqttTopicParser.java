@@ -1,6 +1,7 @@
 package io.fleetwatch.gateway.mapping;
 
 import io.fleetwatch.avro.DeadLetterReason;
+import io.fleetwatch.schemas.DeviceChannel;
 
 /**
  * Splits a device topic {@code {root}/{site}/{deviceId}/{channel}} into a {@link MqttTopic}.
@@ -67,10 +68,10 @@ public final class MqttTopicParser {
           "deviceId '" + echo(deviceId) + "' must match [A-Za-z0-9._-]{1,64}");
     }
     String segment = topic.substring(third + 1);
-    Channel channel = Channel.fromSegment(segment);
+    DeviceChannel channel = DeviceChannel.fromSegment(segment);
     if (channel == null) {
       return new ParseResult.Rejected(DeadLetterReason.UNKNOWN_CHANNEL,
-          "channel '" + echo(segment) + "' must be one of telemetry, event, state");
+          "channel '" + echo(segment) + "' must be one of " + DeviceChannel.SEGMENTS);
     }
     return new MqttTopic(site, deviceId, channel);
   }

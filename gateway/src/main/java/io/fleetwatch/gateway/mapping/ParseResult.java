@@ -1,6 +1,7 @@
 package io.fleetwatch.gateway.mapping;
 
 import io.fleetwatch.avro.DeadLetterReason;
+import io.fleetwatch.schemas.DeviceChannel;
 import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -16,14 +17,18 @@ public sealed interface ParseResult permits ParseResult.Accepted, ParseResult.Re
    * @param channel channel the message arrived on
    * @param deviceId device id from the topic (the Kafka key)
    * @param site site id from the topic
-   * @param value {@code Telemetry}, {@code DeviceEvent} or {@code DeviceState} matching the channel
+   * @param value the channel's record ({@link DeviceChannel#valueType()})
    */
-  record Accepted(Channel channel, String deviceId, String site, SpecificRecord value) implements ParseResult {
+  record Accepted(DeviceChannel channel, String deviceId, String site, SpecificRecord value) implements ParseResult {
     public Accepted {
       Objects.requireNonNull(channel, "channel");
       Objects.requireNonNull(deviceId, "deviceId");
       Objects.requireNonNull(site, "site");
       Objects.requireNonNull(value, "value");
+      if (!channel.valueType().isInstance(value)) {
+        throw new IllegalArgumentException("the value of channel " + channel.segment() + " must be a "
+            + channel.valueType().getSimpleName() + ", got " + value.getClass().getSimpleName());
+      }
     }
   }
 

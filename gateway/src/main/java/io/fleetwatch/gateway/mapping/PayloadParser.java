@@ -32,10 +32,10 @@ import java.util.TreeSet;
  * Avro builders (no tree, no map of objects).
  *
  * <p>Input: the message's {@link MqttTopic}, its raw payload bytes and the gateway receive time. Output: an
- * {@link ParseResult.Accepted} {@link Telemetry}, {@link DeviceEvent} or {@link DeviceState} for the topic's
- * channel, or a {@link ParseResult.Rejected} whose detail names the field and what was expected. Unknown fields
- * are skipped. Never throws, whatever the bytes. Thread-safe: the only shared state is the immutable settings and
- * the {@link JsonFactory}.
+ * {@link ParseResult.Accepted} record of the topic's channel ({@link Telemetry}, {@link DeviceEvent} or
+ * {@link DeviceState}; one method per channel, chosen by one exhaustive switch), or a {@link ParseResult.Rejected}
+ * whose detail names the field and what was expected. Unknown fields are skipped. Never throws, whatever the bytes.
+ * Thread-safe: the only shared state is the immutable settings and the {@link JsonFactory}.
  */
 public final class PayloadParser {
   /** Default payload size limit: 64 KiB. */
@@ -169,6 +169,21 @@ public final class PayloadParser {
   }
 
   /**
+   * Parses one message of the native contract as the gateway does: the topic as read by {@link MqttTopicParser},
+   * then the payload. A rejected topic is the answer (topic problems before payload problems). Never throws.
+   *
+   * @param topic what {@link MqttTopicParser#parse} made of the MQTT topic
+   * @param payload raw payload bytes
+   * @param receivedAtMillis gateway receive time, epoch milliseconds
+   */
+  public ParseResult parse(TopicParseResult topic, byte[] payload, long receivedAtMillis) {
+    if (topic instanceof ParseResult.Rejected rejected) {
+      return rejected;
+    }
+    return parse((MqttTopic) topic, payload, receivedAtMillis);
+  }
+
+  /**
    * Parses one payload; never throws.
    *
    * @param topic where the message arrived (gives channel, site and device id)
@@ -194,20 +209,12 @@ public final class PayloadParser {
           return new ParseResult.Rejected(DeadLetterReason.NOT_AN_OBJECT,
               "payload must be a JSON object, got " + describe(first));
         }
-        ParseResult result;
-        switch (topic.channel()) {
-          case TELEMETRY:
-            result = telemetry(parser, topic, receivedAtMillis);
-            break;
-          case EVENT:
-            result = event(parser, topic, receivedAtMillis);
-            break;
-          case STATE:
-            result = state(parser, topic, receivedAtMillis);
-            break;
-          default:
-            return new ParseResult.Rejected(DeadLetterReason.UNKNOWN_CHANNEL, "channel " + topic.channel() + " has no parser");
-        }
+        // The one place a channel's payload is read: no default, so a new DeviceChannel does not compile without one.
+        ParseResult result = switch (topic.channel()) {
+          case TELEMETRY -> telemetry(parser, topic, receivedAtMillis);
+          case EVENT -> event(parser, topic, receivedAtMillis);
+          case STATE -> state(parser, topic, receivedAtMillis);
+        };
         if (parser.nextToken() != null) {
           return new ParseResult.Rejected(DeadLetterReason.MALFORMED_JSON,
               "unexpected content after the JSON object" + at(parser.currentLocation()));

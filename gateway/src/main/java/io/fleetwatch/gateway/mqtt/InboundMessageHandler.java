@@ -5,7 +5,7 @@ import io.fleetwatch.gateway.GatewayMetrics;
 import io.fleetwatch.gateway.LogThrottle;
 import io.fleetwatch.gateway.kafka.GatewayRecords;
 import io.fleetwatch.gateway.kafka.KafkaForwarder;
-import io.fleetwatch.gateway.mapping.Channel;
+import io.fleetwatch.schemas.DeviceChannel;
 import io.fleetwatch.gateway.mapping.MqttTopic;
 import io.fleetwatch.gateway.mapping.MqttTopicParser;
 import io.fleetwatch.gateway.mapping.ParseResult;
@@ -202,7 +202,7 @@ public final class InboundMessageHandler {
     List<Outgoing> outgoing;
     try {
       outgoing = source == null
-          ? List.of(outgoing(topic, payload, receivedAt, nativeParse(parsedTopic, payload, receivedAt), nativeMeters,
+          ? List.of(outgoing(topic, payload, receivedAt, payloads.parse(parsedTopic, payload, receivedAt), nativeMeters,
               parsedTopic instanceof MqttTopic ? ((MqttTopic) parsedTopic).deviceId() : "?"))
           : outgoing(source, topic, payload, receivedAt);
     } catch (RuntimeException e) {
@@ -223,12 +223,6 @@ public final class InboundMessageHandler {
       }
     }
     return null;
-  }
-
-  private ParseResult nativeParse(TopicParseResult parsedTopic, byte[] payload, long receivedAt) {
-    return parsedTopic instanceof MqttTopic
-        ? payloads.parse((MqttTopic) parsedTopic, payload, receivedAt)
-        : (ParseResult.Rejected) parsedTopic;
   }
 
   /** The records of a source's message; a source that breaks its contract (throws, yields nothing) dead-letters it. */
@@ -268,7 +262,7 @@ public final class InboundMessageHandler {
         return new Outgoing(record, accepted.channel());
       } catch (RuntimeException e) {
         result = new ParseResult.Rejected(DeadLetterReason.UNKNOWN,
-            "the valid " + accepted.channel().tag() + " value could not be encoded: " + e.getMessage());
+            "the valid " + accepted.channel().segment() + " value could not be encoded: " + e.getMessage());
       }
     }
     ParseResult.Rejected rejected = (ParseResult.Rejected) result;
@@ -316,7 +310,7 @@ public final class InboundMessageHandler {
   }
 
   /** One Kafka record of a message; {@code channel} is {@code null} for a dead letter. */
-  private record Outgoing(ProducerRecord<String, byte[]> record, Channel channel) {}
+  private record Outgoing(ProducerRecord<String, byte[]> record, DeviceChannel channel) {}
 
   /** The records of one message still waiting for Kafka: the last one frees the slot and acknowledges the message. */
   private final class Delivery {

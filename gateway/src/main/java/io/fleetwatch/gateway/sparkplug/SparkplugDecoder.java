@@ -5,7 +5,7 @@ import io.fleetwatch.avro.DeadLetterReason;
 import io.fleetwatch.avro.DeviceEvent;
 import io.fleetwatch.avro.DeviceState;
 import io.fleetwatch.avro.Telemetry;
-import io.fleetwatch.gateway.mapping.Channel;
+import io.fleetwatch.schemas.DeviceChannel;
 import io.fleetwatch.gateway.mapping.ParseResult;
 import io.fleetwatch.gateway.sparkplug.SparkplugTopic.MessageType;
 import io.fleetwatch.gateway.sparkplug.proto.SparkplugB;
@@ -209,7 +209,7 @@ public final class SparkplugDecoder {
         properties.put(metric.getName(), metric.getStringValue());
       }
     }
-    records.add(new ParseResult.Accepted(Channel.STATE, m.target().deviceId(), m.target().site(),
+    records.add(new ParseResult.Accepted(DeviceChannel.STATE, m.target().deviceId(), m.target().site(),
         DeviceState.newBuilder().setDeviceId(m.target().deviceId()).setSite(m.target().site())
             .setTs(Instant.ofEpochMilli(m.ts())).setReceivedAt(Instant.ofEpochMilli(m.receivedAt())).setSeq(null)
             .setVendor(properties.get("Properties/Hardware Make"))
@@ -505,7 +505,7 @@ public final class SparkplugDecoder {
   }
 
   private static ParseResult telemetry(Message m, Map<String, Double> numbers) {
-    return new ParseResult.Accepted(Channel.TELEMETRY, m.target().deviceId(), m.target().site(),
+    return new ParseResult.Accepted(DeviceChannel.TELEMETRY, m.target().deviceId(), m.target().site(),
         Telemetry.newBuilder().setDeviceId(m.target().deviceId()).setSite(m.target().site())
             .setTs(Instant.ofEpochMilli(m.ts())).setReceivedAt(Instant.ofEpochMilli(m.receivedAt())).setSeq(null)
             .setMetrics(numbers).build());
@@ -523,7 +523,7 @@ public final class SparkplugDecoder {
 
   private static ParseResult event(Message m, SparkplugIdentity.Target target, String type,
       Map<String, String> attributes) {
-    return new ParseResult.Accepted(Channel.EVENT, target.deviceId(), target.site(),
+    return new ParseResult.Accepted(DeviceChannel.EVENT, target.deviceId(), target.site(),
         DeviceEvent.newBuilder().setDeviceId(target.deviceId()).setSite(target.site())
             .setTs(Instant.ofEpochMilli(m.ts())).setReceivedAt(Instant.ofEpochMilli(m.receivedAt())).setSeq(null)
             .setType(type).setAttributes(new HashMap<>(attributes)).build());

@@ -6,17 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.fleetwatch.avro.DeadLetter;
 import io.fleetwatch.avro.DeadLetterReason;
 import io.fleetwatch.avro.Telemetry;
-import io.fleetwatch.gateway.mapping.MessageParser;
+import io.fleetwatch.gateway.mapping.MqttTopicParser;
 import io.fleetwatch.gateway.mapping.ParseResult;
+import io.fleetwatch.gateway.mapping.PayloadParser;
 import io.fleetwatch.schemas.AvroSerde;
+import io.fleetwatch.schemas.DeviceChannel;
 import io.fleetwatch.schemas.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class GatewayRecordsTest {
   private final GatewayRecords records = new GatewayRecords(new Topics("test."), 16);
@@ -27,10 +32,31 @@ class GatewayRecordsTest {
     return out;
   }
 
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "telemetry | test.telemetry | {\"ts\":1,\"metrics\":{\"t\":2}}",
+      "event     | test.events    | {\"ts\":1,\"type\":\"boot\"}",
+      "state     | test.state     | {\"ts\":1,\"mode\":\"running\"}"})
+  void writesEachChannelsRecordToItsTopicDecodableWithItsSchema(String segment, String topic, String json) {
+    ParseResult.Accepted accepted = (ParseResult.Accepted) PayloadParser.withDefaults().parse(
+        MqttTopicParser.withDefaultRoot().parse("fleet/plant-1/chiller-7/" + segment),
+        json.getBytes(StandardCharsets.UTF_8), 5);
+
+    ProducerRecord<String, byte[]> record = records.data(accepted);
+
+    assertEquals(topic, record.topic());
+    assertEquals("chiller-7", record.key());
+    DeviceChannel channel = accepted.channel();
+    SpecificRecord value = AvroSerde.of(channel.valueType()).deserialize(record.topic(), record.value());
+    assertEquals(accepted.value(), value);
+    assertEquals("chiller-7", channel.deviceId(value));
+  }
+
   @Test
   void writesAcceptedTelemetryToTheTelemetryTopicKeyedByDevice() {
-    ParseResult.Accepted accepted = (ParseResult.Accepted) MessageParser.withDefaults().parse(
-        "fleet/plant-1/chiller-7/telemetry", "{\"ts\":1,\"metrics\":{\"t\":2}}".getBytes(StandardCharsets.UTF_8), 5);
+    ParseResult.Accepted accepted = (ParseResult.Accepted) PayloadParser.withDefaults().parse(
+        MqttTopicParser.withDefaultRoot().parse("fleet/plant-1/chiller-7/telemetry"),
+        "{\"ts\":1,\"metrics\":{\"t\":2}}".getBytes(StandardCharsets.UTF_8), 5);
 
     ProducerRecord<String, byte[]> record = records.data(accepted);
 

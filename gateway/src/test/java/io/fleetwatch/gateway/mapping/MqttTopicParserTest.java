@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.fleetwatch.avro.DeadLetterReason;
+import io.fleetwatch.schemas.DeviceChannel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,7 +18,7 @@ class MqttTopicParserTest {
       "fleet/plant-1/chiller-7/telemetry, plant-1, chiller-7, TELEMETRY",
       "fleet/S.2/dev_9/event, S.2, dev_9, EVENT",
       "fleet/a/b/state, a, b, STATE"})
-  void splitsValidTopicIntoSiteDeviceAndChannel(String topic, String site, String device, Channel channel) {
+  void splitsValidTopicIntoSiteDeviceAndChannel(String topic, String site, String device, DeviceChannel channel) {
     MqttTopic parsed = assertInstanceOf(MqttTopic.class, parser.parse(topic));
 
     assertEquals(new MqttTopic(site, device, channel), parsed);

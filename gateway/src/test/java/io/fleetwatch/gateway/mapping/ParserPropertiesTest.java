@@ -25,10 +25,11 @@ class ParserPropertiesTest {
   private static final long RECEIVED_AT = 1_764_100_000_000L;
   private static final List<String> TOPICS = List.of("fleet/s/d/telemetry", "fleet/s/d/event", "fleet/s/d/state");
 
-  private final MessageParser parser = MessageParser.withDefaults();
+  private final MqttTopicParser topics = MqttTopicParser.withDefaultRoot();
+  private final PayloadParser payloads = PayloadParser.withDefaults();
 
   private void assertTotal(String topic, byte[] payload) {
-    ParseResult result = parser.parse(topic, payload, RECEIVED_AT);
+    ParseResult result = payloads.parse(topics.parse(topic), payload, RECEIVED_AT);
     assertNotNull(result);
     assertTrue(result instanceof ParseResult.Accepted || result instanceof ParseResult.Rejected);
     if (result instanceof ParseResult.Rejected) {
@@ -80,8 +81,8 @@ class ParserPropertiesTest {
     }
     json.append("}}");
 
-    ParseResult result = parser.parse("fleet/s/d/telemetry", json.toString().getBytes(StandardCharsets.UTF_8),
-        RECEIVED_AT);
+    ParseResult result = payloads.parse(topics.parse("fleet/s/d/telemetry"),
+        json.toString().getBytes(StandardCharsets.UTF_8), RECEIVED_AT);
 
     Telemetry t = assertInstanceOf(Telemetry.class,
         assertInstanceOf(ParseResult.Accepted.class, result, result::toString).value());

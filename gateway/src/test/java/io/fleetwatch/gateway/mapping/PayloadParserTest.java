@@ -9,6 +9,7 @@ import io.fleetwatch.avro.DeadLetterReason;
 import io.fleetwatch.avro.DeviceEvent;
 import io.fleetwatch.avro.DeviceState;
 import io.fleetwatch.avro.Telemetry;
+import io.fleetwatch.schemas.DeviceChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +20,9 @@ import org.junit.jupiter.api.Test;
 
 class PayloadParserTest {
   private static final long RECEIVED_AT = 1_764_100_000_500L;
-  private static final MqttTopic TELEMETRY = new MqttTopic("plant-1", "chiller-7", Channel.TELEMETRY);
-  private static final MqttTopic EVENT = new MqttTopic("plant-1", "chiller-7", Channel.EVENT);
-  private static final MqttTopic STATE = new MqttTopic("plant-1", "chiller-7", Channel.STATE);
+  private static final MqttTopic TELEMETRY = new MqttTopic("plant-1", "chiller-7", DeviceChannel.TELEMETRY);
+  private static final MqttTopic EVENT = new MqttTopic("plant-1", "chiller-7", DeviceChannel.EVENT);
+  private static final MqttTopic STATE = new MqttTopic("plant-1", "chiller-7", DeviceChannel.STATE);
 
   private final PayloadParser parser = PayloadParser.withDefaults();
 
@@ -40,7 +41,7 @@ class PayloadParserTest {
         "{\"ts\": 1764100000123, \"seq\": 42, \"metrics\": {\"temperature_c\": 71.5, \"pressure_kpa\": 101}}");
 
     ParseResult.Accepted accepted = assertInstanceOf(ParseResult.Accepted.class, result);
-    assertEquals(Channel.TELEMETRY, accepted.channel());
+    assertEquals(DeviceChannel.TELEMETRY, accepted.channel());
     assertEquals("chiller-7", accepted.deviceId());
     assertEquals("plant-1", accepted.site());
     Telemetry t = (Telemetry) accepted.value();

@@ -183,12 +183,13 @@ class RejectionCorpusTest {
     return cases;
   }
 
-  private final MessageParser parser = MessageParser.withDefaults();
+  private final MqttTopicParser topics = MqttTopicParser.withDefaultRoot();
+  private final PayloadParser payloads = PayloadParser.withDefaults();
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("corpus")
   void rejectsMalformedMessageWithReasonAndDetailNamingTheProblem(Case c) {
-    ParseResult result = parser.parse(c.topic(), c.payload(), RECEIVED_AT);
+    ParseResult result = payloads.parse(topics.parse(c.topic()), c.payload(), RECEIVED_AT);
 
     ParseResult.Rejected rejected = assertInstanceOf(ParseResult.Rejected.class, result, c.name());
     assertEquals(c.reason(), rejected.reason(), () -> c.name() + ": " + rejected.detail());

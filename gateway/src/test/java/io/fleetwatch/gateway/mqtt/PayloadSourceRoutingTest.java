@@ -8,7 +8,7 @@ import io.fleetwatch.gateway.GatewayMetrics;
 import io.fleetwatch.gateway.kafka.CapturingProducer;
 import io.fleetwatch.gateway.kafka.GatewayRecords;
 import io.fleetwatch.gateway.kafka.KafkaForwarder;
-import io.fleetwatch.gateway.mapping.Channel;
+import io.fleetwatch.schemas.DeviceChannel;
 import io.fleetwatch.gateway.mapping.MqttTopicParser;
 import io.fleetwatch.gateway.mapping.ParseResult;
 import io.fleetwatch.gateway.mapping.PayloadParser;
@@ -72,7 +72,8 @@ class PayloadSourceRoutingTest {
   }
 
   private static ParseResult telemetry(String device) {
-    return new ParseResult.Accepted(Channel.TELEMETRY, device, "site-1", Telemetry.newBuilder().setDeviceId(device)
+    return new ParseResult.Accepted(DeviceChannel.TELEMETRY, device, "site-1", Telemetry.newBuilder()
+        .setDeviceId(device)
         .setSite("site-1").setTs(Instant.ofEpochMilli(1)).setReceivedAt(Instant.ofEpochMilli(2))
         .setMetrics(Map.of("t", 1.0)).build());
   }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetwatch.gateway.kafka.CapturingProducer;
 import io.fleetwatch.gateway.kafka.KafkaForwarder;
-import io.fleetwatch.gateway.mapping.Channel;
+import io.fleetwatch.schemas.DeviceChannel;
 import io.fleetwatch.gateway.mapping.ParseResult;
 import java.time.Duration;
 import java.util.List;
@@ -75,7 +75,7 @@ class KafkaAliasJournalTest {
     await(() -> decoder.tables() == 2, "the later birth applied");
     List<ParseResult> data = decoder.decode("spBv1.0/g/DDATA/e/d", Payloads.ddata(7, 3.5, true), Payloads.T0)
         .records();
-    assertEquals(Channel.TELEMETRY, ((ParseResult.Accepted) data.get(0)).channel());
+    assertEquals(DeviceChannel.TELEMETRY, ((ParseResult.Accepted) data.get(0)).channel());
   }
 
   @Test

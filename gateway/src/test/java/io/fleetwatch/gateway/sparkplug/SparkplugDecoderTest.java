@@ -10,7 +10,7 @@ import io.fleetwatch.avro.DeadLetterReason;
 import io.fleetwatch.avro.DeviceEvent;
 import io.fleetwatch.avro.DeviceState;
 import io.fleetwatch.avro.Telemetry;
-import io.fleetwatch.gateway.mapping.Channel;
+import io.fleetwatch.schemas.DeviceChannel;
 import io.fleetwatch.gateway.mapping.ParseResult;
 import io.fleetwatch.gateway.sparkplug.proto.SparkplugB.DataType;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +41,7 @@ class SparkplugDecoderTest {
     return assertInstanceOf(ParseResult.Rejected.class, result);
   }
 
-  private static ParseResult.Accepted accepted(ParseResult result, Channel channel) {
+  private static ParseResult.Accepted accepted(ParseResult result, DeviceChannel channel) {
     ParseResult.Accepted accepted = assertInstanceOf(ParseResult.Accepted.class, result);
     assertEquals(channel, accepted.channel());
     return accepted;
@@ -54,7 +54,7 @@ class SparkplugDecoderTest {
     List<ParseResult> records = decode(DDATA, Payloads.ddata(2, 13.5, false));
 
     assertEquals(1, records.size());
-    ParseResult.Accepted accepted = accepted(records.get(0), Channel.TELEMETRY);
+    ParseResult.Accepted accepted = accepted(records.get(0), DeviceChannel.TELEMETRY);
     assertEquals("edge-7.chiller-2", accepted.deviceId());
     assertEquals("plant-1", accepted.site());
     Telemetry t = (Telemetry) accepted.value();
@@ -72,9 +72,9 @@ class SparkplugDecoderTest {
 
     List<ParseResult> records = decoded.records();
     assertEquals(3, records.size());
-    DeviceState state = (DeviceState) accepted(records.get(0), Channel.STATE).value();
+    DeviceState state = (DeviceState) accepted(records.get(0), DeviceChannel.STATE).value();
     assertEquals("edge-7.chiller-2", state.getDeviceId());
-    Telemetry t = (Telemetry) accepted(records.get(1), Channel.TELEMETRY).value();
+    Telemetry t = (Telemetry) accepted(records.get(1), DeviceChannel.TELEMETRY).value();
     assertEquals(Map.of("supply_temp_c", 6.5, "running", 1.0, "count", 7.0), t.getMetrics());
     ParseResult.Rejected strings = rejected(records.get(2));
     assertEquals(DeadLetterReason.SPARKPLUG_UNSUPPORTED_TYPE, strings.reason());
@@ -87,7 +87,7 @@ class SparkplugDecoderTest {
     List<ParseResult> records = decode(NBIRTH, Payloads.nbirth(3));
 
     assertEquals(1, records.size(), "bdSeq, Node Control/ and Properties/ are no telemetry: " + records);
-    DeviceState state = (DeviceState) accepted(records.get(0), Channel.STATE).value();
+    DeviceState state = (DeviceState) accepted(records.get(0), DeviceChannel.STATE).value();
     assertEquals("edge-7", state.getDeviceId());
     assertEquals("acme", state.getVendor());
   }
@@ -134,7 +134,7 @@ class SparkplugDecoderTest {
     ParseResult.Rejected gap = rejected(records.get(0));
     assertEquals(DeadLetterReason.SPARKPLUG_SEQUENCE_GAP, gap.reason());
     assertTrue(gap.detail().contains("seq 5, expected 2"), gap.detail());
-    accepted(records.get(1), Channel.TELEMETRY);
+    accepted(records.get(1), DeviceChannel.TELEMETRY);
   }
 
   @Test
@@ -155,8 +155,8 @@ class SparkplugDecoderTest {
     List<ParseResult> records = decode("spBv1.0/plant-1/NDEATH/edge-7", death);
 
     assertEquals(2, records.size());
-    DeviceEvent node = (DeviceEvent) accepted(records.get(0), Channel.EVENT).value();
-    DeviceEvent device = (DeviceEvent) accepted(records.get(1), Channel.EVENT).value();
+    DeviceEvent node = (DeviceEvent) accepted(records.get(0), DeviceChannel.EVENT).value();
+    DeviceEvent device = (DeviceEvent) accepted(records.get(1), DeviceChannel.EVENT).value();
     assertEquals("edge-7", node.getDeviceId());
     assertEquals("edge-7.chiller-2", device.getDeviceId());
     assertEquals(SparkplugDecoder.OFFLINE_EVENT, device.getType());
@@ -173,7 +173,7 @@ class SparkplugDecoderTest {
     List<ParseResult> records = decode("spBv1.0/plant-1/NDEATH/edge-7", staleDeath);
 
     assertEquals(DeadLetterReason.SPARKPLUG_SEQUENCE_GAP, rejected(records.get(0)).reason());
-    accepted(decode(DDATA, Payloads.ddata(2, 1, true)).get(0), Channel.TELEMETRY);
+    accepted(decode(DDATA, Payloads.ddata(2, 1, true)).get(0), DeviceChannel.TELEMETRY);
   }
 
   @Test
@@ -183,7 +183,7 @@ class SparkplugDecoderTest {
     List<ParseResult> records = decode("spBv1.0/plant-1/DDEATH/edge-7/chiller-2",
         Payloads.payload(2).build().toByteArray());
 
-    DeviceEvent e = (DeviceEvent) accepted(records.get(0), Channel.EVENT).value();
+    DeviceEvent e = (DeviceEvent) accepted(records.get(0), DeviceChannel.EVENT).value();
     assertEquals("edge-7.chiller-2", e.getDeviceId());
     assertEquals("DDEATH", e.getAttributes().get(SparkplugDecoder.TYPE_ATTRIBUTE));
   }
@@ -197,7 +197,7 @@ class SparkplugDecoderTest {
 
     List<ParseResult> records = decode("spBv1.0/plant-1/DCMD/edge-7/chiller-2", command);
 
-    DeviceEvent e = (DeviceEvent) accepted(records.get(0), Channel.EVENT).value();
+    DeviceEvent e = (DeviceEvent) accepted(records.get(0), DeviceChannel.EVENT).value();
     assertEquals(SparkplugDecoder.COMMAND_EVENT, e.getType());
     assertEquals(Map.of("running", "true", "action", "start"), e.getAttributes());
   }
@@ -216,7 +216,7 @@ class SparkplugDecoderTest {
     List<ParseResult> records = decode(DDATA, Payloads.ddata(9, 13.5, true));
 
     assertEquals(1, records.size(), "no gap is reported for the first message after a restore: " + records);
-    assertEquals(13.5, ((Telemetry) accepted(records.get(0), Channel.TELEMETRY).value()).getMetrics()
+    assertEquals(13.5, ((Telemetry) accepted(records.get(0), DeviceChannel.TELEMETRY).value()).getMetrics()
         .get("supply_temp_c"));
   }
 
@@ -228,7 +228,7 @@ class SparkplugDecoderTest {
 
     decoder.restore("plant-1/edge-7/chiller-2", older);
 
-    Telemetry t = (Telemetry) accepted(decode(DDATA, Payloads.ddata(2, 13.5, true)).get(0), Channel.TELEMETRY)
+    Telemetry t = (Telemetry) accepted(decode(DDATA, Payloads.ddata(2, 13.5, true)).get(0), DeviceChannel.TELEMETRY)
         .value();
     assertTrue(t.getMetrics().containsKey("supply_temp_c"));
   }
@@ -254,7 +254,7 @@ class SparkplugDecoderTest {
     List<ParseResult> records = mapped.decode("spBv1.0/Plant 1/DBIRTH/Edge 7/Chiller 2", Payloads.dbirth(1),
         RECEIVED).records();
 
-    ParseResult.Accepted state = accepted(records.get(0), Channel.STATE);
+    ParseResult.Accepted state = accepted(records.get(0), DeviceChannel.STATE);
     assertEquals("ch-2", state.deviceId());
     assertEquals("plant-1", state.site());
   }
@@ -285,7 +285,7 @@ class SparkplugDecoderTest {
 
     List<ParseResult> records = decode(DBIRTH, birth);
 
-    Telemetry t = (Telemetry) accepted(records.get(1), Channel.TELEMETRY).value();
+    Telemetry t = (Telemetry) accepted(records.get(1), DeviceChannel.TELEMETRY).value();
     assertEquals(Map.of("i8", -5.0, "u32", 4294967295.0, "i64", -2.0), t.getMetrics());
   }
 }

@@ -2,6 +2,7 @@ package io.fleetwatch.simulator.payload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.fleetwatch.schemas.DeviceChannel;
 import io.fleetwatch.simulator.fleet.DeviceProfile;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -44,7 +45,7 @@ class PayloadTest {
 
   @Test
   void topicsFollowRootSiteDeviceChannel() {
-    assertEquals("fleet/hq/chiller-01/state", DeviceChannel.STATE.topic("fleet", "hq", "chiller-01"));
+    assertEquals("fleet/hq/chiller-01/state", DeviceChannel.STATE.mqttTopic("fleet", "hq", "chiller-01"));
   }
 
   private static String text(byte[] bytes) {

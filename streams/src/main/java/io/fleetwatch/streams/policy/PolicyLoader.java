@@ -52,8 +52,6 @@ public final class PolicyLoader {
   private static final Map<String, ChangeDetection.Detect> DETECT = Map.of("baseline",
       ChangeDetection.Detect.BASELINE, "decrease", ChangeDetection.Detect.DECREASE, "regression",
       ChangeDetection.Detect.REGRESSION);
-  private static final Map<String, Channel> DEVICE_CHANNELS = Map.of("telemetry", Channel.TELEMETRY,
-      "event", Channel.EVENT, "state", Channel.STATE);
 
   private final YAMLFactory yaml = new YAMLFactory();
 
@@ -457,7 +455,7 @@ public final class PolicyLoader {
       }
       case REGRESSION -> {
         rule.allowOnly("type", "detect", "channel", "resetOn", "clear");
-        yield ChangeDetection.replay(rule.oneOf("channel", DEVICE_CHANNELS),
+        yield ChangeDetection.replay(rule.oneOf("channel", Channel.BY_SEGMENT),
             rule.has("resetOn") ? rule.identifier("resetOn") : null, optionalTrigger(rule, "clear"));
       }
     };

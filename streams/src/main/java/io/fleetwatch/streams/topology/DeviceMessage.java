@@ -1,51 +1,42 @@
 package io.fleetwatch.streams.topology;
 
-import io.fleetwatch.avro.DeviceEvent;
-import io.fleetwatch.avro.DeviceState;
-import io.fleetwatch.avro.Telemetry;
+import io.fleetwatch.schemas.DeviceChannel;
 import java.time.Instant;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
- * One record of a device channel ({@code fleet.telemetry}, {@code fleet.events} or {@code fleet.state}) on its way
- * from the merged sources to the evaluation processor (same sub-topology, never serialized). Exactly one of the
- * three values is set.
+ * One record of a device channel (its {@link io.fleetwatch.schemas.Topics#channel} topic: {@code fleet.telemetry},
+ * {@code fleet.events}, {@code fleet.state}) on its way from the merged sources to the evaluation processor (same
+ * sub-topology, never serialized). The envelope (device id, site, times, sequence number) is read through the
+ * channel's descriptor, so it needs no code per channel.
  *
- * @param telemetry a measurement, or {@code null}
- * @param event a device event, or {@code null}
- * @param state a state report, or {@code null}
+ * @param channel the channel the record was read from
+ * @param value the channel's record ({@link DeviceChannel#valueType()})
  */
-record DeviceMessage(Telemetry telemetry, DeviceEvent event, DeviceState state) {
+record DeviceMessage(DeviceChannel channel, SpecificRecord value) {
 
-  static DeviceMessage of(Telemetry telemetry) {
-    return telemetry == null ? null : new DeviceMessage(telemetry, null, null);
-  }
-
-  static DeviceMessage of(DeviceEvent event) {
-    return event == null ? null : new DeviceMessage(null, event, null);
-  }
-
-  static DeviceMessage of(DeviceState state) {
-    return state == null ? null : new DeviceMessage(null, null, state);
+  /** The message of a record read from {@code channel}'s topic, or {@code null} for a record without a value. */
+  static DeviceMessage of(DeviceChannel channel, SpecificRecord value) {
+    return value == null ? null : new DeviceMessage(channel, value);
   }
 
   String deviceId() {
-    return telemetry != null ? telemetry.getDeviceId() : event != null ? event.getDeviceId() : state.getDeviceId();
+    return channel.deviceId(value);
   }
 
   String site() {
-    return telemetry != null ? telemetry.getSite() : event != null ? event.getSite() : state.getSite();
+    return channel.site(value);
   }
 
   Instant ts() {
-    return telemetry != null ? telemetry.getTs() : event != null ? event.getTs() : state.getTs();
+    return channel.ts(value);
   }
 
   Instant receivedAt() {
-    return telemetry != null ? telemetry.getReceivedAt()
-        : event != null ? event.getReceivedAt() : state.getReceivedAt();
+    return channel.receivedAt(value);
   }
 
   Long seq() {
-    return telemetry != null ? telemetry.getSeq() : event != null ? event.getSeq() : state.getSeq();
+    return channel.seq(value);
   }
 }

@@ -1,11 +1,10 @@
 package io.fleetwatch.streams.topology;
 
 import io.fleetwatch.avro.Incident;
-import io.fleetwatch.avro.DeviceEvent;
 import io.fleetwatch.avro.DeviceState;
 import io.fleetwatch.avro.Policy;
-import io.fleetwatch.avro.Telemetry;
 import io.fleetwatch.avro.Violation;
+import io.fleetwatch.schemas.DeviceChannel;
 import io.fleetwatch.schemas.Topic;
 import io.fleetwatch.schemas.Topics;
 import io.fleetwatch.streams.incident.IncidentRules;
@@ -16,11 +15,14 @@ import io.fleetwatch.streams.vulnerability.VulnerabilityTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -34,9 +36,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Inputs: {@code fleet.telemetry}, {@code fleet.events}, {@code fleet.state} (all keyed by device id and
- * co-partitioned), {@code fleet.assets} (global; with approved changes and maintenance windows), {@code fleet.models}
- * (global, added by {@link VulnerabilityTopology}; minimum firmware and end of support per model),
+ * Inputs: the topic of every {@link DeviceChannel} ({@code fleet.telemetry}, {@code fleet.events},
+ * {@code fleet.state}; all keyed by device id and co-partitioned), {@code fleet.assets} (global; with approved
+ * changes and maintenance windows), {@code fleet.models} (global, added by {@link VulnerabilityTopology}; minimum
+ * firmware and end of support per model),
  * {@code fleet.policies} (global, changes to the catalogue at run time), {@code fleet.incidents} (global, for the
  * API). Outputs: {@code fleet.violations} (key device id),
  * {@code fleet.incidents} (key incident id). Rule: every device message updates its twin and is evaluated against
@@ -171,30 +174,34 @@ public final class FleetTopology {
     GlobalKTable<String, Incident> incidentsTable =
         globalTable(builder, topics.incidents(), INCIDENTS_STORE, "incidents-source");
 
-    Topic<String, Telemetry> telemetryTopic = topics.telemetry();
-    KStream<String, DeviceMessage> telemetry = builder.stream(telemetryTopic.name(),
-            Consumed.with(telemetryTopic.keySerde(), telemetryTopic.valueSerde()).withName("telemetry-source"))
-        .mapValues(DeviceMessage::of, Named.as("telemetry-as-message"));
-    Topic<String, DeviceEvent> eventsTopic = topics.events();
-    KStream<String, DeviceMessage> events = builder.stream(eventsTopic.name(),
-            Consumed.with(eventsTopic.keySerde(), eventsTopic.valueSerde()).withName("events-source"))
-        .mapValues(DeviceMessage::of, Named.as("events-as-message"));
-    Topic<String, DeviceState> stateTopic = topics.state();
-    KStream<String, DeviceState> stateRecords = builder.stream(stateTopic.name(),
-        Consumed.with(stateTopic.keySerde(), stateTopic.valueSerde()).withName("state-source"));
-    KStream<String, DeviceMessage> states = stateRecords
-        .mapValues(DeviceMessage::of, Named.as("state-as-message"));
+    // One source per device channel, merged into one stream of messages for the policies.
+    Map<DeviceChannel, KStream<String, ? extends SpecificRecord>> records = new EnumMap<>(DeviceChannel.class);
+    KStream<String, DeviceMessage> messages = null;
+    for (DeviceChannel channel : DeviceChannel.values()) {
+      KStream<String, ? extends SpecificRecord> source = source(builder, topics.channel(channel),
+          channel.topicSuffix() + "-source");
+      records.put(channel, source);
+      KStream<String, DeviceMessage> asMessages = source.mapValues(value -> DeviceMessage.of(channel, value),
+          Named.as(channel.topicSuffix() + "-as-message"));
+      messages = messages == null ? asMessages
+          : messages.merge(asMessages, Named.as("merge-" + channel.topicSuffix()));
+    }
+    @SuppressWarnings("unchecked") // the STATE source reads topics.channel(STATE), whose values are DeviceState
+    KStream<String, DeviceState> stateRecords = (KStream<String, DeviceState>) records.get(DeviceChannel.STATE);
     KStream<String, Violation> vulnerabilityViolations = vulnerabilities.addTo(builder, stateRecords);
 
-    KStream<String, Violation> violations = policies.addTo(telemetry
-            .merge(events, Named.as("merge-events"))
-            .merge(states, Named.as("merge-states")))
+    KStream<String, Violation> violations = policies.addTo(messages)
         .merge(vulnerabilityViolations, Named.as("merge-vulnerability-violations"));
     Topic<String, Violation> violationsTopic = topics.violations();
     violations.to(violationsTopic.name(),
         Produced.with(violationsTopic.keySerde(), violationsTopic.valueSerde()).withName("violations-sink"));
     incidents.addTo(builder, violations, incidentsTable);
     return builder.build();
+  }
+
+  private static <V extends SpecificRecord> KStream<String, V> source(StreamsBuilder builder, Topic<String, V> topic,
+      String name) {
+    return builder.stream(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde()).withName(name));
   }
 
   private static <V> GlobalKTable<String, V> globalTable(StreamsBuilder builder, Topic<String, V> topic, String store,

@@ -352,17 +352,22 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
     return value instanceof ValueAndTimestamp<?> timestamped ? timestamped.value() : value;
   }
 
+  /** What a device channel's record means to the rules: no default, so a new channel must say. */
   private static Observation observation(DeviceMessage message) {
-    if (message.telemetry() != null) {
-      Telemetry t = message.telemetry();
-      return Observation.telemetry(t.getTs(), t.getReceivedAt(), t.getSeq(), t.getMetrics());
-    }
-    if (message.event() != null) {
-      DeviceEvent e = message.event();
-      return Observation.event(e.getTs(), e.getReceivedAt(), e.getSeq(), e.getType(), e.getAttributes());
-    }
-    DeviceState s = message.state();
-    return Observation.state(s.getTs(), s.getReceivedAt(), s.getSeq(), reported(s));
+    return switch (message.channel()) {
+      case TELEMETRY -> {
+        Telemetry t = (Telemetry) message.value();
+        yield Observation.telemetry(t.getTs(), t.getReceivedAt(), t.getSeq(), t.getMetrics());
+      }
+      case EVENT -> {
+        DeviceEvent e = (DeviceEvent) message.value();
+        yield Observation.event(e.getTs(), e.getReceivedAt(), e.getSeq(), e.getType(), e.getAttributes());
+      }
+      case STATE -> {
+        DeviceState s = (DeviceState) message.value();
+        yield Observation.state(s.getTs(), s.getReceivedAt(), s.getSeq(), reported(s));
+      }
+    };
   }
 
   private static ReportedState reported(DeviceState s) {
@@ -408,17 +413,17 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
         twin.setLastSeq(message.seq());
       }
     }
-    switch (observation.channel()) {
+    switch (message.channel()) {
       case TELEMETRY -> {
         if (newest) {
           // in place: the twin is this task's own copy (decoded from the store, or new) and is written back below
-          twin.getMetrics().putAll(message.telemetry().getMetrics());
+          twin.getMetrics().putAll(observation.metrics());
         }
       }
       case EVENT -> {
         if (twin.getLastEventAt() == null || !ts.isBefore(twin.getLastEventAt())) {
           twin.setLastEventAt(ts);
-          twin.setLastEventType(message.event().getType());
+          twin.setLastEventType(observation.eventType());
         }
       }
       case STATE -> {
@@ -426,7 +431,6 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
           twin.setReported(observation.reported());
         }
       }
-      default -> { }
     }
     twins.put(deviceId, twin);
     heard.put(deviceId, new Heard(twin.getSite(), twin.getLastReceivedAt()));

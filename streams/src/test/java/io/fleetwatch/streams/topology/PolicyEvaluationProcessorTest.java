@@ -13,6 +13,7 @@ import io.fleetwatch.avro.DeviceTwin;
 import io.fleetwatch.avro.Telemetry;
 import io.fleetwatch.avro.Violation;
 import io.fleetwatch.avro.ViolationStatus;
+import io.fleetwatch.schemas.DeviceChannel;
 import io.fleetwatch.streams.policy.RuntimeCatalogue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -176,7 +177,7 @@ class PolicyEvaluationProcessorTest {
     Telemetry t = Telemetry.newBuilder().setDeviceId(device).setSite("site-1").setTs(ts)
         .setReceivedAt(ts.plusMillis(5)).setSeq(seq).setMetrics(Map.of("temp_c", value)).build();
     context.setRecordMetadata("telemetry", 0, offset++);
-    processor.process(new Record<>(device, DeviceMessage.of(t), ts.toEpochMilli()));
+    processor.process(new Record<>(device, DeviceMessage.of(DeviceChannel.TELEMETRY, t), ts.toEpochMilli()));
   }
 
   private List<Violation> violations() {

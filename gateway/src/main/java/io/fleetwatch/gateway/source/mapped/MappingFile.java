@@ -3,7 +3,7 @@ package io.fleetwatch.gateway.source.mapped;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.fleetwatch.gateway.mapping.Channel;
+import io.fleetwatch.schemas.DeviceChannel;
 import io.fleetwatch.gateway.mapping.MqttTopicParser;
 import io.fleetwatch.gateway.mapping.PayloadParser;
 import io.fleetwatch.gateway.source.TopicPattern;
@@ -186,7 +186,7 @@ public final class MappingFile {
           : "has " + String.join(" and ", channels) + "; a mapping makes one channel");
       return null;
     }
-    Channel channel = Channel.fromSegment(channels.get(0));
+    DeviceChannel channel = DeviceChannel.fromSegment(channels.get(0));
     Map<String, PayloadMapping.Metric> metrics = Map.of();
     PayloadMapping.Value eventType = null;
     Map<String, PayloadMapping.Value> attributes = Map.of();

@@ -2,7 +2,7 @@ package io.fleetwatch.gateway.source.mapped;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fleetwatch.gateway.mapping.Channel;
+import io.fleetwatch.schemas.DeviceChannel;
 import io.fleetwatch.gateway.source.TopicPattern;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -27,7 +27,7 @@ import java.util.Map;
  * @param line line of the mapping in its file
  */
 public record PayloadMapping(String id, TopicPattern topic, List<Condition> when, Time ts, JsonPointer seq,
-    Channel channel, Map<String, Metric> metrics, Value eventType, Map<String, Value> attributes,
+    DeviceChannel channel, Map<String, Metric> metrics, Value eventType, Map<String, Value> attributes,
     Map<String, Value> state, int line) {
 
   /**

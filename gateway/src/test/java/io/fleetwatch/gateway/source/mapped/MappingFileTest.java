@@ -3,7 +3,7 @@ package io.fleetwatch.gateway.source.mapped;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.fleetwatch.gateway.mapping.Channel;
+import io.fleetwatch.schemas.DeviceChannel;
 import io.fleetwatch.gateway.source.SourceFileException;
 import java.io.StringReader;
 import java.util.List;
@@ -36,7 +36,7 @@ class MappingFileTest {
     PayloadMapping m = mappings.get(0);
     assertEquals("a", m.id());
     assertEquals("v/+/+", m.topic().filter());
-    assertEquals(Channel.TELEMETRY, m.channel());
+    assertEquals(DeviceChannel.TELEMETRY, m.channel());
     assertEquals("/kind", m.when().get(0).pointer().toString());
     assertEquals(PayloadMapping.TimeFormat.ISO_8601, m.ts().format());
     assertEquals(2.0, m.metrics().get("t").scale());

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetwatch.avro.DeadLetterReason;
-import io.fleetwatch.gateway.mapping.MessageParser;
+import io.fleetwatch.gateway.mapping.MqttTopicParser;
 import io.fleetwatch.gateway.mapping.ParseResult;
 import io.fleetwatch.gateway.mapping.PayloadParser;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class ShippedMappingsTest {
   private static final long RECEIVED_AT = Instant.parse("2026-12-02T08:15:31Z").toEpochMilli();
 
-  private final MessageParser nativeParser = MessageParser.withDefaults();
+  private final MqttTopicParser nativeTopics = MqttTopicParser.withDefaultRoot();
+  private final PayloadParser nativePayloads = PayloadParser.withDefaults();
 
   private static MappedSource source(String file) {
     return new MappedSource(MappingFile.read(Path.of("../examples/mappings", file)), PayloadParser.withDefaults());
@@ -31,7 +32,8 @@ class ShippedMappingsTest {
   }
 
   private void assertSameAsNative(ParseResult mapped, String nativeTopic, String nativeJson) {
-    ParseResult expected = nativeParser.parse(nativeTopic, nativeJson.getBytes(StandardCharsets.UTF_8), RECEIVED_AT);
+    ParseResult expected = nativePayloads.parse(nativeTopics.parse(nativeTopic),
+        nativeJson.getBytes(StandardCharsets.UTF_8), RECEIVED_AT);
     assertInstanceOf(ParseResult.Accepted.class, expected, expected::toString);
     assertEquals(expected, mapped);
   }

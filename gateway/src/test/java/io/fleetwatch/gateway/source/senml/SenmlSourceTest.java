@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetwatch.avro.DeadLetterReason;
 import io.fleetwatch.avro.Telemetry;
-import io.fleetwatch.gateway.mapping.Channel;
+import io.fleetwatch.gateway.mapping.MqttTopicParser;
+import io.fleetwatch.schemas.DeviceChannel;
 import io.fleetwatch.gateway.mapping.ParseResult;
 import io.fleetwatch.gateway.mapping.PayloadParser;
 import io.fleetwatch.gateway.source.TopicPattern;
@@ -36,7 +37,7 @@ class SenmlSourceTest {
 
   private static Telemetry telemetry(ParseResult result) {
     ParseResult.Accepted accepted = assertInstanceOf(ParseResult.Accepted.class, result, result::toString);
-    assertEquals(Channel.TELEMETRY, accepted.channel());
+    assertEquals(DeviceChannel.TELEMETRY, accepted.channel());
     return assertInstanceOf(Telemetry.class, accepted.value());
   }
 
@@ -268,9 +269,9 @@ class SenmlSourceTest {
         + "\"n\":\"supply_temp_c\",\"u\":\"Cel\",\"v\":15.0}]");
 
     // Then it is the record of the same reading on the native topic
-    ParseResult nativeResult = io.fleetwatch.gateway.mapping.MessageParser.withDefaults().parse(
-        "fleet/hq/chiller-01/telemetry", "{\"ts\":1764100000123,\"metrics\":{\"supply_temp_c\":15.0}}"
-            .getBytes(StandardCharsets.UTF_8), RECEIVED_AT);
+    ParseResult nativeResult = PayloadParser.withDefaults().parse(
+        MqttTopicParser.withDefaultRoot().parse("fleet/hq/chiller-01/telemetry"),
+        "{\"ts\":1764100000123,\"metrics\":{\"supply_temp_c\":15.0}}".getBytes(StandardCharsets.UTF_8), RECEIVED_AT);
     assertInstanceOf(ParseResult.Accepted.class, nativeResult);
     assertEquals(List.of(nativeResult), senml);
   }
