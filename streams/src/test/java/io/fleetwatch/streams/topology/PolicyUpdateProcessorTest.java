@@ -34,25 +34,13 @@ class PolicyUpdateProcessorTest {
   }
 
   private static Policy published(String id, int version) {
-    String yaml = """
-        apiVersion: fleetwatch.io/v1
-        kind: Policy
-        id: %s
-        version: %d
-        title: published test policy
-        policyKind: security
-        severity: high
-        references:
-          - framework: iot-ssf
-            provision: test
-        remediation: none
-        checks:
+    String yaml = TestPolicies.document(id, version, "security", """
           - id: weak-tls
             rule:
               type: predicate
               field: tls
               in: [none]
-        """.formatted(id, version);
+        """);
     return Policy.newBuilder().setId(id).setVersion(version).setSource(id + ".yaml").setDefinition(yaml)
         .setPublishedAt(T0).build();
   }
