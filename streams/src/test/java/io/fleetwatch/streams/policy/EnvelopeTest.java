@@ -179,4 +179,29 @@ class EnvelopeTest {
     assertThrows(IllegalArgumentException.class, () -> new Envelope("m", 4.0, 12.0,
         Trigger.afterConsecutive(1), Trigger.afterConsecutive(1), 4.5));
   }
+
+  @Test
+  void aNanReadingIsNoEvidenceEitherWay() {
+    Run run = new Run(CHILLER);
+    run.at(0, 15.0);
+    run.at(1, 15.0);
+    CheckState pending = run.state;
+    Evaluation e = CHILLER.evaluate(pending, new Observation(T0.plusSeconds(2), Map.of("supply_temp_c", Double.NaN)));
+    assertEquals(Outcome.NONE, e.outcome());
+    assertSame(pending, e.state());
+    assertEquals(Outcome.RAISED, run.at(3, 15.0));
+  }
+
+  @Test
+  void refusesBadArgumentsWithAMessageNamingTheProblem() {
+    Trigger once = Trigger.afterConsecutive(1);
+    assertEquals("metric must not be blank", assertThrows(IllegalArgumentException.class,
+        () -> new Envelope(" ", 4.0, 12.0, once, once, 0.0)).getMessage());
+    assertEquals("min and max must be finite numbers", assertThrows(IllegalArgumentException.class,
+        () -> new Envelope("m", Double.NaN, 12.0, once, once, 0.0)).getMessage());
+    assertEquals("min 12.0 is above max 4.0", assertThrows(IllegalArgumentException.class,
+        () -> new Envelope("m", 12.0, 4.0, once, once, 0.0)).getMessage());
+    assertEquals("hysteresis must be a finite number >= 0, got -1.0", assertThrows(IllegalArgumentException.class,
+        () -> new Envelope("m", 4.0, 12.0, once, once, -1.0)).getMessage());
+  }
 }

@@ -1,6 +1,9 @@
 package io.fleetwatch.streams.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetwatch.avro.CheckState;
 import java.time.Duration;
@@ -64,5 +67,68 @@ class RateBaselineTest {
     // Then the check clears; the flood of minute 3 was not learned, the empty minute 4 was: 6 x 0.5 = 3
     assertEquals(Outcome.CLEARED, e.outcome());
     assertEquals(3.0, e.state().getLow());
+  }
+
+  @Test
+  void aBucketReachingTheLimitExactlyDoesNotRaise() {
+    // Given a learned baseline of 4 per minute: the limit is max(2 x 4, 5) = 8
+    CheckState state = minutes(null, 0, 4, 4);
+    // When minute 4 has 8 messages, none raises (the helper asserts NONE); the 9th does
+    state = minutes(state, 4, 5, 8);
+    Evaluation ninth = message(state, 4 * 60L + 8);
+    assertEquals(Outcome.RAISED, ninth.outcome());
+    assertEquals(9.0, ninth.observed());
+  }
+
+  @Test
+  void theFloorRaisesNothingBelowItWhateverTheBaseline() {
+    // Given a baseline of 1 per minute: 2 x 1 is below the floor, so the limit is 5
+    CheckState state = minutes(null, 0, 4, 1);
+    state = minutes(state, 4, 5, 5);
+    assertEquals(Outcome.RAISED, message(state, 4 * 60L + 5).outcome());
+  }
+
+  @Test
+  void aCompletedFloodIsNotLearnedAndKeepsTheCheckRaisedUntilABucketWithinTheLimit() {
+    // Given a baseline of 4 and a flood of 12 in minute 4
+    CheckState state = minutes(null, 0, 4, 4);
+    for (int i = 0; i < 12; i++) {
+      state = message(state, 4 * 60L + i).state();
+    }
+    assertTrue(state.getActive());
+    // When minute 5 starts, the flood completes above the limit: still raised, baseline unchanged
+    Evaluation minute5 = message(state, 5 * 60L);
+    assertEquals(Outcome.HOLD, minute5.outcome());
+    assertEquals(4.0, minute5.state().getLow());
+    // Then minute 6 completes minute 5 (one message) within the limit and clears
+    Evaluation minute6 = message(minute5.state(), 6 * 60L);
+    assertEquals(Outcome.CLEARED, minute6.outcome());
+    assertEquals(2.5, minute6.state().getLow());
+  }
+
+  @Test
+  void aLateMessageOfACompletedBucketIsNotCounted() {
+    CheckState state = minutes(null, 0, 2, 3);
+    Evaluation late = message(state, 30);
+    assertEquals(Outcome.NONE, late.outcome());
+    assertSame(state, late.state());
+  }
+
+  @Test
+  void refusesBadArguments() {
+    Duration minute = Duration.ofMinutes(1);
+    assertEquals("bucket must be positive", assertThrows(IllegalArgumentException.class,
+        () -> new RateBaseline(Duration.ZERO, 3, 0.5, 2.0, 5)).getMessage());
+    assertEquals("bucket must be positive", assertThrows(IllegalArgumentException.class,
+        () -> new RateBaseline(null, 3, 0.5, 2.0, 5)).getMessage());
+    assertEquals("warmup must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
+        () -> new RateBaseline(minute, 0, 0.5, 2.0, 5)).getMessage());
+    assertEquals("smoothing must be in (0, 1], got 0.0", assertThrows(IllegalArgumentException.class,
+        () -> new RateBaseline(minute, 3, 0.0, 2.0, 5)).getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new RateBaseline(minute, 3, Double.NaN, 2.0, 5));
+    assertEquals("factor must be > 1, got 1.0", assertThrows(IllegalArgumentException.class,
+        () -> new RateBaseline(minute, 3, 0.5, 1.0, 5)).getMessage());
+    assertEquals("floor must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
+        () -> new RateBaseline(minute, 3, 0.5, 2.0, 0)).getMessage());
   }
 }

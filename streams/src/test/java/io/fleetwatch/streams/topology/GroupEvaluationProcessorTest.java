@@ -33,6 +33,12 @@ class GroupEvaluationProcessorTest {
         distinct: source
         window: PT10M
         threshold: 3
+    - id: credential
+      rule:
+        type: shared-value
+        event: auth_success
+        attribute: credential
+        minDevices: 2
       """;
 
   private final MockProcessorContext<String, Violation> context = new MockProcessorContext<>();
@@ -75,6 +81,36 @@ class GroupEvaluationProcessorTest {
     process(unknown);
     assertTrue(context.forwarded().isEmpty());
     assertEquals(null, groups.get("TST-02|gone|site-1"));
+  }
+
+  @Test
+  void aSharedValueRaisesOneViolationPerDeviceQualifiedByTheValueAndALeaveClearsBoth() {
+    // Given one device carrying a credential hash: not shared
+    process(membership(GroupSignalKind.JOIN, "dev-1", 1));
+    assertTrue(context.forwarded().isEmpty());
+    // When a second device joins the same value
+    process(membership(GroupSignalKind.JOIN, "dev-2", 2));
+    // Then each device gets a violation under its own key, with the value in the check id
+    assertEquals(List.of("dev-1 credential:sha256:abc RAISED", "dev-2 credential:sha256:abc RAISED"), forwarded());
+    assertTrue(groups.get("TST-02|credential|sha256:abc").getActive());
+    // And when one of them changes its value, both clear
+    process(membership(GroupSignalKind.LEAVE, "dev-2", 3));
+    assertEquals(List.of("dev-2 credential:sha256:abc CLEARED", "dev-1 credential:sha256:abc CLEARED"), forwarded());
+    assertEquals(1, groups.get("TST-02|credential|sha256:abc").getSamples().size());
+  }
+
+  /** The forwarded violations as {@code key checkId status}; clears the list. */
+  private List<String> forwarded() {
+    List<String> result = context.forwarded().stream().map(f -> f.record().key() + " "
+        + ((Violation) f.record().value()).getCheckId() + " " + ((Violation) f.record().value()).getStatus()).toList();
+    context.resetForwards();
+    return result;
+  }
+
+  private static GroupSignal membership(GroupSignalKind kind, String device, int second) {
+    return GroupSignal.newBuilder().setPolicyId("TST-02").setCheckId("credential").setGroup("sha256:abc")
+        .setKind(kind).setDeviceId(device).setSite("site-1").setAt(T0.plusSeconds(second))
+        .setEvidence(new Evidence("events", 0, (long) second)).build();
   }
 
   private void process(GroupSignal signal) {

@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetwatch.avro.Asset;
 import io.fleetwatch.avro.CheckState;
+import io.fleetwatch.avro.DeviceEvent;
 import io.fleetwatch.avro.DeviceModel;
 import io.fleetwatch.avro.DeviceTwin;
+import io.fleetwatch.avro.GroupSignal;
+import io.fleetwatch.avro.GroupSignalKind;
 import io.fleetwatch.avro.Telemetry;
 import io.fleetwatch.avro.Violation;
 import io.fleetwatch.avro.ViolationStatus;
@@ -46,6 +49,13 @@ class PolicyEvaluationProcessorTest {
         type: absence
         expectedInterval: PT10S
         missedIntervals: 3
+    - id: sources
+      rule:
+        type: site-count
+        signal: {event: auth_failure}
+        distinct: source
+        window: PT10M
+        threshold: 3
       """;
   private static final String STATE_KEY = "dev-1|TST-01|temp";
   private static final PolicyTopology.StoreNames STORES =
@@ -143,6 +153,60 @@ class PolicyEvaluationProcessorTest {
     assertEquals("silent", raised.get(0).getCheckId());
     assertEquals(ViolationStatus.RAISED, raised.get(0).getStatus());
     assertTrue(states.get("dev-1|TST-01|silent").getActive());
+  }
+
+  @Test
+  void theHeartbeatScanRaisesOnlyPastTheLimitAndTheNextMessageClears() {
+    // Given dev-1 last heard at T0 + 1.005 s (gateway receive time)
+    process(20.0, 1);
+    context.resetForwards();
+    CapturedScan scan = new CapturedScan();
+    // When the scan runs 29.995 s later (within 3 x 10 s): nothing
+    scan.at(T0.plusSeconds(31));
+    assertTrue(context.forwarded().isEmpty());
+    // and when it runs after 38.995 s of silence: heartbeat loss, with no record as evidence
+    scan.at(T0.plusSeconds(40));
+    List<Violation> raised = context.forwarded().stream().map(f -> f.record().value().violation()).toList();
+    context.resetForwards();
+    assertEquals(List.of("silent RAISED"), raised.stream().map(v -> v.getCheckId() + " " + v.getStatus()).toList());
+    assertNull(raised.get(0).getEvidence());
+    // Then the device's next message clears it, and a later scan does not raise it again
+    process(20.0, 41);
+    assertEquals(List.of("silent CLEARED"),
+        violations().stream().map(v -> v.getCheckId() + " " + v.getStatus()).toList());
+    assertFalse(states.get("dev-1|TST-01|silent").getActive());
+    scan.at(T0.plusSeconds(50));
+    assertTrue(context.forwarded().isEmpty());
+  }
+
+  @Test
+  void aMatchingEventIsForwardedAsAGroupSignalKeyedByItsSite() {
+    // When dev-1 reports an auth_failure
+    DeviceEvent failure = DeviceEvent.newBuilder().setDeviceId("dev-1").setSite("site-1").setTs(T0)
+        .setReceivedAt(T0.plusMillis(5)).setType("auth_failure").setAttributes(Map.of("source", "10.0.0.1")).build();
+    context.setRecordMetadata("events", 3, 17);
+    processor.process(new Record<>("dev-1", DeviceMessage.of(failure), T0.toEpochMilli()));
+    // Then one SAMPLE signal goes to the site's group, and the device's routing state is kept
+    assertEquals(1, context.forwarded().size());
+    assertEquals("TST-01|sources|site-1", context.forwarded().get(0).record().key());
+    GroupSignal signal = context.forwarded().get(0).record().value().groupSignal();
+    assertEquals(GroupSignalKind.SAMPLE, signal.getKind());
+    assertEquals("dev-1", signal.getDeviceId());
+    assertEquals("10.0.0.1", signal.getValue());
+    assertEquals(T0, signal.getAt());
+    assertEquals("events", signal.getEvidence().getTopic());
+    assertEquals(17L, signal.getEvidence().getOffset());
+    assertEquals(T0, states.get("dev-1|TST-01|sources").getArmedAt());
+  }
+
+  /** The processor's wall-clock heartbeat scan, called directly. */
+  private final class CapturedScan {
+    private final MockProcessorContext.CapturedPunctuator punctuator =
+        context.scheduledPunctuators().get(context.scheduledPunctuators().size() - 1);
+
+    void at(Instant wallClock) {
+      punctuator.getPunctuator().punctuate(wallClock.toEpochMilli());
+    }
   }
 
   @Test

@@ -15,11 +15,16 @@ final class TestPolicies {
    * @param checks the {@code checks:} list, indented by two spaces
    */
   static RuntimeCatalogue catalogue(String id, String policyKind, String checks) {
-    String yaml = """
+    return new RuntimeCatalogue(new PolicyLoader().parse(id + ".yaml", document(id, 1, policyKind, checks)));
+  }
+
+  /** The policy file of one policy, as {@link #catalogue} reads it and as a publisher sends it. */
+  static String document(String id, int version, String policyKind, String checks) {
+    return """
         apiVersion: fleetwatch.io/v1
         kind: Policy
         id: %s
-        version: 1
+        version: %d
         title: %s test policy
         policyKind: %s
         severity: high
@@ -28,7 +33,6 @@ final class TestPolicies {
             provision: test
         remediation: none
         checks:
-        """.formatted(id, id, policyKind) + checks;
-    return new RuntimeCatalogue(new PolicyLoader().parse(id + ".yaml", yaml));
+        """.formatted(id, version, id, policyKind) + checks;
   }
 }
