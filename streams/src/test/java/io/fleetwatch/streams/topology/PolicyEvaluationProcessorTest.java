@@ -185,7 +185,7 @@ class PolicyEvaluationProcessorTest {
     DeviceEvent failure = DeviceEvent.newBuilder().setDeviceId("dev-1").setSite("site-1").setTs(T0)
         .setReceivedAt(T0.plusMillis(5)).setType("auth_failure").setAttributes(Map.of("source", "10.0.0.1")).build();
     context.setRecordMetadata("events", 3, 17);
-    processor.process(new Record<>("dev-1", DeviceMessage.of(failure), T0.toEpochMilli()));
+    processor.process(new Record<>("dev-1", DeviceMessage.of(DeviceChannel.EVENT, failure), T0.toEpochMilli()));
     // Then one SAMPLE signal goes to the site's group, and the device's routing state is kept
     assertEquals(1, context.forwarded().size());
     assertEquals("TST-01|sources|site-1", context.forwarded().get(0).record().key());
