@@ -9,8 +9,14 @@ import io.fleetwatch.avro.ModelStakeholder;
 import io.fleetwatch.avro.Sbom;
 import io.fleetwatch.avro.Stakeholder;
 import io.fleetwatch.avro.StakeholderRef;
+import io.fleetwatch.schemas.Identifier;
 import io.fleetwatch.streams.policy.Version;
 import io.fleetwatch.streams.vulnerability.matching.ComponentKey;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -20,11 +26,6 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -80,7 +81,6 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class AssetRegistryFile {
   public static final String API_VERSION = "fleetwatch.io/v1";
   public static final String KIND = "AssetRegistry";
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Set<String> TOP_LEVEL = Set.of("apiVersion", "kind", "assets", "services", "stakeholders",
       "models", "approvedChanges", "maintenanceWindows");
   private static final Set<String> APPROVAL_FIELDS = Set.of("deviceId", "model", "fromFirmware", "toFirmware",
@@ -619,8 +619,8 @@ public final class AssetRegistryFile {
       for (int i = 0; i < list.getValue().size(); i++) {
         Node s = list.getValue().get(i);
         String value = scalar(s, at + ".services[" + i + "]");
-        if (!IDENTIFIER.matcher(value).matches()) {
-          throw error(s, at + ".services[" + i + "]", "must match [A-Za-z0-9._-]{1,64}, got '" + value + "'");
+        if (!Identifier.isValid(value)) {
+          throw error(s, at + ".services[" + i + "]", "must match " + Identifier.SYNTAX + ", got '" + value + "'");
         }
         services.add(value);
       }
@@ -638,8 +638,8 @@ public final class AssetRegistryFile {
       for (Map.Entry<String, Node> e : byRole.entrySet()) {
         String id = scalar(e.getValue(), at + ".stakeholders." + e.getKey());
         rejectSeparator(e.getValue(), at + ".stakeholders." + e.getKey(), id);
-        if (!IDENTIFIER.matcher(id).matches()) {
-          throw error(e.getValue(), at + ".stakeholders." + e.getKey(), "must match [A-Za-z0-9._-]{1,64}, got '"
+        if (!Identifier.isValid(id)) {
+          throw error(e.getValue(), at + ".stakeholders." + e.getKey(), "must match " + Identifier.SYNTAX + ", got '"
               + id + "'");
         }
         refs.add(StakeholderRef.newBuilder().setRole(e.getKey()).setStakeholderId(id).build());
@@ -667,8 +667,8 @@ public final class AssetRegistryFile {
   private String identifier(Map<String, Node> fields, Node parent, String name, String at) throws RegistryException {
     String value = requiredText(fields, parent, name, at + "." + name);
     rejectSeparator(fields.get(name), at + "." + name, value);
-    if (!IDENTIFIER.matcher(value).matches()) {
-      throw error(fields.get(name), at + "." + name, "must match [A-Za-z0-9._-]{1,64}, got '" + value + "'");
+    if (!Identifier.isValid(value)) {
+      throw error(fields.get(name), at + "." + name, "must match " + Identifier.SYNTAX + ", got '" + value + "'");
     }
     return value;
   }
