@@ -1,23 +1,22 @@
 package io.fleetwatch.simulator.scenario;
 
+import io.fleetwatch.schemas.yaml.YamlFormatException;
+
 /** A scenario file that cannot be used; the message reads {@code file:line: field: what is wrong}. */
-public final class ScenarioFormatException extends RuntimeException {
-  private final String source;
-  private final int line;
+public final class ScenarioFormatException extends YamlFormatException {
+  private static final long serialVersionUID = 1L;
 
   public ScenarioFormatException(String source, int line, String field, String problem) {
-    super(source + ":" + line + ": " + (field.isEmpty() ? "" : field + ": ") + problem);
-    this.source = source;
-    this.line = line;
+    super(source, line, field, problem);
+  }
+
+  /** The same problem, as a scenario file's. */
+  public ScenarioFormatException(YamlFormatException e) {
+    super(e.file(), e.line(), e.field(), e.reason(), e);
   }
 
   /** The file (name) the problem is in. */
   public String source() {
-    return source;
-  }
-
-  /** 1-based line of the problem (0 when unknown). */
-  public int line() {
-    return line;
+    return file();
   }
 }

@@ -1,5 +1,6 @@
 package io.fleetwatch.simulator.scenario;
 
+import io.fleetwatch.schemas.Identifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ public final class ScenarioLibrary {
   /** Reads the scenario {@code name} ({@code <dir>/<name>.yaml}). */
   public Scenario byName(String name) {
     Path file = directory.resolve(name + ".yaml");
-    if (!name.matches("[A-Za-z0-9._-]{1,64}") || !Files.isRegularFile(file)) {
+    if (!Identifier.isValid(name) || !Files.isRegularFile(file)) {
       String known = Files.isDirectory(directory) ? String.join(", ", names()) : "none: no directory " + directory;
       throw new IllegalArgumentException("unknown scenario '" + name + "' (known: " + known + ")");
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetwatch.avro.DeviceTwin;
 import io.fleetwatch.avro.Incident;
 import io.fleetwatch.avro.IncidentStatus;
+import io.fleetwatch.schemas.Identifier;
 import io.fleetwatch.streams.policy.RuntimeCatalogue;
 import io.fleetwatch.streams.topology.FleetTopology;
 import java.io.IOException;
@@ -64,8 +65,8 @@ final class DeviceRoutes {
 
   private void device(ApiRequest request) throws Exception {
     String id = request.parameter("id");
-    if (!IncidentRoutes.IDENTIFIER.matcher(id).matches()) {
-      throw new BadRequest("device id must match [A-Za-z0-9._-]{1,64}, got '" + id + "'");
+    if (!Identifier.isValid(id)) {
+      throw new BadRequest("device id must match " + Identifier.SYNTAX + ", got '" + id + "'");
     }
     InstanceRouting.KeyOwner owner = routing.owner(FleetTopology.DEVICE_TWINS_STORE, id);
     switch (owner.ownership()) {

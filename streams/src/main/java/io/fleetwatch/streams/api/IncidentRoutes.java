@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.fleetwatch.avro.Incident;
 import io.fleetwatch.avro.IncidentStatus;
 import io.fleetwatch.avro.Severity;
+import io.fleetwatch.schemas.Identifier;
+import io.fleetwatch.schemas.SeverityNames;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
@@ -26,12 +28,9 @@ final class IncidentRoutes {
   /** Incident ids as the API accepts them (ids contain the dedup key's {@code |}). */
   static final Pattern INCIDENT_ID = Pattern.compile("[A-Za-z0-9._|-]{1,256}");
   /** Device and site identifiers, as in the MQTT contract. */
-  static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Set<String> FILTERS = Set.of("status", "site", "severity");
   private static final Map<String, IncidentStatus> STATUSES = Map.of("open", IncidentStatus.OPEN,
       "acknowledged", IncidentStatus.ACKNOWLEDGED, "resolved", IncidentStatus.RESOLVED);
-  private static final Map<String, Severity> SEVERITIES = Map.of("info", Severity.INFO, "low", Severity.LOW,
-      "medium", Severity.MEDIUM, "high", Severity.HIGH, "critical", Severity.CRITICAL);
   private static final Comparator<Incident> NEWEST_FIRST = Comparator
       .comparing(Incident::getOpenedAt).reversed()
       .thenComparing(Incident::getId);
@@ -60,10 +59,10 @@ final class IncidentRoutes {
       }
     }
     IncidentStatus status = choice(query, "status", STATUSES);
-    Severity severity = choice(query, "severity", SEVERITIES);
+    Severity severity = choice(query, "severity", SeverityNames.BY_NAME);
     String site = query.get("site");
-    if (site != null && !IDENTIFIER.matcher(site).matches()) {
-      throw new BadRequest("site must match [A-Za-z0-9._-]{1,64}, got '" + site + "'");
+    if (site != null && !Identifier.isValid(site)) {
+      throw new BadRequest("site must match " + Identifier.SYNTAX + ", got '" + site + "'");
     }
     List<Incident> matching = incidents.all().stream()
         .filter(i -> status == null || i.getStatus() == status)

@@ -1,6 +1,7 @@
 package io.fleetwatch.streams.policy;
 
 import io.fleetwatch.avro.CheckState;
+import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -96,5 +97,15 @@ public record Absence(Duration expectedInterval, int missedIntervals) implements
     return new Evaluation(state, Outcome.RAISED, CheckStates.seconds(silence), null,
         "no message for " + CheckStates.seconds(silence) + "s (expected every " + expectedInterval
             + ", lost after " + limit() + ")");
+  }
+
+  /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
+  static Absence read(YamlMap rule) {
+    rule.allowOnly("type", "expectedInterval", "missedIntervals");
+    int missed = rule.requiredInt("missedIntervals");
+    if (missed < 1) {
+      throw rule.error("missedIntervals", "must be >= 1, got " + missed);
+    }
+    return new Absence(rule.positiveDuration("expectedInterval"), missed);
   }
 }

@@ -2,6 +2,7 @@ package io.fleetwatch.streams.policy;
 
 import io.fleetwatch.avro.ApprovedChange;
 import io.fleetwatch.avro.CheckState;
+import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
@@ -175,5 +176,33 @@ public record ChangeDetection(Detect detect, Map<String, String> baselines, bool
     return CheckStates.debounce(state, regressed, at, IMMEDIATELY, clear, seq.doubleValue(), null,
         "sequence number " + seq + " after " + last + " on " + channel.name().toLowerCase() + ": replayed message",
         "sequence number " + seq + " increasing");
+  }
+
+  private static final Map<String, Detect> DETECT = Map.of("baseline", Detect.BASELINE, "decrease", Detect.DECREASE,
+      "regression", Detect.REGRESSION);
+
+  /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
+  static ChangeDetection read(YamlMap rule) {
+    ChangeDetection.Detect detect = rule.oneOf("detect", DETECT);
+    return switch (detect) {
+      case BASELINE -> {
+        rule.allowOnly("type", "detect", "baselines", "learnFirst");
+        Map<String, String> baselines = rule.textMap("baselines");
+        boolean learnFirst = rule.optionalBoolean("learnFirst", false);
+        if (baselines.isEmpty() && !learnFirst) {
+          throw rule.error("baselines", "give approved baselines per model and/or learnFirst: true");
+        }
+        yield ChangeDetection.baseline(baselines, learnFirst);
+      }
+      case DECREASE -> {
+        rule.allowOnly("type", "detect");
+        yield ChangeDetection.downgrade();
+      }
+      case REGRESSION -> {
+        rule.allowOnly("type", "detect", "channel", "resetOn", "clear");
+        yield ChangeDetection.replay(rule.oneOf("channel", Channel.BY_SEGMENT),
+            rule.has("resetOn") ? rule.identifier("resetOn") : null, Trigger.optional(rule, "clear"));
+      }
+    };
   }
 }

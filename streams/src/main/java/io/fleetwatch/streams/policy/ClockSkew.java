@@ -1,6 +1,7 @@
 package io.fleetwatch.streams.policy;
 
 import io.fleetwatch.avro.CheckState;
+import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -54,5 +55,11 @@ public record ClockSkew(Duration maxSkew, Trigger raise, Trigger clear) implemen
     String text = "device clock " + (skew.isNegative() ? "behind" : "ahead") + " by " + Math.abs(seconds) + "s";
     return CheckStates.debounce(state, skew.abs().compareTo(maxSkew) > 0, received, raise, clear, seconds, null,
         text + ", above " + maxSkew, text + ", within " + maxSkew);
+  }
+
+  /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
+  static ClockSkew read(YamlMap rule) {
+    rule.allowOnly("type", "maxSkew", "raise", "clear");
+    return new ClockSkew(rule.duration("maxSkew"), Trigger.optional(rule, "raise"), Trigger.optional(rule, "clear"));
   }
 }

@@ -1,6 +1,7 @@
 package io.fleetwatch.streams.policy;
 
 import io.fleetwatch.avro.CheckState;
+import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -111,5 +112,16 @@ public record CommandResponse(String command, String setpointAttribute, String m
     }
     return new Evaluation(state, state.getActive() ? Outcome.HOLD : Outcome.PENDING, setpoint, null,
         command + " " + metric + " to " + setpoint);
+  }
+
+  /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
+  static CommandResponse read(YamlMap rule) {
+    rule.allowOnly("type", "command", "setpointAttribute", "metric", "tolerance", "settle");
+    Double tolerance = rule.requiredNumber("tolerance");
+    if (tolerance < 0) {
+      throw rule.error("tolerance", "must be >= 0, got " + tolerance);
+    }
+    return new CommandResponse(rule.identifier("command"), rule.identifier("setpointAttribute"),
+        rule.identifier("metric"), tolerance, rule.duration("settle"));
   }
 }

@@ -1,10 +1,11 @@
 package io.fleetwatch.streams.policy;
 
 import io.fleetwatch.avro.CheckState;
+import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -168,5 +169,31 @@ public record Envelope(String metric, Double min, Double max, Trigger raise, Tri
 
   private static String format(double value) {
     return String.valueOf(value);
+  }
+
+  /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
+  static Envelope read(YamlMap rule) {
+    rule.allowOnly("type", "metric", "min", "max", "raise", "clear", "hysteresis");
+    String metric = rule.identifier("metric");
+    Double min = rule.optionalNumber("min");
+    Double max = rule.optionalNumber("max");
+    if (min == null && max == null) {
+      throw rule.error("min", "an envelope needs min and/or max");
+    }
+    if (min != null && max != null && min > max) {
+      throw rule.error("max", "max " + max + " is below min " + min);
+    }
+    Trigger raise = Trigger.read(rule.requiredMapping("raise"));
+    Trigger clear = Trigger.read(rule.requiredMapping("clear"));
+    Double hysteresis = rule.optionalNumber("hysteresis");
+    double h = hysteresis == null ? 0.0 : hysteresis;
+    if (h < 0) {
+      throw rule.error("hysteresis", "must be >= 0, got " + h);
+    }
+    try {
+      return new Envelope(metric, min, max, raise, clear, h);
+    } catch (IllegalArgumentException e) {
+      throw rule.error("hysteresis", e.getMessage());
+    }
   }
 }

@@ -1,42 +1,24 @@
 package io.fleetwatch.streams.policy;
 
+import io.fleetwatch.schemas.yaml.YamlFormatException;
+
 /**
- * A policy file that cannot be accepted. The message reads {@code file:line: field: why}, e.g.
+ * A policy (or incident rules) file that cannot be accepted. The message reads {@code file:line: field: why}, e.g.
  * {@code saf-01.yaml:14: checks[0].rule.min: expected a number, got 'four'}.
  */
-public final class PolicyFormatException extends RuntimeException {
+public final class PolicyFormatException extends YamlFormatException {
   private static final long serialVersionUID = 1L;
 
-  private final String file;
-  private final int line;
-  private final String field;
-  private final String reason;
-
   public PolicyFormatException(String file, int line, String field, String reason) {
-    this(file, line, field, reason, null);
+    super(file, line, field, reason);
   }
 
   public PolicyFormatException(String file, int line, String field, String reason, Throwable cause) {
-    super(file + ":" + line + ": " + (field.isEmpty() ? "" : field + ": ") + reason, cause);
-    this.file = file;
-    this.line = line;
-    this.field = field;
-    this.reason = reason;
+    super(file, line, field, reason, cause);
   }
 
-  public String file() {
-    return file;
-  }
-
-  public int line() {
-    return line;
-  }
-
-  public String field() {
-    return field;
-  }
-
-  public String reason() {
-    return reason;
+  /** The same problem, as a policy file's. */
+  public PolicyFormatException(YamlFormatException e) {
+    super(e.file(), e.line(), e.field(), e.reason(), e);
   }
 }

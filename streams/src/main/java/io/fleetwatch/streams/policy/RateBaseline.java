@@ -1,6 +1,7 @@
 package io.fleetwatch.streams.policy;
 
 import io.fleetwatch.avro.CheckState;
+import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -142,5 +143,27 @@ public record RateBaseline(Duration bucket, int warmup, double smoothing, double
   private String describeLimit(CheckState state) {
     double baseline = state.getLow() == null ? 0.0 : state.getLow();
     return "max(" + factor + " x " + Math.round(baseline * 100) / 100.0 + ", " + floor + ")";
+  }
+
+  /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
+  static RateBaseline read(YamlMap rule) {
+    rule.allowOnly("type", "bucket", "warmup", "smoothing", "factor", "floor");
+    int warmup = rule.requiredInt("warmup");
+    if (warmup < 1) {
+      throw rule.error("warmup", "must be >= 1 completed bucket, got " + warmup);
+    }
+    double smoothing = rule.requiredNumber("smoothing");
+    if (!(smoothing > 0 && smoothing <= 1)) {
+      throw rule.error("smoothing", "must be in (0, 1] (weight of the newest bucket), got " + smoothing);
+    }
+    double factor = rule.requiredNumber("factor");
+    if (factor <= 1) {
+      throw rule.error("factor", "must be > 1 (times the learned baseline), got " + factor);
+    }
+    int floor = rule.requiredInt("floor");
+    if (floor < 1) {
+      throw rule.error("floor", "must be >= 1 message per bucket, got " + floor);
+    }
+    return new RateBaseline(rule.positiveDuration("bucket"), warmup, smoothing, factor, floor);
   }
 }

@@ -2,6 +2,7 @@ package io.fleetwatch.streams.policy;
 
 import io.fleetwatch.avro.CheckState;
 import io.fleetwatch.avro.Sample;
+import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -106,5 +107,22 @@ public record RateOfChange(String metric, double maxRate, Duration per, Duration
 
   private static String format(double v) {
     return String.valueOf(Math.round(v * 1000.0) / 1000.0);
+  }
+
+  /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
+  static RateOfChange read(YamlMap rule) {
+    rule.allowOnly("type", "metric", "maxRate", "per", "window", "minSpan", "raise", "clear");
+    Double maxRate = rule.requiredNumber("maxRate");
+    if (maxRate <= 0) {
+      throw rule.error("maxRate", "must be > 0, got " + maxRate);
+    }
+    Duration window = rule.positiveDuration("window");
+    Duration minSpan = rule.has("minSpan") ? rule.duration("minSpan") : Duration.ZERO;
+    if (minSpan.compareTo(window) > 0) {
+      throw rule.error("minSpan", "must not exceed the window " + window);
+    }
+    return new RateOfChange(rule.identifier("metric"), maxRate,
+        rule.has("per") ? rule.positiveDuration("per") : Duration.ofSeconds(1), window, minSpan,
+        Trigger.optional(rule, "raise"), Trigger.optional(rule, "clear"));
   }
 }

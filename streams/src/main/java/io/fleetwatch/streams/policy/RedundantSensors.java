@@ -1,6 +1,7 @@
 package io.fleetwatch.streams.policy;
 
 import io.fleetwatch.avro.CheckState;
+import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -63,5 +64,20 @@ public record RedundantSensors(String metric, String otherMetric, double maxDiff
     String text = metric + " " + a + " vs " + otherMetric + " " + b + ": difference " + difference;
     return CheckStates.debounce(state, difference > maxDifference, at, raise, clear, difference, null,
         text + " above " + maxDifference, text + " within " + maxDifference);
+  }
+
+  /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
+  static RedundantSensors read(YamlMap rule) {
+    rule.allowOnly("type", "metric", "otherMetric", "maxDifference", "raise", "clear");
+    String metric = rule.identifier("metric");
+    String other = rule.identifier("otherMetric");
+    if (metric.equals(other)) {
+      throw rule.error("otherMetric", "must differ from metric '" + metric + "'");
+    }
+    Double max = rule.requiredNumber("maxDifference");
+    if (max < 0) {
+      throw rule.error("maxDifference", "must be >= 0, got " + max);
+    }
+    return new RedundantSensors(metric, other, max, Trigger.optional(rule, "raise"), Trigger.optional(rule, "clear"));
   }
 }

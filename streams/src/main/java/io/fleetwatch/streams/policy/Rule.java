@@ -5,8 +5,8 @@ import java.util.Set;
 
 /**
  * The condition of one policy check, parsed from the {@code rule:} block of a policy file. Every rule kind is
- * a record with its own {@code type:} name in the YAML; add a kind by adding a record to {@code permits} and
- * a branch to {@link PolicyLoader}.
+ * a record with its own {@code type:} name in the YAML and a static {@code read(YamlMap)} beside it that reads
+ * and checks its fields; add a kind by adding the record to {@code permits} and a line to {@link RuleKinds}.
  *
  * <p>Evaluation is a pure function of the previous state and the observation. It uses the observation's
  * event time (and, for clock skew, the gateway receive time it carries), never the wall clock, so replays and

@@ -1,5 +1,6 @@
 package io.fleetwatch.streams.policy;
 
+import io.fleetwatch.schemas.yaml.YamlMap;
 import java.util.List;
 import java.util.Objects;
 
@@ -62,5 +63,19 @@ public sealed interface Selector {
     public String describe() {
       return eventType + "." + attribute;
     }
+  }
+
+  /** Either {@code field} (a reported-state field) or {@code event} + {@code attribute}. */
+  static Selector read(YamlMap rule) {
+    if (rule.has("field") == rule.has("event")) {
+      throw rule.error("field", "give either field (a reported-state field) or event + attribute");
+    }
+    if (rule.has("field")) {
+      if (rule.has("attribute")) {
+        throw rule.error("attribute", "attribute belongs to an event predicate, not to a field");
+      }
+      return new Selector.OfState(rule.oneOf("field", StateField.BY_NAME));
+    }
+    return new Selector.OfEvent(rule.identifier("event"), rule.identifier("attribute"));
   }
 }

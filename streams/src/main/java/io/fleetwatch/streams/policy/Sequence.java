@@ -1,6 +1,7 @@
 package io.fleetwatch.streams.policy;
 
 import io.fleetwatch.avro.CheckState;
+import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -133,5 +134,18 @@ public record Sequence(SignalMatch first, SignalMatch then, Duration within, Sig
       case STATE -> "state " + o.reported().getMode();
       case TELEMETRY -> "telemetry";
     };
+  }
+
+  /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
+  static Sequence read(YamlMap rule) {
+    rule.allowOnly("type", "first", "then", "within", "disarm", "clear", "armedInitially", "exceptMaintenanceWindows");
+    SignalMatch disarm = rule.has("disarm") ? SignalMatch.read(rule.requiredMapping("disarm")) : null;
+    SignalMatch clear = rule.has("clear") ? SignalMatch.read(rule.requiredMapping("clear")) : null;
+    if (disarm == null && clear == null) {
+      throw rule.error("clear", "a sequence needs disarm and/or clear, or it could never clear");
+    }
+    return new Sequence(SignalMatch.read(rule.requiredMapping("first")), SignalMatch.read(rule.requiredMapping("then")),
+        rule.has("within") ? rule.duration("within") : null, disarm, clear,
+        rule.optionalBoolean("armedInitially", false), rule.optionalBoolean("exceptMaintenanceWindows", false));
   }
 }

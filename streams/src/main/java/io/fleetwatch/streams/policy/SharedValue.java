@@ -2,6 +2,7 @@ package io.fleetwatch.streams.policy;
 
 import io.fleetwatch.avro.CheckState;
 import io.fleetwatch.avro.Sample;
+import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -150,5 +151,15 @@ public record SharedValue(Selector selector, int minDevices) implements GroupRul
     int bar = key.indexOf('|');
     return new Finding(key.substring(0, bar), key.substring(bar + 1), value,
         new Evaluation(null, outcome, (double) sharing, value, detail));
+  }
+
+  /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
+  static SharedValue read(YamlMap rule) {
+    rule.allowOnly("type", "field", "event", "attribute", "minDevices");
+    int minDevices = rule.has("minDevices") ? rule.requiredInt("minDevices") : 2;
+    if (minDevices < 2) {
+      throw rule.error("minDevices", "must be >= 2 (a value is shared by at least two devices), got " + minDevices);
+    }
+    return new SharedValue(Selector.read(rule), minDevices);
   }
 }

@@ -1,7 +1,9 @@
 package io.fleetwatch.streams.policy;
 
+import io.fleetwatch.schemas.yaml.YamlMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -150,5 +152,39 @@ public sealed interface SignalMatch {
     public String describe() {
       return "message";
     }
+  }
+
+  /** A signal: exactly one of {@code event}, {@code state}, {@code violation}, {@code message}. */
+  static SignalMatch read(YamlMap signal) {
+    int kinds = (signal.has("event") ? 1 : 0) + (signal.has("state") ? 1 : 0) + (signal.has("violation") ? 1 : 0)
+        + (signal.has("message") ? 1 : 0);
+    if (kinds != 1) {
+      throw signal.error("", "a signal needs exactly one of event, state, violation, message");
+    }
+    if (signal.has("event")) {
+      signal.allowOnly("event", "attribute", "in", "notIn");
+      String attribute = signal.has("attribute") ? signal.identifier("attribute") : null;
+      if (attribute == null && (signal.has("in") || signal.has("notIn"))) {
+        throw signal.error("attribute", "in/notIn need the attribute they apply to");
+      }
+      return new SignalMatch.Event(signal.identifier("event"), attribute, signal.textSet("in"),
+          signal.textSet("notIn"));
+    }
+    if (signal.has("state")) {
+      signal.allowOnly("state", "in", "notIn");
+      if (!signal.has("in") && !signal.has("notIn")) {
+        throw signal.error("state", "a state signal needs in and/or notIn");
+      }
+      return new SignalMatch.State(signal.oneOf("state", StateField.BY_NAME), signal.textSet("in"),
+          signal.textSet("notIn"));
+    }
+    if (signal.has("violation")) {
+      signal.allowOnly("violation", "policies");
+      boolean raised = signal.oneOf("violation", Map.of("raised", true, "cleared", false));
+      return new SignalMatch.Violation(signal.identifierSet("policies"), raised);
+    }
+    signal.allowOnly("message");
+    signal.oneOf("message", Map.of("any", true));
+    return new SignalMatch.AnyMessage();
   }
 }

@@ -1,6 +1,7 @@
 package io.fleetwatch.streams.policy;
 
 import io.fleetwatch.avro.CheckState;
+import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -100,5 +101,19 @@ public record SiteCount(SignalMatch.Event signal, Duration window, int threshold
         evaluation.observedText(), "site " + input.group() + ": " + evaluation.detail() + " (latest from "
         + input.deviceId() + ")");
     return new GroupEvaluation(evaluation.state(), List.of(new GroupRule.Finding(null, input.group(), null, atSite)));
+  }
+
+  /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
+  static SiteCount read(YamlMap rule) {
+    rule.allowOnly("type", "signal", "window", "threshold", "distinct");
+    if (!(SignalMatch.read(rule.requiredMapping("signal")) instanceof SignalMatch.Event signal)) {
+      throw rule.error("signal", "a site count counts events: give {event: TYPE}");
+    }
+    int threshold = rule.requiredInt("threshold");
+    if (threshold < 1) {
+      throw rule.error("threshold", "must be >= 1, got " + threshold);
+    }
+    return new SiteCount(signal, rule.positiveDuration("window"), threshold,
+        rule.has("distinct") ? rule.identifier("distinct") : null);
   }
 }

@@ -1,6 +1,7 @@
 package io.fleetwatch.streams.policy;
 
 import io.fleetwatch.avro.CheckState;
+import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -71,5 +72,20 @@ public record StatePredicate(Selector selector, Set<String> in, Set<String> notI
     return CheckStates.debounce(state, bad != null, at, raise, clear, null, bad != null ? bad : shown,
         selector.describe() + " " + bad + " " + set, selector.describe() + " " + (shown.isEmpty() ? "(none)" : shown)
             + " compliant");
+  }
+
+  /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
+  static StatePredicate read(YamlMap rule) {
+    rule.allowOnly("type", "field", "event", "attribute", "in", "notIn", "raise", "clear");
+    Selector selector = Selector.read(rule);
+    Set<String> in = rule.textSet("in");
+    Set<String> notIn = rule.textSet("notIn");
+    if (rule.has("in") == rule.has("notIn")) {
+      throw rule.error("in", "give exactly one of in (values that violate) or notIn (the allowlist)");
+    }
+    if (in.isEmpty() && notIn.isEmpty()) {
+      throw rule.error(rule.has("in") ? "in" : "notIn", "must list at least one value");
+    }
+    return new StatePredicate(selector, in, notIn, Trigger.optional(rule, "raise"), Trigger.optional(rule, "clear"));
   }
 }

@@ -1,6 +1,7 @@
 package io.fleetwatch.streams.policy;
 
 import io.fleetwatch.avro.CheckState;
+import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -87,5 +88,20 @@ public record StuckSensor(String metric, Duration window, int minSamples, double
       return new Evaluation(state, Outcome.CLEARED, value, metric + " " + value + " moved: sensor is live again");
     }
     return new Evaluation(state, flat ? Outcome.HOLD : Outcome.NONE, value, flat ? text : "");
+  }
+
+  /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
+  static StuckSensor read(YamlMap rule) {
+    rule.allowOnly("type", "metric", "window", "minSamples", "tolerance");
+    int minSamples = rule.requiredInt("minSamples");
+    if (minSamples < 2) {
+      throw rule.error("minSamples", "must be >= 2, got " + minSamples);
+    }
+    Double tolerance = rule.optionalNumber("tolerance");
+    if (tolerance != null && tolerance < 0) {
+      throw rule.error("tolerance", "must be >= 0, got " + tolerance);
+    }
+    return new StuckSensor(rule.identifier("metric"), rule.positiveDuration("window"), minSamples,
+        tolerance == null ? 0.0 : tolerance);
   }
 }

@@ -1,10 +1,13 @@
 package io.fleetwatch.streams.policy;
 
 import io.fleetwatch.avro.CheckState;
+import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -51,5 +54,20 @@ public record SupportEnded(Map<String, LocalDate> supportEnds) implements Rule {
     boolean ended = !at.isBefore(end.atStartOfDay(ZoneOffset.UTC).toInstant());
     return CheckStates.debounce(state, ended, at, IMMEDIATELY, IMMEDIATELY, null, model,
         "model " + model + " out of support since " + end, "model " + model + " supported until " + end);
+  }
+
+  /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
+  static SupportEnded read(YamlMap rule) {
+    rule.allowOnly("type", "supportEnds");
+    Map<String, LocalDate> ends = new LinkedHashMap<>();
+    Map<String, String> texts = rule.textMap("supportEnds");
+    texts.forEach((model, text) -> {
+      try {
+        ends.put(model, LocalDate.parse(text));
+      } catch (DateTimeParseException e) {
+        throw rule.error("supportEnds", "model " + model + ": expected a date such as 2027-03-31, got '" + text + "'");
+      }
+    });
+    return new SupportEnded(ends);
   }
 }

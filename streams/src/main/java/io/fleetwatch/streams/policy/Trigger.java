@@ -1,5 +1,6 @@
 package io.fleetwatch.streams.policy;
 
+import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -46,5 +47,24 @@ public record Trigger(Integer consecutive, Duration duration) {
 
   public OptionalInt consecutiveCount() {
     return consecutive == null ? OptionalInt.empty() : OptionalInt.of(consecutive);
+  }
+
+  /** Reads a trigger ({@code consecutive} and/or {@code duration}) of a policy file. */
+  static Trigger read(YamlMap trigger) {
+    trigger.allowOnly("consecutive", "duration");
+    Integer consecutive = trigger.has("consecutive") ? trigger.requiredInt("consecutive") : null;
+    if (consecutive != null && consecutive < 1) {
+      throw trigger.error("consecutive", "must be >= 1, got " + consecutive);
+    }
+    Duration duration = trigger.optionalDuration("duration", null);
+    if (consecutive == null && duration == null) {
+      throw trigger.error("", "needs consecutive and/or duration");
+    }
+    return new Trigger(consecutive, duration);
+  }
+
+  /** The trigger at {@code key} of a rule's fields; the first matching observation when absent. */
+  static Trigger optional(YamlMap rule, String key) {
+    return rule.has(key) ? read(rule.requiredMapping(key)) : afterConsecutive(1);
   }
 }

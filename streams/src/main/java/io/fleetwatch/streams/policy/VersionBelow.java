@@ -1,8 +1,10 @@
 package io.fleetwatch.streams.policy;
 
 import io.fleetwatch.avro.CheckState;
+import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -78,5 +80,22 @@ public record VersionBelow(Map<String, Version> minimums, Version otherwise) imp
       }
     }
     return model == null ? otherwise : minimums.getOrDefault(model, otherwise);
+  }
+
+  /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
+  static VersionBelow read(YamlMap rule) {
+    rule.allowOnly("type", "minimums", "otherwise");
+    Map<String, Version> minimums = new LinkedHashMap<>();
+    rule.textMap("minimums").forEach((model, text) -> minimums.put(model, version(rule, "minimums", text)));
+    Version otherwise = rule.has("otherwise") ? version(rule, "otherwise", rule.requiredText("otherwise")) : null;
+    return new VersionBelow(minimums, otherwise);
+  }
+
+  private static Version version(YamlMap rule, String key, String text) {
+    try {
+      return Version.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw rule.error(key, "expected a version such as 2.4.1, got '" + text + "'");
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.fleetwatch.streams.policy;
 
 import io.fleetwatch.avro.CheckState;
+import io.fleetwatch.schemas.yaml.YamlMap;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -27,5 +28,11 @@ public record VulnerableComponent() implements Rule {
   @Override
   public Evaluation evaluate(CheckState previous, Observation observation) {
     return Evaluation.unchanged(previous);
+  }
+
+  /** Reads the {@code rule:} fields of a policy file: the kind has no parameters. */
+  static VulnerableComponent read(YamlMap rule) {
+    rule.allowOnly("type");
+    return new VulnerableComponent();
   }
 }

@@ -2,6 +2,7 @@ package io.fleetwatch.streams.policy;
 
 import io.fleetwatch.avro.CheckState;
 import io.fleetwatch.avro.Sample;
+import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,5 +111,20 @@ public record WindowedCount(SignalMatch signal, Duration window, int threshold, 
     }
     Outcome outcome = state.getActive() ? Outcome.HOLD : count > 0 ? Outcome.PENDING : Outcome.NONE;
     return new Evaluation(state, outcome, matches ? (double) count : null, key, matches ? text : "");
+  }
+
+  /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
+  static WindowedCount read(YamlMap rule) {
+    rule.allowOnly("type", "signal", "window", "threshold", "distinct");
+    SignalMatch signal = SignalMatch.read(rule.requiredMapping("signal"));
+    int threshold = rule.requiredInt("threshold");
+    if (threshold < 1) {
+      throw rule.error("threshold", "must be >= 1, got " + threshold);
+    }
+    String distinct = rule.has("distinct") ? rule.identifier("distinct") : null;
+    if (distinct != null && !(signal instanceof SignalMatch.Event)) {
+      throw rule.error("distinct", "distinct attribute values can only be counted for an event signal");
+    }
+    return new WindowedCount(signal, rule.positiveDuration("window"), threshold, distinct);
   }
 }

@@ -9,8 +9,18 @@ import io.fleetwatch.avro.ModelStakeholder;
 import io.fleetwatch.avro.Sbom;
 import io.fleetwatch.avro.Stakeholder;
 import io.fleetwatch.avro.StakeholderRef;
+import io.fleetwatch.schemas.Identifier;
+import io.fleetwatch.schemas.yaml.YamlFormatException;
+import io.fleetwatch.schemas.yaml.YamlMap;
+import io.fleetwatch.schemas.yaml.YamlReader;
+import io.fleetwatch.schemas.yaml.YamlValue;
 import io.fleetwatch.streams.policy.Version;
 import io.fleetwatch.streams.vulnerability.matching.ComponentKey;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -20,11 +30,6 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,14 +38,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads an asset registry file ({@code apiVersion: fleetwatch.io/v1}, {@code kind: AssetRegistry}) into
@@ -80,7 +77,6 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class AssetRegistryFile {
   public static final String API_VERSION = "fleetwatch.io/v1";
   public static final String KIND = "AssetRegistry";
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Set<String> TOP_LEVEL = Set.of("apiVersion", "kind", "assets", "services", "stakeholders",
       "models", "approvedChanges", "maintenanceWindows");
   private static final Set<String> APPROVAL_FIELDS = Set.of("deviceId", "model", "fromFirmware", "toFirmware",
@@ -138,23 +134,18 @@ public final class AssetRegistryFile {
   }
 
   private Registry parse(Reader reader) throws RegistryException {
-    Node root;
+    YamlValue root;
     try {
-      LoaderOptions options = new LoaderOptions();
-      options.setAllowDuplicateKeys(false);
-      options.setMaxAliasesForCollections(10);
-      options.setCodePointLimit(16 * 1024 * 1024);
-      root = new Yaml(options).compose(reader);
-    } catch (MarkedYAMLException e) {
-      int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-      throw new RegistryException(file + ":" + line + ": not valid YAML: " + e.getProblem());
-    } catch (RuntimeException e) {
-      throw new RegistryException(file + ": not valid YAML: " + e.getMessage());
+      root = YamlReader.document(file, reader);
+    } catch (YamlFormatException e) {
+      // registry messages have always said "not valid YAML"
+      throw new RegistryException(file + ":" + e.line() + ": not valid YAML: "
+          + e.reason().replaceFirst("^invalid YAML: ", ""));
     }
     if (root == null) {
       throw new RegistryException(file + ":1: empty registry file");
     }
-    Map<String, Node> top = mapping(root, "(document)", TOP_LEVEL);
+    Map<String, YamlValue> top = mapping(root, "(document)", TOP_LEVEL);
     String apiVersion = requiredText(top, root, "apiVersion", "apiVersion");
     if (!API_VERSION.equals(apiVersion)) {
       throw error(top.get("apiVersion"), "apiVersion", "unsupported version '" + apiVersion + "', expected "
@@ -178,17 +169,18 @@ public final class AssetRegistryFile {
       rejectDuplicate(stakeholderIds, stakeholder.getId(), item, "id", "stakeholder");
       stakeholders.add(stakeholder);
     }
-    Node assetsNode = top.get("assets");
+    YamlValue assetsNode = top.get("assets");
     if (assetsNode == null) {
       throw error(root, "assets", "required field is missing");
     }
-    if (!(assetsNode instanceof SequenceNode seq)) {
+    if (!assetsNode.isList()) {
       throw error(assetsNode, "assets", "must be a list");
     }
+    List<YamlValue> assetItems = assetsNode.items();
     List<Asset> assets = new ArrayList<>();
     Map<String, Integer> seen = new HashMap<>();
-    for (int i = 0; i < seq.getValue().size(); i++) {
-      Node item = seq.getValue().get(i);
+    for (int i = 0; i < assetItems.size(); i++) {
+      YamlValue item = assetItems.get(i);
       String at = "assets[" + i + "]";
       Asset asset = asset(item, at);
       Integer previous = seen.putIfAbsent(asset.getDeviceId(), line(item));
@@ -243,7 +235,7 @@ public final class AssetRegistryFile {
    */
   private void approvedChange(Item item, List<Asset> assets, Map<String, Integer> deviceIds,
       Map<String, Integer> models) throws RegistryException {
-    Map<String, Node> fields = mapping(item.node(), item.at(), APPROVAL_FIELDS);
+    Map<String, YamlValue> fields = mapping(item.node(), item.at(), APPROVAL_FIELDS);
     String at = item.at();
     Target target = target(fields, item, "model", deviceIds, models, "model");
     ApprovedChange change = ApprovedChange.newBuilder()
@@ -273,14 +265,14 @@ public final class AssetRegistryFile {
    */
   private void maintenanceWindow(Item item, List<Asset> assets, Map<String, Integer> deviceIds)
       throws RegistryException {
-    Map<String, Node> fields = mapping(item.node(), item.at(), WINDOW_FIELDS);
+    Map<String, YamlValue> fields = mapping(item.node(), item.at(), WINDOW_FIELDS);
     String at = item.at();
     Map<String, Integer> sites = new HashMap<>();
     assets.forEach(a -> sites.putIfAbsent(a.getSite(), 0));
     Target target = target(fields, item, "site", deviceIds, sites, "site");
     MaintenanceWindow.Builder window = MaintenanceWindow.newBuilder().setDays(List.of())
         .setReference(optionalText(fields, "reference", at));
-    Node weekly = fields.get("weekly");
+    YamlValue weekly = fields.get("weekly");
     if (weekly != null) {
       if (fields.containsKey("from") || fields.containsKey("until")) {
         throw error(weekly, at + ".weekly", "give either from/until or weekly, not both");
@@ -308,10 +300,10 @@ public final class AssetRegistryFile {
     }
   }
 
-  private void weekly(Node node, String at, MaintenanceWindow.Builder window) throws RegistryException {
-    Map<String, Node> fields = mapping(node, at, WEEKLY_FIELDS);
+  private void weekly(YamlValue node, String at, MaintenanceWindow.Builder window) throws RegistryException {
+    Map<String, YamlValue> fields = mapping(node, at, WEEKLY_FIELDS);
     List<String> days = new ArrayList<>();
-    Node daysNode = fields.get("days");
+    YamlValue daysNode = fields.get("days");
     if (daysNode == null) {
       throw error(node, at + ".days", "required field is missing");
     }
@@ -342,7 +334,7 @@ public final class AssetRegistryFile {
     window.setDays(days).setStartTime(start).setDurationSeconds(length.toSeconds()).setTimeZone(zone);
   }
 
-  private DayOfWeek dayOfWeek(Node node, String at, String text) throws RegistryException {
+  private DayOfWeek dayOfWeek(YamlValue node, String at, String text) throws RegistryException {
     String upper = text.trim().toUpperCase(Locale.ROOT);
     for (DayOfWeek day : DayOfWeek.values()) {
       if (day.name().equals(upper) || day.name().substring(0, 3).equals(upper)) {
@@ -359,7 +351,7 @@ public final class AssetRegistryFile {
     }
   }
 
-  private Target target(Map<String, Node> fields, Item item, String otherField, Map<String, Integer> deviceIds,
+  private Target target(Map<String, YamlValue> fields, Item item, String otherField, Map<String, Integer> deviceIds,
       Map<String, Integer> known, String what) throws RegistryException {
     boolean device = fields.containsKey("deviceId");
     if (device == fields.containsKey(otherField)) {
@@ -381,7 +373,7 @@ public final class AssetRegistryFile {
     return new Target(null, value);
   }
 
-  private String optionalVersion(Map<String, Node> fields, String name, String at) throws RegistryException {
+  private String optionalVersion(Map<String, YamlValue> fields, String name, String at) throws RegistryException {
     String text = optionalText(fields, name, at);
     if (text != null) {
       try {
@@ -393,7 +385,7 @@ public final class AssetRegistryFile {
     return text;
   }
 
-  private Instant optionalInstant(Map<String, Node> fields, String name, String at) throws RegistryException {
+  private Instant optionalInstant(Map<String, YamlValue> fields, String name, String at) throws RegistryException {
     String text = optionalText(fields, name, at);
     if (text == null) {
       return null;
@@ -411,9 +403,9 @@ public final class AssetRegistryFile {
    * what ties the device's firmware to advisory products), minimum firmware (SEC-05), end of support (SEC-06),
    * stakeholders by role, and CycloneDX SBOMs per firmware ({@code file} relative to the registry file).
    */
-  private DeviceModel model(Node node, String at, List<Sbom> sboms, Map<String, Integer> stakeholderIds)
+  private DeviceModel model(YamlValue node, String at, List<Sbom> sboms, Map<String, Integer> stakeholderIds)
       throws RegistryException {
-    Map<String, Node> fields = mapping(node, at, MODEL_FIELDS);
+    Map<String, YamlValue> fields = mapping(node, at, MODEL_FIELDS);
     String model = requiredText(fields, node, "model", at + ".model");
     rejectSeparator(fields.get("model"), at + ".model", model);
     String minimum = optionalVersion(fields, "minimumFirmware", at);
@@ -428,9 +420,9 @@ public final class AssetRegistryFile {
       }
     }
     List<ModelStakeholder> refs = new ArrayList<>();
-    Node stakeholdersNode = fields.get("stakeholders");
+    YamlValue stakeholdersNode = fields.get("stakeholders");
     if (stakeholdersNode != null) {
-      for (Map.Entry<String, Node> e : mapping(stakeholdersNode, at + ".stakeholders", ROLES).entrySet()) {
+      for (Map.Entry<String, YamlValue> e : mapping(stakeholdersNode, at + ".stakeholders", ROLES).entrySet()) {
         String id = scalar(e.getValue(), at + ".stakeholders." + e.getKey());
         rejectSeparator(e.getValue(), at + ".stakeholders." + e.getKey(), id);
         if (stakeholderIds != null && !stakeholderIds.containsKey(id)) {
@@ -442,7 +434,7 @@ public final class AssetRegistryFile {
     }
     List<String> sbomKeys = new ArrayList<>();
     for (Item item : list(fields.get("sboms"), at + ".sboms")) {
-      Map<String, Node> sbom = mapping(item.node(), item.at(), SBOM_FIELDS);
+      Map<String, YamlValue> sbom = mapping(item.node(), item.at(), SBOM_FIELDS);
       String firmware = requiredText(sbom, item.node(), "firmware", item.at() + ".firmware");
       String relative = requiredText(sbom, item.node(), "file", item.at() + ".file");
       Path path = baseDirectory.resolve(relative);
@@ -470,32 +462,34 @@ public final class AssetRegistryFile {
         .setMinimumFirmware(minimum).setSupportEndsOn(supportEnds).setStakeholders(refs).setSboms(sbomKeys).build();
   }
 
-  private List<String> textList(Node node, String at) throws RegistryException {
+  private List<String> textList(YamlValue node, String at) throws RegistryException {
     List<String> values = new ArrayList<>();
     if (node == null) {
       return values;
     }
-    if (!(node instanceof SequenceNode seq)) {
+    if (!node.isList()) {
       throw error(node, at, "must be a list");
     }
-    for (int i = 0; i < seq.getValue().size(); i++) {
-      values.add(scalar(seq.getValue().get(i), at + "[" + i + "]"));
+    List<YamlValue> items = node.items();
+    for (int i = 0; i < items.size(); i++) {
+      values.add(scalar(items.get(i), at + "[" + i + "]"));
     }
     return values;
   }
 
-  private record Item(Node node, String at) {}
+  private record Item(YamlValue node, String at) {}
 
-  private List<Item> list(Node node, String field) throws RegistryException {
+  private List<Item> list(YamlValue node, String field) throws RegistryException {
     List<Item> items = new ArrayList<>();
     if (node == null) {
       return items;
     }
-    if (!(node instanceof SequenceNode seq)) {
+    if (!node.isList()) {
       throw error(node, field, "must be a list");
     }
-    for (int i = 0; i < seq.getValue().size(); i++) {
-      items.add(new Item(seq.getValue().get(i), field + "[" + i + "]"));
+    List<YamlValue> values = node.items();
+    for (int i = 0; i < values.size(); i++) {
+      items.add(new Item(values.get(i), field + "[" + i + "]"));
     }
     return items;
   }
@@ -509,8 +503,8 @@ public final class AssetRegistryFile {
     }
   }
 
-  private BusinessService service(Node node, String at) throws RegistryException {
-    Map<String, Node> fields = mapping(node, at, SERVICE_FIELDS);
+  private BusinessService service(YamlValue node, String at) throws RegistryException {
+    Map<String, YamlValue> fields = mapping(node, at, SERVICE_FIELDS);
     String currency = requiredText(fields, node, "currency", at + ".currency");
     if (!CURRENCY.matcher(currency).matches()) {
       throw error(fields.get("currency"), at + ".currency", "must be an ISO 4217 code like JPY or EUR, got '"
@@ -533,8 +527,8 @@ public final class AssetRegistryFile {
         .build();
   }
 
-  private Stakeholder stakeholder(Node node, String at) throws RegistryException {
-    Map<String, Node> fields = mapping(node, at, STAKEHOLDER_FIELDS);
+  private Stakeholder stakeholder(YamlValue node, String at) throws RegistryException {
+    Map<String, YamlValue> fields = mapping(node, at, STAKEHOLDER_FIELDS);
     String role = requiredText(fields, node, "role", at + ".role");
     if (!ROLES.contains(role)) {
       throw error(fields.get("role"), at + ".role", "unknown role '" + role + "' (known: "
@@ -559,7 +553,7 @@ public final class AssetRegistryFile {
     return s;
   }
 
-  private Duration duration(Map<String, Node> fields, Node parent, String name, String at) throws RegistryException {
+  private Duration duration(Map<String, YamlValue> fields, YamlValue parent, String name, String at) throws RegistryException {
     String text = requiredText(fields, parent, name, at + "." + name);
     try {
       Duration d = Duration.parse(text);
@@ -572,7 +566,7 @@ public final class AssetRegistryFile {
     }
   }
 
-  private double number(Map<String, Node> fields, Node parent, String name, String at) throws RegistryException {
+  private double number(Map<String, YamlValue> fields, YamlValue parent, String name, String at) throws RegistryException {
     String text = requiredText(fields, parent, name, at + "." + name);
     try {
       double value = Double.parseDouble(text);
@@ -585,8 +579,8 @@ public final class AssetRegistryFile {
     }
   }
 
-  private int level(Map<String, Node> fields, String name, String at) throws RegistryException {
-    Node n = fields.get(name);
+  private int level(Map<String, YamlValue> fields, String name, String at) throws RegistryException {
+    YamlValue n = fields.get(name);
     if (n == null) {
       return 0;
     }
@@ -597,8 +591,8 @@ public final class AssetRegistryFile {
     };
   }
 
-  private Asset asset(Node node, String at) throws RegistryException {
-    Map<String, Node> fields = mapping(node, at, ASSET_FIELDS);
+  private Asset asset(YamlValue node, String at) throws RegistryException {
+    Map<String, YamlValue> fields = mapping(node, at, ASSET_FIELDS);
     Asset.Builder b = Asset.newBuilder()
         .setDeviceId(identifier(fields, node, "deviceId", at))
         .setSite(identifier(fields, node, "site", at))
@@ -611,35 +605,36 @@ public final class AssetRegistryFile {
       rejectSeparator(fields.get("model"), at + ".model", b.getModel());
     }
     List<String> services = new ArrayList<>();
-    Node servicesNode = fields.get("services");
+    YamlValue servicesNode = fields.get("services");
     if (servicesNode != null) {
-      if (!(servicesNode instanceof SequenceNode list)) {
+      if (!servicesNode.isList()) {
         throw error(servicesNode, at + ".services", "must be a list of service ids");
       }
-      for (int i = 0; i < list.getValue().size(); i++) {
-        Node s = list.getValue().get(i);
+      List<YamlValue> list = servicesNode.items();
+      for (int i = 0; i < list.size(); i++) {
+        YamlValue s = list.get(i);
         String value = scalar(s, at + ".services[" + i + "]");
-        if (!IDENTIFIER.matcher(value).matches()) {
-          throw error(s, at + ".services[" + i + "]", "must match [A-Za-z0-9._-]{1,64}, got '" + value + "'");
+        if (!Identifier.isValid(value)) {
+          throw error(s, at + ".services[" + i + "]", "must match " + Identifier.SYNTAX + ", got '" + value + "'");
         }
         services.add(value);
       }
     }
-    Node ssf = fields.get("ssf");
+    YamlValue ssf = fields.get("ssf");
     if (ssf != null) {
-      Map<String, Node> levels = mapping(ssf, at + ".ssf", SSF_FIELDS);
+      Map<String, YamlValue> levels = mapping(ssf, at + ".ssf", SSF_FIELDS);
       b.setRecoveryDifficulty(level(levels, "recoveryDifficulty", at + ".ssf"));
       b.setEconomicImpact(level(levels, "economicImpact", at + ".ssf"));
     }
     List<StakeholderRef> refs = new ArrayList<>();
-    Node stakeholdersNode = fields.get("stakeholders");
+    YamlValue stakeholdersNode = fields.get("stakeholders");
     if (stakeholdersNode != null) {
-      Map<String, Node> byRole = mapping(stakeholdersNode, at + ".stakeholders", ROLES);
-      for (Map.Entry<String, Node> e : byRole.entrySet()) {
+      Map<String, YamlValue> byRole = mapping(stakeholdersNode, at + ".stakeholders", ROLES);
+      for (Map.Entry<String, YamlValue> e : byRole.entrySet()) {
         String id = scalar(e.getValue(), at + ".stakeholders." + e.getKey());
         rejectSeparator(e.getValue(), at + ".stakeholders." + e.getKey(), id);
-        if (!IDENTIFIER.matcher(id).matches()) {
-          throw error(e.getValue(), at + ".stakeholders." + e.getKey(), "must match [A-Za-z0-9._-]{1,64}, got '"
+        if (!Identifier.isValid(id)) {
+          throw error(e.getValue(), at + ".stakeholders." + e.getKey(), "must match " + Identifier.SYNTAX + ", got '"
               + id + "'");
         }
         refs.add(StakeholderRef.newBuilder().setRole(e.getKey()).setStakeholderId(id).build());
@@ -648,27 +643,34 @@ public final class AssetRegistryFile {
     return b.setServices(services).setStakeholders(refs).build();
   }
 
-  private Map<String, Node> mapping(Node node, String at, Set<String> allowed) throws RegistryException {
-    if (!(node instanceof MappingNode m)) {
+  private Map<String, YamlValue> mapping(YamlValue node, String at, Set<String> allowed) throws RegistryException {
+    if (!node.isMapping()) {
       throw error(node, at, "must be a mapping");
     }
-    Map<String, Node> fields = new LinkedHashMap<>();
-    for (NodeTuple t : m.getValue()) {
-      String key = scalar(t.getKeyNode(), at);
+    YamlMap m;
+    try {
+      m = node.asMap();
+    } catch (YamlFormatException e) {
+      throw new RegistryException(e.getMessage()); // a duplicate key or a key that is no text
+    }
+    Map<String, YamlValue> fields = new LinkedHashMap<>();
+    for (String key : m.keys()) {
       if (!allowed.contains(key)) {
-        throw error(t.getKeyNode(), at.equals("(document)") ? key : at + "." + key,
-            "unknown field (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+        throw new RegistryException(m.error(key, "unknown field (allowed: "
+            + String.join(", ", allowed.stream().sorted().toList()) + ")").getMessage());
       }
-      fields.put(key, t.getValueNode());
+      if (m.has(key)) {
+        fields.put(key, m.get(key));
+      }
     }
     return fields;
   }
 
-  private String identifier(Map<String, Node> fields, Node parent, String name, String at) throws RegistryException {
+  private String identifier(Map<String, YamlValue> fields, YamlValue parent, String name, String at) throws RegistryException {
     String value = requiredText(fields, parent, name, at + "." + name);
     rejectSeparator(fields.get(name), at + "." + name, value);
-    if (!IDENTIFIER.matcher(value).matches()) {
-      throw error(fields.get(name), at + "." + name, "must match [A-Za-z0-9._-]{1,64}, got '" + value + "'");
+    if (!Identifier.isValid(value)) {
+      throw error(fields.get(name), at + "." + name, "must match " + Identifier.SYNTAX + ", got '" + value + "'");
     }
     return value;
   }
@@ -677,15 +679,15 @@ public final class AssetRegistryFile {
    * Ids end up in composite state-store keys joined with {@code |} ({@code deviceId|policyId|checkId},
    * {@code componentKey|deviceId}, ...), so no id may contain it.
    */
-  private void rejectSeparator(Node node, String path, String value) throws RegistryException {
+  private void rejectSeparator(YamlValue node, String path, String value) throws RegistryException {
     if (value.indexOf('|') >= 0) {
       throw error(node, path, "must not contain '|' (the separator of composite store keys), got '" + value + "'");
     }
   }
 
-  private String requiredText(Map<String, Node> fields, Node parent, String name, String path)
+  private String requiredText(Map<String, YamlValue> fields, YamlValue parent, String name, String path)
       throws RegistryException {
-    Node n = fields.get(name);
+    YamlValue n = fields.get(name);
     if (n == null) {
       throw error(parent, path, "required field is missing");
     }
@@ -696,13 +698,13 @@ public final class AssetRegistryFile {
     return value;
   }
 
-  private String optionalText(Map<String, Node> fields, String name, String at) throws RegistryException {
-    Node n = fields.get(name);
+  private String optionalText(Map<String, YamlValue> fields, String name, String at) throws RegistryException {
+    YamlValue n = fields.get(name);
     return n == null ? null : scalar(n, at + "." + name);
   }
 
-  private boolean optionalBoolean(Map<String, Node> fields, String name, String at) throws RegistryException {
-    Node n = fields.get(name);
+  private boolean optionalBoolean(Map<String, YamlValue> fields, String name, String at) throws RegistryException {
+    YamlValue n = fields.get(name);
     if (n == null) {
       return false;
     }
@@ -714,18 +716,18 @@ public final class AssetRegistryFile {
     };
   }
 
-  private String scalar(Node node, String path) throws RegistryException {
-    if (!(node instanceof ScalarNode s)) {
+  private String scalar(YamlValue node, String path) throws RegistryException {
+    if (!node.isScalar()) {
       throw error(node, path, "must be a single value");
     }
-    return s.getValue();
+    return node.scalarText();
   }
 
-  private static int line(Node node) {
-    return node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
+  private static int line(YamlValue node) {
+    return node.line();
   }
 
-  private RegistryException error(Node node, String field, String why) {
+  private RegistryException error(YamlValue node, String field, String why) {
     return new RegistryException(file + ":" + line(node) + ": " + field + ": " + why);
   }
 }
