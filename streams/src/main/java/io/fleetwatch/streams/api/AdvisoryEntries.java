@@ -6,30 +6,33 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetwatch.avro.Advisory;
 import io.fleetwatch.avro.DeviceFinding;
-import io.fleetwatch.avro.DeviceInventory;
-import io.fleetwatch.avro.FindingStatus;
-import io.fleetwatch.avro.InventoryItem;
-import io.fleetwatch.avro.RoutedContact;
 import io.fleetwatch.avro.VulnerabilityFinding;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 
-/** Writes vulnerability findings by advisory, and a device's inventory and findings, as JSON. */
-final class VulnerabilityJson {
+/**
+ * The {@code GET /api/vulnerabilities} view: one entry per advisory (its id, title, publisher, revision and CVEs)
+ * with the findings on the fleet's devices grouped by status, each finding written from its Avro record
+ * ({@link AvroJson}). The entry is a computed view, merged across instances, not a record of the pipeline: it is
+ * written here.
+ */
+final class AdvisoryEntries {
   private static final List<String> GROUPS = List.of("affectedDevices", "suppressedDevices", "underInvestigation");
   private static final Comparator<JsonNode> BY_DEVICE = Comparator.<JsonNode, String>comparing(
       d -> d.path("deviceId").asText()).thenComparing(d -> d.path("component").asText());
   private final ObjectMapper mapper;
+  private final AvroJson json;
 
-  VulnerabilityJson(ObjectMapper mapper) {
+  AdvisoryEntries(ObjectMapper mapper) {
     this.mapper = mapper;
+    this.json = new AvroJson(mapper);
   }
 
   /** One entry per advisory with its affected, suppressed and under-investigation devices. */
@@ -43,17 +46,12 @@ final class VulnerabilityJson {
         case SUPPRESSED -> "suppressedDevices";
         default -> "underInvestigation";
       };
-      ((ArrayNode) entry.get(group)).add(device(f));
+      ((ArrayNode) entry.get(group)).add(json.write(f));
       if (v.getKnownExploited()) {
         entry.put("knownExploited", true);
       }
     }
-    ArrayNode result = mapper.createArrayNode();
-    entries.values().forEach(e -> {
-      e.put("affected", e.get("affectedDevices").size());
-      result.add(e);
-    });
-    return result;
+    return counted(entries.values());
   }
 
   /**
@@ -79,17 +77,24 @@ final class VulnerabilityJson {
         }
       }
     }
-    ArrayNode result = mapper.createArrayNode();
-    entries.values().forEach(e -> {
+    for (ObjectNode e : entries.values()) {
       for (String group : GROUPS) {
         List<JsonNode> devices = new ArrayList<>();
         e.get(group).forEach(devices::add);
         devices.sort(BY_DEVICE);
         e.putArray(group).addAll(devices);
       }
+    }
+    return counted(entries.values());
+  }
+
+  /** The entries, each with {@code affected}: the number of its affected devices. */
+  private ArrayNode counted(Collection<ObjectNode> entries) {
+    ArrayNode result = mapper.createArrayNode();
+    for (ObjectNode e : entries) {
       e.put("affected", e.get("affectedDevices").size());
       result.add(e);
-    });
+    }
     return result;
   }
 
@@ -106,72 +111,7 @@ final class VulnerabilityJson {
       }
     }));
     json.put("knownExploited", false);
-    json.putArray("affectedDevices");
-    json.putArray("suppressedDevices");
-    json.putArray("underInvestigation");
+    GROUPS.forEach(json::putArray);
     return json;
-  }
-
-  private ObjectNode device(DeviceFinding f) {
-    ObjectNode json = finding(f);
-    json.put("deviceId", f.getDeviceId());
-    json.put("site", f.getSite());
-    return json;
-  }
-
-  /** A finding with its status, CVEs, component, versions, remediation, VEX and routed contacts. */
-  ObjectNode finding(DeviceFinding f) {
-    VulnerabilityFinding v = f.getFinding();
-    ObjectNode json = mapper.createObjectNode();
-    json.put("status", f.getStatus().name().toLowerCase(Locale.ROOT));
-    json.put("since", f.getSince().toString());
-    json.put("advisoryId", v.getAdvisoryId());
-    ArrayNode cves = json.putArray("cves");
-    v.getCveIds().forEach(cves::add);
-    json.put("target", v.getTarget().name().toLowerCase(Locale.ROOT));
-    json.put("component", v.getComponent());
-    json.put("installedVersion", v.getInstalledVersion());
-    json.put("affectedRange", v.getAffectedRange());
-    json.put("fixedVersion", v.getFixedVersion());
-    json.put("remediation", v.getRemediation());
-    json.put("vexStatus", v.getVexStatus().name().toLowerCase(Locale.ROOT));
-    json.put("justification", v.getJustification());
-    json.put("cvssScore", v.getCvssScore());
-    json.put("knownExploited", v.getKnownExploited());
-    ArrayNode routed = json.putArray("routedTo");
-    for (RoutedContact c : v.getRoutedTo()) {
-      ObjectNode r = routed.addObject();
-      r.put("role", c.getRole());
-      r.put("stakeholderId", c.getStakeholderId());
-      r.put("name", c.getName());
-      r.put("reason", c.getReason());
-      r.put("email", c.getEmail());
-      r.put("phone", c.getPhone());
-      r.put("url", c.getUrl());
-      r.put("securityTxt", c.getSecurityTxt());
-      r.put("psirtUrl", c.getPsirtUrl());
-      r.put("csafProviderMetadata", c.getCsafProviderMetadata());
-    }
-    return json;
-  }
-
-  /** Adds {@code inventory} and {@code vulnerabilities} to a device document. */
-  void addTo(ObjectNode device, Optional<DeviceInventory> inventory, List<DeviceFinding> findings) {
-    if (inventory.isEmpty()) {
-      device.putNull("inventory");
-    } else {
-      ObjectNode inv = device.putObject("inventory");
-      inv.put("reportedAt", inventory.get().getReportedAt().toString());
-      inv.put("sbom", inventory.get().getSbom());
-      ArrayNode items = inv.putArray("items");
-      for (InventoryItem i : inventory.get().getItems()) {
-        ObjectNode item = items.addObject().put("component", i.getKey()).put("version", i.getVersion())
-            .put("purl", i.getPurl()).put("cpe", i.getCpe())
-            .put("source", i.getSource().name().toLowerCase(Locale.ROOT));
-        i.getAliases().forEach(item.putArray("aliases")::add);
-      }
-    }
-    ArrayNode list = device.putArray("vulnerabilities");
-    findings.stream().filter(f -> f.getStatus() != FindingStatus.UNKNOWN).forEach(f -> list.add(finding(f)));
   }
 }
