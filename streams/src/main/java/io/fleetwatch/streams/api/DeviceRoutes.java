@@ -78,8 +78,7 @@ final class DeviceRoutes {
     InstanceRouting.KeyOwner owner = routing.owner(FleetTopology.DEVICE_TWINS_STORE, id);
     switch (owner.ownership()) {
       case UNAVAILABLE -> {
-        request.header("Retry-After", "1");
-        request.sendError(503, "no instance holds device " + id + " right now (" + state.get()
+        request.sendUnavailable("no instance holds device " + id + " right now (" + state.get()
             + ", partitions being assigned), retry shortly");
         return;
       }
@@ -134,21 +133,20 @@ final class DeviceRoutes {
    */
   private void forward(ApiRequest request, HostInfo owner, String what) throws IOException, InterruptedException {
     String address = InstanceClient.address(owner);
-    request.header("Retry-After", "1");
     if (InstanceClient.forwarded(request.exchange())) {
-      request.sendError(503, what + " moved to instance " + address + " while this request was forwarded,"
+      request.sendUnavailable(what + " moved to instance " + address + " while this request was forwarded,"
           + " retry shortly");
       return;
     }
     InstanceClient.Reply reply = instances.get(owner, request.exchange());
     if (!reply.answered()) {
       LOG.warn("Instance {} holding {} did not answer: {}", address, what, reply.failure());
-      request.sendError(503, "instance " + address + " holding " + what + " did not answer (" + reply.failure()
+      request.sendUnavailable("instance " + address + " holding " + what + " did not answer (" + reply.failure()
           + "), retry shortly");
       return;
     }
-    if (reply.status() != 503) {
-      request.exchange().getResponseHeaders().remove("Retry-After");
+    if (reply.status() == 503) {
+      request.header("Retry-After", "1"); // unless the owner said otherwise (relayed below)
     }
     reply.headers().forEach((name, value) -> request.exchange().getResponseHeaders().set(name, value));
     request.send(reply.status(), reply.headers().getOrDefault("Content-Type", ApiRequest.JSON), reply.body());
