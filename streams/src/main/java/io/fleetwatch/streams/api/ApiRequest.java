@@ -64,6 +64,12 @@ public final class ApiRequest {
     sendJson(status, body);
   }
 
+  /** Answers 503 with {@code Retry-After: 1}: what is asked for is not there right now, {@code message} says why. */
+  public void sendUnavailable(String message) throws IOException {
+    header("Retry-After", "1");
+    sendError(503, message);
+  }
+
   /** Answers {@code body} as JSON. */
   public void sendJson(int status, JsonNode body) throws IOException {
     send(status, JSON, mapper.writeValueAsBytes(body));

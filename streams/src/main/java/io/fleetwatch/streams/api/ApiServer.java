@@ -131,8 +131,7 @@ public final class ApiServer implements AutoCloseable {
         request.sendError(400, e.getMessage());
       } catch (InvalidStateStoreException e) {
         LOG.debug("Store not queryable: {}", e.getMessage());
-        request.header("Retry-After", "1");
-        request.sendError(503, "store not ready (" + (stores == null ? "starting" : stores.get())
+        request.sendUnavailable("store not ready (" + (stores == null ? "starting" : stores.get())
             + "), retry shortly");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

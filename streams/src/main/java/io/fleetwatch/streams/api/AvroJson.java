@@ -7,11 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericEnumSymbol;
+import org.apache.avro.generic.GenericFixed;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificData;
 
@@ -23,10 +26,16 @@ import org.apache.avro.specific.SpecificData;
  * property says ({@code "kebab"}: lower case with {@code -} for {@code _}, as {@code safety-security}; {@code "as-is"}:
  * the symbol unchanged, as {@code P1}); maps as objects in key order; bytes as base64; an absent value as
  * {@code null}.
+ *
+ * <p>A field's {@code "json"} property, an object, says where the field goes when the API's name is not the
+ * schema's: {@code "name"} writes it under another name ({@code InventoryItem.key} as {@code component});
+ * {@code "in"} writes it into an object of that name shared with the other fields naming it, {@code null} while all
+ * of them are ({@code DeviceTwin.lastEventType} as {@code lastEvent.type}); {@code "inline": true} writes the fields
+ * of a record-valued field into the enclosing object ({@code DeviceFinding.finding}).
  */
 final class AvroJson {
-  /** Enum schema property that says how its symbols are written. */
-  static final String ENUM_STYLE = "json";
+  /** Enum schema property that says how its symbols are written; on a field, where the field is written. */
+  static final String JSON = "json";
 
   private final ObjectMapper mapper;
 
@@ -36,10 +45,37 @@ final class AvroJson {
 
   ObjectNode write(IndexedRecord record) {
     ObjectNode json = mapper.createObjectNode();
-    for (Schema.Field field : record.getSchema().getFields()) {
-      json.set(field.name(), value(field.schema(), record.get(field.pos())));
-    }
+    addFields(record, json);
     return json;
+  }
+
+  private void addFields(IndexedRecord record, ObjectNode json) {
+    Set<String> groups = new LinkedHashSet<>();
+    for (Schema.Field field : record.getSchema().getFields()) {
+      Object value = record.get(field.pos());
+      Map<?, ?> placement = field.getObjectProp(JSON) instanceof Map<?, ?> map ? map : Map.of();
+      if (Boolean.TRUE.equals(placement.get("inline"))) {
+        addFields((IndexedRecord) value, json);
+        continue;
+      }
+      String name = placement.get("name") instanceof String n ? n : field.name();
+      if (placement.get("in") instanceof String group) {
+        groups.add(group);
+        ObjectNode object = json.get(group) instanceof ObjectNode o ? o : json.putObject(group);
+        object.set(name, value(field.schema(), value));
+      } else {
+        json.set(name, value(field.schema(), value));
+      }
+    }
+    for (String group : groups) {
+      boolean absent = true;
+      for (JsonNode member : json.get(group)) {
+        absent &= member.isNull();
+      }
+      if (absent) {
+        json.putNull(group);
+      }
+    }
   }
 
   private JsonNode value(Schema schema, Object value) {
@@ -77,9 +113,10 @@ final class AvroJson {
     };
   }
 
-  private static String symbol(Schema schema, Object value) {
+  /** An enum symbol as its schema's {@code "json"} property says. */
+  static String symbol(Schema schema, Object value) {
     String symbol = value instanceof Enum<?> e ? e.name() : ((GenericEnumSymbol<?>) value).toString();
-    String style = schema.getProp(ENUM_STYLE);
+    String style = schema.getProp(JSON);
     if ("as-is".equals(style)) {
       return symbol;
     }
@@ -93,6 +130,6 @@ final class AvroJson {
       buffer.duplicate().get(copy);
       return copy;
     }
-    return ((org.apache.avro.generic.GenericFixed) value).bytes();
+    return ((GenericFixed) value).bytes();
   }
 }

@@ -1,14 +1,21 @@
 package io.fleetwatch.streams.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetwatch.avro.DeviceTwin;
+import io.fleetwatch.avro.FindingStatus;
 import io.fleetwatch.avro.Incident;
 import io.fleetwatch.avro.IncidentStatus;
 import io.fleetwatch.schemas.Identifier;
+import io.fleetwatch.avro.Severity;
+import io.fleetwatch.streams.policy.Policy;
+import io.fleetwatch.streams.policy.PolicyCatalogue;
 import io.fleetwatch.streams.policy.RuntimeCatalogue;
 import io.fleetwatch.streams.topology.FleetTopology;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /api/devices/{id}} → the device twin (last values, reported state, last event), its active violations
  * (raised checks, with policy version and severity), its open incident ids and, with the vulnerability queries, its
- * {@code inventory} and {@code vulnerabilities}; 404 for a device not seen. With several instances
+ * {@code inventory} and {@code vulnerabilities}; 404 for a device not seen. The twin, the inventory and the findings
+ * are written from their Avro records ({@link AvroJson}), every field of their schemas. With several instances
  * ({@link InstanceRouting}) the request goes to the instance holding the device's partition (forwarded once, with
  * the caller's {@code Authorization} header and {@code X-Fleetwatch-Forwarded-From}); 503 with {@code Retry-After}
  * while no instance holds it (rebalancing) or the holder does not answer.
@@ -36,8 +44,8 @@ final class DeviceRoutes {
   private final InstanceRouting routing;
   private final InstanceClient instances;
   private final Supplier<KafkaStreams.State> state;
-  private final DeviceJson deviceJson;
-  private final VulnerabilityJson vulnerabilityJson;
+  private final ObjectMapper mapper;
+  private final AvroJson json;
 
   /**
    * @param policies the catalogue in force, or {@code null} (violations then carry no policy version)
@@ -55,8 +63,8 @@ final class DeviceRoutes {
     this.routing = Objects.requireNonNull(routing, "routing");
     this.instances = instances;
     this.state = Objects.requireNonNull(state, "state");
-    this.deviceJson = new DeviceJson(mapper);
-    this.vulnerabilityJson = new VulnerabilityJson(mapper);
+    this.mapper = mapper;
+    this.json = new AvroJson(mapper);
   }
 
   void addTo(RouteTable routes) {
@@ -71,8 +79,7 @@ final class DeviceRoutes {
     InstanceRouting.KeyOwner owner = routing.owner(FleetTopology.DEVICE_TWINS_STORE, id);
     switch (owner.ownership()) {
       case UNAVAILABLE -> {
-        request.header("Retry-After", "1");
-        request.sendError(503, "no instance holds device " + id + " right now (" + state.get()
+        request.sendUnavailable("no instance holds device " + id + " right now (" + state.get()
             + ", partitions being assigned), retry shortly");
         return;
       }
@@ -88,15 +95,37 @@ final class DeviceRoutes {
       return;
     }
     RuntimeCatalogue catalogue = policies == null ? null : policies.catalogue();
-    List<String> openIncidents = incidents.all().stream()
-        .filter(i -> id.equals(i.getDeviceId()) && i.getStatus() != IncidentStatus.RESOLVED)
-        .map(Incident::getId).sorted().toList();
-    ObjectNode body = deviceJson.write(twin.get(), devices.activeChecks(id),
-        catalogue == null ? null : catalogue.current(), openIncidents);
+    ObjectNode body = json.write(twin.get());
+    body.set("activeViolations", violations(devices.activeChecks(id),
+        catalogue == null ? null : catalogue.current()));
+    ArrayNode open = body.putArray("openIncidents");
+    incidents.all().stream().filter(i -> id.equals(i.getDeviceId()) && i.getStatus() != IncidentStatus.RESOLVED)
+        .map(Incident::getId).sorted().forEach(open::add);
     if (vulnerabilities != null) {
-      vulnerabilityJson.addTo(body, vulnerabilities.inventory(id), vulnerabilities.findingsOfDevice(id));
+      body.set("inventory", vulnerabilities.inventory(id).<JsonNode>map(json::write).orElse(mapper.nullNode()));
+      ArrayNode list = body.putArray("vulnerabilities");
+      vulnerabilities.findingsOfDevice(id).stream().filter(f -> f.getStatus() != FindingStatus.UNKNOWN)
+          .forEach(f -> list.add(json.write(f)));
     }
     request.sendJson(200, body);
+  }
+
+  /**
+   * The raised checks with their policy's title, severity and version (null without the policy): a view joining
+   * check states and the catalogue, written here.
+   */
+  private ArrayNode violations(List<DeviceQueries.ActiveCheck> active, PolicyCatalogue catalogue) {
+    ArrayNode violations = mapper.createArrayNode();
+    for (DeviceQueries.ActiveCheck check : active) {
+      Policy policy = catalogue == null ? null : catalogue.policy(check.policyId()).orElse(null);
+      Instant evaluated = check.state().getLastEventTime();
+      violations.addObject().put("policyId", check.policyId()).put("checkId", check.checkId())
+          .put("title", policy == null ? null : policy.title())
+          .put("severity", policy == null ? null : AvroJson.symbol(Severity.getClassSchema(), policy.severity()))
+          .put("policyVersion", policy == null ? null : policy.version())
+          .put("lastEvaluatedAt", evaluated == null ? null : evaluated.toString());
+    }
+    return violations;
   }
 
   /**
@@ -105,21 +134,20 @@ final class DeviceRoutes {
    */
   private void forward(ApiRequest request, HostInfo owner, String what) throws IOException, InterruptedException {
     String address = InstanceClient.address(owner);
-    request.header("Retry-After", "1");
     if (InstanceClient.forwarded(request.exchange())) {
-      request.sendError(503, what + " moved to instance " + address + " while this request was forwarded,"
+      request.sendUnavailable(what + " moved to instance " + address + " while this request was forwarded,"
           + " retry shortly");
       return;
     }
     InstanceClient.Reply reply = instances.get(owner, request.exchange());
     if (!reply.answered()) {
       LOG.warn("Instance {} holding {} did not answer: {}", address, what, reply.failure());
-      request.sendError(503, "instance " + address + " holding " + what + " did not answer (" + reply.failure()
+      request.sendUnavailable("instance " + address + " holding " + what + " did not answer (" + reply.failure()
           + "), retry shortly");
       return;
     }
-    if (reply.status() != 503) {
-      request.exchange().getResponseHeaders().remove("Retry-After");
+    if (reply.status() == 503) {
+      request.header("Retry-After", "1"); // unless the owner said otherwise (relayed below)
     }
     reply.headers().forEach((name, value) -> request.exchange().getResponseHeaders().set(name, value));
     request.send(reply.status(), reply.headers().getOrDefault("Content-Type", ApiRequest.JSON), reply.body());

@@ -48,15 +48,12 @@ public final class KafkaStreamsIncidentQueries implements IncidentQueries, Devic
 
   @Override
   public Optional<DeviceTwin> twin(String deviceId) {
-    ReadOnlyKeyValueStore<String, DeviceTwin> twins = streams.store(StoreQueryParameters.fromNameAndType(
-        FleetTopology.DEVICE_TWINS_STORE, QueryableStoreTypes.<String, DeviceTwin>keyValueStore()));
-    return Optional.ofNullable(twins.get(deviceId));
+    return Optional.ofNullable(this.<DeviceTwin>store(FleetTopology.DEVICE_TWINS_STORE).get(deviceId));
   }
 
   @Override
   public List<ActiveCheck> activeChecks(String deviceId) {
-    ReadOnlyKeyValueStore<String, CheckState> states = streams.store(StoreQueryParameters.fromNameAndType(
-        FleetTopology.CHECK_STATES_STORE, QueryableStoreTypes.<String, CheckState>keyValueStore()));
+    ReadOnlyKeyValueStore<String, CheckState> states = store(FleetTopology.CHECK_STATES_STORE);
     List<ActiveCheck> result = new ArrayList<>();
     try (KeyValueIterator<String, CheckState> it = states.prefixScan(deviceId + "|", new StringSerializer())) {
       while (it.hasNext()) {
@@ -72,15 +69,14 @@ public final class KafkaStreamsIncidentQueries implements IncidentQueries, Devic
     return result;
   }
 
-  private ReadOnlyKeyValueStore<String, Incident> store() {
-    return streams.store(StoreQueryParameters.fromNameAndType(FleetTopology.INCIDENTS_STORE,
-        QueryableStoreTypes.<String, Incident>keyValueStore()));
+  private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+    return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
   }
 
   @Override
   public List<Incident> all() {
     List<Incident> result = new ArrayList<>();
-    try (KeyValueIterator<String, Incident> it = store().all()) {
+    try (KeyValueIterator<String, Incident> it = this.<Incident>store(FleetTopology.INCIDENTS_STORE).all()) {
       while (it.hasNext()) {
         KeyValue<String, Incident> next = it.next();
         if (next.value != null) {
@@ -93,6 +89,6 @@ public final class KafkaStreamsIncidentQueries implements IncidentQueries, Devic
 
   @Override
   public Optional<Incident> byId(String id) {
-    return Optional.ofNullable(store().get(id));
+    return Optional.ofNullable(this.<Incident>store(FleetTopology.INCIDENTS_STORE).get(id));
   }
 }

@@ -3,6 +3,8 @@ package io.fleetwatch.streams.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetwatch.avro.PolicyKind;
+import io.fleetwatch.avro.Severity;
 import io.fleetwatch.streams.policy.Check;
 import io.fleetwatch.streams.policy.FrameworkReference;
 import io.fleetwatch.streams.policy.Policy;
@@ -11,7 +13,11 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Locale;
 
-/** Writes the catalogue in force and the refused definitions as JSON. */
+/**
+ * Writes the catalogue in force and the refused definitions as JSON ({@code GET /api/policies}). Policies are
+ * parsed from YAML into Java records ({@link Policy}), not Avro records, so they are written here, the one writer of
+ * that view; enums as {@link AvroJson} writes them.
+ */
 final class PolicyJson {
   private final ObjectMapper mapper;
 
@@ -27,8 +33,8 @@ final class PolicyJson {
       policy.put("id", p.id());
       policy.put("version", p.version());
       policy.put("title", p.title());
-      policy.put("kind", p.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-      policy.put("severity", p.severity().name().toLowerCase(Locale.ROOT));
+      policy.put("kind", AvroJson.symbol(PolicyKind.getClassSchema(), p.kind()));
+      policy.put("severity", AvroJson.symbol(Severity.getClassSchema(), p.severity()));
       policy.put("origin", catalogue.origin(p.id()).name().toLowerCase(Locale.ROOT));
       policy.put("source", p.source());
       ArrayNode refs = policy.putArray("references");
