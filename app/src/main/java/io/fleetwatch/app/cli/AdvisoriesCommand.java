@@ -1,6 +1,6 @@
 package io.fleetwatch.app.cli;
 
-import io.fleetwatch.app.topics.TopicProvisioner;
+import io.fleetwatch.embedded.TopicProvisioner;
 import io.fleetwatch.avro.Advisory;
 import io.fleetwatch.avro.KnownExploited;
 import io.fleetwatch.schemas.Topic;

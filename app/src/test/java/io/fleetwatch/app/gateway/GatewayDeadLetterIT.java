@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fleetwatch.app.embedded.EmbeddedKafka;
+import io.fleetwatch.embedded.EmbeddedKafka;
 import io.fleetwatch.app.harness.KafkaProbe;
 import io.fleetwatch.app.harness.Mosquitto;
 import io.fleetwatch.app.harness.MosquittoPub;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fleetwatch.app.bench.SequenceLedger;
-import io.fleetwatch.app.embedded.EmbeddedKafka;
+import io.fleetwatch.bench.SequenceLedger;
+import io.fleetwatch.embedded.EmbeddedKafka;
 import io.fleetwatch.app.harness.GatewayProcess;
 import io.fleetwatch.app.harness.HttpAnswer;
 import io.fleetwatch.app.harness.Mosquitto;

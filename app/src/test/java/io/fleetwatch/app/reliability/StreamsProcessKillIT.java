@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fleetwatch.app.bench.SequenceLedger;
-import io.fleetwatch.app.embedded.EmbeddedKafka;
+import io.fleetwatch.bench.SequenceLedger;
+import io.fleetwatch.embedded.EmbeddedKafka;
 import io.fleetwatch.app.harness.HttpAnswer;
 import io.fleetwatch.app.harness.Ports;
 import io.fleetwatch.app.harness.StreamsProcess;
