@@ -1,10 +1,10 @@
 package io.fleetwatch.bench;
 
-import io.fleetwatch.embedded.EmbeddedKafka;
-import io.fleetwatch.embedded.TopicProvisioner;
 import io.fleetwatch.avro.DeviceEvent;
 import io.fleetwatch.avro.DeviceState;
 import io.fleetwatch.avro.Telemetry;
+import io.fleetwatch.embedded.EmbeddedKafka;
+import io.fleetwatch.embedded.TopicProvisioner;
 import io.fleetwatch.schemas.Topics;
 import io.fleetwatch.simulator.Signal;
 import io.fleetwatch.simulator.SimulatedDevice;
