@@ -7,11 +7,15 @@ COPY schemas/pom.xml schemas/pom.xml
 COPY gateway/pom.xml gateway/pom.xml
 COPY streams/pom.xml streams/pom.xml
 COPY simulator/pom.xml simulator/pom.xml
+COPY embedded/pom.xml embedded/pom.xml
+COPY bench/pom.xml bench/pom.xml
 COPY app/pom.xml app/pom.xml
 COPY schemas schemas
 COPY gateway gateway
 COPY streams streams
 COPY simulator simulator
+COPY embedded embedded
+COPY bench bench
 COPY app app
 RUN mvn -B -q -DskipTests package
 

@@ -1,8 +1,8 @@
 package io.fleetwatch.app.cli;
 
-import io.fleetwatch.app.topics.TopicProvisioner;
 import io.fleetwatch.avro.Advisory;
 import io.fleetwatch.avro.KnownExploited;
+import io.fleetwatch.embedded.TopicProvisioner;
 import io.fleetwatch.schemas.Topic;
 import io.fleetwatch.schemas.Topics;
 import io.fleetwatch.streams.vulnerability.csaf.AdvisoryFiles;

@@ -1,5 +1,6 @@
 package io.fleetwatch.app.cli;
 
+import io.fleetwatch.bench.BenchCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
     scope = CommandLine.ScopeType.INHERIT,
     description = "Safety and security monitoring for IoT fleets: MQTT -> Kafka -> Kafka Streams -> incidents.",
     subcommands = {DemoCommand.class, GatewayCommand.class, StreamsCommand.class, SimulateCommand.class,
-        RegistryCommand.class, PoliciesCommand.class, MappingsCommand.class, AdvisoriesCommand.class, io.fleetwatch.app.bench.BenchCommand.class, IncidentsCommand.class, CommandLine.HelpCommand.class})
+        RegistryCommand.class, PoliciesCommand.class, MappingsCommand.class, AdvisoriesCommand.class, BenchCommand.class, IncidentsCommand.class, CommandLine.HelpCommand.class})
 public final class FleetwatchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,6 +1,6 @@
 package io.fleetwatch.app.cli;
 
-import io.fleetwatch.app.ops.InstrumentedGateway;
+import io.fleetwatch.embedded.InstrumentedGateway;
 import io.fleetwatch.gateway.Gateway;
 import io.fleetwatch.streams.api.ApiServer;
 import io.fleetwatch.gateway.GatewayConfig;

@@ -1,7 +1,7 @@
 package io.fleetwatch.app.cli;
 
-import io.fleetwatch.app.topics.TopicProvisioner;
 import io.fleetwatch.avro.Policy;
+import io.fleetwatch.embedded.TopicProvisioner;
 import io.fleetwatch.schemas.Topic;
 import io.fleetwatch.schemas.Topics;
 import io.fleetwatch.streams.policy.PolicyDocument;

@@ -1,6 +1,6 @@
 package io.fleetwatch.app.cli;
 
-import io.fleetwatch.app.topics.TopicProvisioner;
+import io.fleetwatch.embedded.TopicProvisioner;
 import io.fleetwatch.avro.Asset;
 import io.fleetwatch.avro.BusinessService;
 import io.fleetwatch.avro.Stakeholder;

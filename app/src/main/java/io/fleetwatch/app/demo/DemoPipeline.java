@@ -2,11 +2,11 @@ package io.fleetwatch.app.demo;
 
 import io.fleetwatch.app.cli.RegistryCommand;
 import io.fleetwatch.app.cli.SimulateCommand;
-import io.fleetwatch.app.embedded.EmbeddedKafka;
-import io.fleetwatch.app.embedded.EmbeddedMqtt;
-import io.fleetwatch.app.ops.InstrumentedGateway;
-import io.fleetwatch.app.topics.TopicProvisioner;
 import io.fleetwatch.avro.Asset;
+import io.fleetwatch.embedded.EmbeddedKafka;
+import io.fleetwatch.embedded.EmbeddedMqtt;
+import io.fleetwatch.embedded.InstrumentedGateway;
+import io.fleetwatch.embedded.TopicProvisioner;
 import io.fleetwatch.gateway.Gateway;
 import io.fleetwatch.gateway.GatewayConfig;
 import io.fleetwatch.schemas.Topics;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fleetwatch.app.embedded.EmbeddedKafka;
 import io.fleetwatch.app.harness.KafkaProbe;
 import io.fleetwatch.app.harness.Mosquitto;
 import io.fleetwatch.app.harness.MosquittoPub;
@@ -13,6 +12,7 @@ import io.fleetwatch.app.harness.MqttRecorder;
 import io.fleetwatch.avro.DeadLetter;
 import io.fleetwatch.avro.DeadLetterReason;
 import io.fleetwatch.avro.Telemetry;
+import io.fleetwatch.embedded.EmbeddedKafka;
 import io.fleetwatch.gateway.Gateway;
 import io.fleetwatch.schemas.AvroSerde;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,6 +1,6 @@
 package io.fleetwatch.app.gateway;
 
-import io.fleetwatch.app.topics.TopicProvisioner;
+import io.fleetwatch.embedded.TopicProvisioner;
 import io.fleetwatch.gateway.GatewayConfig;
 import io.fleetwatch.schemas.Topics;
 import java.time.Duration;

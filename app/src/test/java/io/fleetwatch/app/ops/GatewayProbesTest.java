@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetwatch.embedded.InstrumentedGateway;
 import io.fleetwatch.gateway.GatewayConfig;
 import io.fleetwatch.streams.api.ApiServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

@@ -3,11 +3,11 @@ package io.fleetwatch.app.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fleetwatch.app.bench.DeliveryReport;
-import io.fleetwatch.app.bench.SequenceLedger;
-import io.fleetwatch.app.bench.SequencePublisher;
-import io.fleetwatch.app.embedded.EmbeddedKafka;
 import io.fleetwatch.app.harness.Mosquitto;
+import io.fleetwatch.bench.DeliveryReport;
+import io.fleetwatch.bench.SequenceLedger;
+import io.fleetwatch.bench.SequencePublisher;
+import io.fleetwatch.embedded.EmbeddedKafka;
 import io.fleetwatch.gateway.Gateway;
 import io.fleetwatch.gateway.GatewayMetrics;
 import io.micrometer.core.instrument.FunctionCounter;

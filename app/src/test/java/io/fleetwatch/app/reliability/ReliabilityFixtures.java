@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetwatch.app.harness.HttpAnswer;
 import io.fleetwatch.app.harness.StreamsProcess;
-import io.fleetwatch.app.topics.TopicProvisioner;
+import io.fleetwatch.embedded.TopicProvisioner;
 import io.fleetwatch.schemas.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fleetwatch.app.bench.SequenceLedger;
-import io.fleetwatch.app.embedded.EmbeddedKafka;
 import io.fleetwatch.app.harness.HttpAnswer;
 import io.fleetwatch.app.harness.KafkaProbe;
 import io.fleetwatch.app.harness.Ports;
 import io.fleetwatch.app.harness.StreamsProcess;
 import io.fleetwatch.avro.Incident;
 import io.fleetwatch.avro.IncidentStatus;
+import io.fleetwatch.bench.SequenceLedger;
+import io.fleetwatch.embedded.EmbeddedKafka;
 import io.fleetwatch.schemas.AvroSerde;
 import java.nio.file.Path;
 import java.time.Duration;

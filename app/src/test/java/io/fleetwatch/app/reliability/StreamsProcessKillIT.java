@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fleetwatch.app.bench.SequenceLedger;
-import io.fleetwatch.app.embedded.EmbeddedKafka;
 import io.fleetwatch.app.harness.HttpAnswer;
 import io.fleetwatch.app.harness.Ports;
 import io.fleetwatch.app.harness.StreamsProcess;
 import io.fleetwatch.avro.Incident;
 import io.fleetwatch.avro.IncidentStatus;
+import io.fleetwatch.bench.SequenceLedger;
+import io.fleetwatch.embedded.EmbeddedKafka;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.fleetwatch.app.reliability;
 
-import io.fleetwatch.app.bench.SequenceSet;
 import io.fleetwatch.avro.Telemetry;
+import io.fleetwatch.bench.SequenceSet;
 import io.fleetwatch.schemas.AvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -3,13 +3,13 @@ package io.fleetwatch.app.security;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fleetwatch.app.embedded.EmbeddedKafka;
 import io.fleetwatch.app.harness.KafkaProbe;
 import io.fleetwatch.app.harness.Mosquitto;
 import io.fleetwatch.app.harness.MosquittoPub;
 import io.fleetwatch.app.harness.Ports;
-import io.fleetwatch.app.topics.TopicProvisioner;
 import io.fleetwatch.avro.Telemetry;
+import io.fleetwatch.embedded.EmbeddedKafka;
+import io.fleetwatch.embedded.TopicProvisioner;
 import io.fleetwatch.gateway.Gateway;
 import io.fleetwatch.gateway.GatewayConfig;
 import io.fleetwatch.schemas.Topics;
