@@ -142,7 +142,7 @@ public final class MappingFile {
       return null;
     }
     String id = file.requiredText(fields, "id");
-    if (id != null && !MqttTopicParser.isIdentifier(id)) {
+    if (id != null && !Identifier.isValid(id)) {
       file.error(fields.entry("id"), "must match " + Identifier.SYNTAX + ", got '" + id + "'");
     }
     TopicPattern topic = topic(fields);
@@ -195,7 +195,7 @@ public final class MappingFile {
           } else {
             eventType = value(event.entry("type"));
             if (eventType != null && eventType.constant() != null
-                && !MqttTopicParser.isIdentifier(eventType.constant().asText())) {
+                && !Identifier.isValid(eventType.constant().asText())) {
               file.error(event.entry("type"), "an event type must match " + Identifier.SYNTAX);
             }
           }

@@ -1,5 +1,6 @@
 package io.fleetwatch.gateway.source.senml;
 
+import io.fleetwatch.schemas.Identifier;
 import static io.fleetwatch.gateway.source.JsonPayloadReader.bounded;
 
 import io.fleetwatch.avro.DeadLetterReason;
@@ -173,9 +174,9 @@ public final class SenmlSource extends TopicPatternSource {
       start--;
     }
     String device = bn.substring(start, end);
-    if (!MqttTopicParser.isIdentifier(device)) {
+    if (!Identifier.isValid(device)) {
       throw new Rejection(DeadLetterReason.BAD_IDENTIFIER, at + ": deviceId '" + bounded(device)
-          + "' (last segment of bn '" + bounded(bn) + "') must match [A-Za-z0-9._-]{1,64}");
+          + "' (last segment of bn '" + bounded(bn) + "') must match " + Identifier.SYNTAX);
     }
     return device;
   }
