@@ -1,10 +1,10 @@
 package io.fleetwatch.gateway;
 
-import io.fleetwatch.schemas.Identifier;
 import io.fleetwatch.gateway.mapping.MqttTopicParser;
 import io.fleetwatch.gateway.mapping.PayloadParser;
 import io.fleetwatch.gateway.source.JsonSourcesConfig;
 import io.fleetwatch.gateway.sparkplug.SparkplugSettings;
+import io.fleetwatch.schemas.Identifier;
 import io.fleetwatch.schemas.Topics;
 import io.fleetwatch.schemas.config.Setting;
 import io.fleetwatch.schemas.config.SettingTable;

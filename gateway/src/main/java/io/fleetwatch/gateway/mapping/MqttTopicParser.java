@@ -1,8 +1,8 @@
 package io.fleetwatch.gateway.mapping;
 
-import io.fleetwatch.schemas.Identifier;
 import io.fleetwatch.avro.DeadLetterReason;
 import io.fleetwatch.schemas.DeviceChannel;
+import io.fleetwatch.schemas.Identifier;
 
 /**
  * Splits a device topic {@code {root}/{site}/{deviceId}/{channel}} into a {@link MqttTopic}.

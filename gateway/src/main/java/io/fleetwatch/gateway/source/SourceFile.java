@@ -8,6 +8,7 @@ import io.fleetwatch.schemas.yaml.YamlValue;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -98,10 +99,10 @@ public final class SourceFile {
   }
 
   /** The items of a list; an empty list with an error when the value is no list. */
-  public java.util.List<YamlValue> list(YamlValue value) {
+  public List<YamlValue> list(YamlValue value) {
     if (!value.isList()) {
       error(value, "must be a list");
-      return java.util.List.of();
+      return List.of();
     }
     return value.items();
   }

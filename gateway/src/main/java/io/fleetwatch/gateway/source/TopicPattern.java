@@ -1,9 +1,8 @@
 package io.fleetwatch.gateway.source;
 
-import io.fleetwatch.schemas.Identifier;
 import io.fleetwatch.avro.DeadLetterReason;
-import io.fleetwatch.gateway.mapping.MqttTopicParser;
 import io.fleetwatch.gateway.mapping.ParseResult;
+import io.fleetwatch.schemas.Identifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

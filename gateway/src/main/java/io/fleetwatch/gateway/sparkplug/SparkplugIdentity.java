@@ -1,7 +1,6 @@
 package io.fleetwatch.gateway.sparkplug;
 
 import io.fleetwatch.schemas.Identifier;
-import io.fleetwatch.gateway.mapping.MqttTopicParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

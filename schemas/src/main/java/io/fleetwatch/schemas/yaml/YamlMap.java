@@ -126,12 +126,6 @@ public final class YamlMap {
     this.value = value;
   }
 
-  /** Line of {@code key}, the mapping's line when the key is absent. */
-  public int lineOf(String key) {
-    Integer line = keyLines.get(key);
-    return line == null ? line() : line;
-  }
-
   /** Rejects every key not in {@code keys}, so that typos do not pass silently. */
   public void allowOnly(String... keys) {
     Set<String> allowed = new LinkedHashSet<>(List.of(keys));

@@ -3,12 +3,14 @@ package io.fleetwatch.gateway.source.mapped;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.fleetwatch.gateway.mapping.PayloadParser;
+import io.fleetwatch.gateway.source.SourceFile;
+import io.fleetwatch.gateway.source.TopicPattern;
 import io.fleetwatch.schemas.DeviceChannel;
 import io.fleetwatch.schemas.Identifier;
-import io.fleetwatch.gateway.mapping.MqttTopicParser;
-import io.fleetwatch.gateway.mapping.PayloadParser;
-import io.fleetwatch.gateway.source.TopicPattern;
-import io.fleetwatch.gateway.source.SourceFile;
+import io.fleetwatch.schemas.yaml.YamlMap;
+import io.fleetwatch.schemas.yaml.YamlProblems;
+import io.fleetwatch.schemas.yaml.YamlValue;
 import java.io.Reader;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -21,9 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import io.fleetwatch.schemas.yaml.YamlMap;
-import io.fleetwatch.schemas.yaml.YamlProblems;
-import io.fleetwatch.schemas.yaml.YamlValue;
 
 /**
  * Reads and validates a mapping file ({@code apiVersion: fleetwatch.io/v1}, {@code kind: PayloadMappings}) into

@@ -1,17 +1,16 @@
 package io.fleetwatch.gateway.source.senml;
 
-import io.fleetwatch.schemas.Identifier;
 import static io.fleetwatch.gateway.source.JsonPayloadReader.bounded;
 
 import io.fleetwatch.avro.DeadLetterReason;
 import io.fleetwatch.gateway.mapping.ContractRecords;
-import io.fleetwatch.gateway.mapping.MqttTopicParser;
 import io.fleetwatch.gateway.mapping.ParseResult;
 import io.fleetwatch.gateway.mapping.PayloadParser;
 import io.fleetwatch.gateway.source.JsonPayloadReader;
 import io.fleetwatch.gateway.source.TopicPatternSource;
 import io.fleetwatch.gateway.source.Rejection;
 import io.fleetwatch.gateway.source.TopicPattern;
+import io.fleetwatch.schemas.Identifier;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
