@@ -4,6 +4,7 @@ import io.fleetwatch.gateway.mapping.MqttTopicParser;
 import io.fleetwatch.gateway.mapping.PayloadParser;
 import io.fleetwatch.gateway.source.JsonSourcesConfig;
 import io.fleetwatch.gateway.sparkplug.SparkplugSettings;
+import io.fleetwatch.schemas.Identifier;
 import io.fleetwatch.schemas.Topics;
 import io.fleetwatch.schemas.config.Setting;
 import io.fleetwatch.schemas.config.SettingTable;
@@ -234,12 +235,12 @@ public record GatewayConfig(
       throw new IllegalArgumentException(MQTT_PASSWORD + " is set but " + MQTT_USERNAME + " is not");
     }
     shareGroup = blankToNull(shareGroup);
-    if (shareGroup != null && !MqttTopicParser.isIdentifier(shareGroup)) {
-      throw bad(MQTT_SHARE_GROUP, shareGroup, "must match [A-Za-z0-9._-]{1,64}");
+    if (shareGroup != null && !Identifier.isValid(shareGroup)) {
+      throw bad(MQTT_SHARE_GROUP, shareGroup, "must match " + Identifier.SYNTAX);
     }
     topicRoot = required(MQTT_TOPIC_ROOT, topicRoot);
-    if (!MqttTopicParser.isIdentifier(topicRoot)) {
-      throw bad(MQTT_TOPIC_ROOT, topicRoot, "must match [A-Za-z0-9._-]{1,64}");
+    if (!Identifier.isValid(topicRoot)) {
+      throw bad(MQTT_TOPIC_ROOT, topicRoot, "must match " + Identifier.SYNTAX);
     }
     if (receiveMaximum < 1 || receiveMaximum > 65535) {
       throw bad(MQTT_RECEIVE_MAXIMUM, String.valueOf(receiveMaximum), "must be 1-65535");
@@ -264,8 +265,8 @@ public record GatewayConfig(
       throw bad(EVENT_TYPES, "", "must list at least one event type");
     }
     for (String type : eventTypes) {
-      if (type == null || !MqttTopicParser.isIdentifier(type)) {
-        throw bad(EVENT_TYPES, String.valueOf(type), "each event type must match [A-Za-z0-9._-]{1,64}");
+      if (type == null || !Identifier.isValid(type)) {
+        throw bad(EVENT_TYPES, String.valueOf(type), "each event type must match " + Identifier.SYNTAX);
       }
     }
     eventTypes = Collections.unmodifiableSet(new LinkedHashSet<>(eventTypes));

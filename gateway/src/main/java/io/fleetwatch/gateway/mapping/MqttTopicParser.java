@@ -2,27 +2,26 @@ package io.fleetwatch.gateway.mapping;
 
 import io.fleetwatch.avro.DeadLetterReason;
 import io.fleetwatch.schemas.DeviceChannel;
+import io.fleetwatch.schemas.Identifier;
 
 /**
  * Splits a device topic {@code {root}/{site}/{deviceId}/{channel}} into a {@link MqttTopic}.
  *
  * <p>Input: the MQTT topic name as received. Output: the topic's parts, or a {@link ParseResult.Rejected} with
  * {@code BAD_TOPIC} (wrong shape or root), {@code BAD_IDENTIFIER} (site or device id not
- * {@code [A-Za-z0-9._-]{1,64}}) or {@code UNKNOWN_CHANNEL}. Never throws. Thread-safe.
+ * {@value Identifier#SYNTAX}) or {@code UNKNOWN_CHANNEL}. Never throws. Thread-safe.
  */
 public final class MqttTopicParser {
   /** Default first topic segment. */
   public static final String DEFAULT_ROOT = "fleet";
-  /** Longest allowed site or device id. */
-  public static final int MAX_IDENTIFIER_LENGTH = 64;
   private static final int MAX_ECHOED_TOPIC = 200;
 
   private final String root;
 
   /** A parser for topics under {@code root}, which must itself be a valid identifier. */
   public MqttTopicParser(String root) {
-    if (root == null || !isIdentifier(root)) {
-      throw new IllegalArgumentException("topic root must match [A-Za-z0-9._-]{1,64}, got '" + root + "'");
+    if (root == null || !Identifier.isValid(root)) {
+      throw new IllegalArgumentException("topic root must match " + Identifier.SYNTAX + ", got '" + root + "'");
     }
     this.root = root;
   }
@@ -58,14 +57,14 @@ public final class MqttTopicParser {
           "topic '" + echo(topic) + "' must start with '" + root + "/'");
     }
     String site = topic.substring(first + 1, second);
-    if (!isIdentifier(site)) {
+    if (!Identifier.isValid(site)) {
       return new ParseResult.Rejected(DeadLetterReason.BAD_IDENTIFIER,
-          "site '" + echo(site) + "' must match [A-Za-z0-9._-]{1,64}");
+          "site '" + echo(site) + "' must match " + Identifier.SYNTAX);
     }
     String deviceId = topic.substring(second + 1, third);
-    if (!isIdentifier(deviceId)) {
+    if (!Identifier.isValid(deviceId)) {
       return new ParseResult.Rejected(DeadLetterReason.BAD_IDENTIFIER,
-          "deviceId '" + echo(deviceId) + "' must match [A-Za-z0-9._-]{1,64}");
+          "deviceId '" + echo(deviceId) + "' must match " + Identifier.SYNTAX);
     }
     String segment = topic.substring(third + 1);
     DeviceChannel channel = DeviceChannel.fromSegment(segment);
@@ -74,23 +73,6 @@ public final class MqttTopicParser {
           "channel '" + echo(segment) + "' must be one of " + DeviceChannel.SEGMENTS);
     }
     return new MqttTopic(site, deviceId, channel);
-  }
-
-  /** Whether {@code s} matches {@code [A-Za-z0-9._-]{1,64}}. */
-  public static boolean isIdentifier(String s) {
-    int n = s.length();
-    if (n == 0 || n > MAX_IDENTIFIER_LENGTH) {
-      return false;
-    }
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '_' || c == '-';
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static String echo(String s) {

@@ -1,8 +1,8 @@
 package io.fleetwatch.gateway.source;
 
 import io.fleetwatch.avro.DeadLetterReason;
-import io.fleetwatch.gateway.mapping.MqttTopicParser;
 import io.fleetwatch.gateway.mapping.ParseResult;
+import io.fleetwatch.schemas.Identifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -162,14 +162,14 @@ public final class TopicPattern {
     }
 
     /**
-     * {@code null} when site and device (if named) are identifiers of the contract ({@code [A-Za-z0-9._-]{1,64}}),
+     * {@code null} when site and device (if named) are identifiers of the contract ({@value Identifier#SYNTAX}),
      * else the {@code BAD_IDENTIFIER} rejection.
      */
     public ParseResult.Rejected checkIdentifiers() {
-      if (!MqttTopicParser.isIdentifier(site)) {
+      if (!Identifier.isValid(site)) {
         return badIdentifier("site", site);
       }
-      if (device != null && !MqttTopicParser.isIdentifier(device)) {
+      if (device != null && !Identifier.isValid(device)) {
         return badIdentifier("deviceId", device);
       }
       return null;
@@ -179,7 +179,7 @@ public final class TopicPattern {
     public static ParseResult.Rejected badIdentifier(String what, String value) {
       String echo = value.length() <= MAX_ECHO ? value : value.substring(0, MAX_ECHO) + "...";
       return new ParseResult.Rejected(DeadLetterReason.BAD_IDENTIFIER,
-          what + " '" + echo + "' must match [A-Za-z0-9._-]{1,64}");
+          what + " '" + echo + "' must match " + Identifier.SYNTAX);
     }
   }
 }

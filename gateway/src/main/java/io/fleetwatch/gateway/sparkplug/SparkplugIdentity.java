@@ -1,6 +1,6 @@
 package io.fleetwatch.gateway.sparkplug;
 
-import io.fleetwatch.gateway.mapping.MqttTopicParser;
+import io.fleetwatch.schemas.Identifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +15,7 @@ import java.util.Objects;
  *
  * <p>Default rule: site = group id; device id = edge node id for the edge node's own messages (N*), and
  * {@code {edge node id}.{device id}} for a device behind it (D*). Both must be fleetwatch identifiers
- * ({@code [A-Za-z0-9._-]{1,64}}); a Sparkplug id outside that set needs an override. Overrides come from a file
+ * ({@value Identifier#SYNTAX}); a Sparkplug id outside that set needs an override. Overrides come from a file
  * ({@code sparkplug.identity.file}), one per line, {@code #} starts a comment:
  * <pre>
  * Plant 1 = plant-1                          # group → site (the default rule for its nodes and devices)
@@ -94,9 +94,9 @@ public final class SparkplugIdentity {
       }
       String[] target = value.split("/", -1);
       for (String part : target) {
-        if (!MqttTopicParser.isIdentifier(part)) {
+        if (!Identifier.isValid(part)) {
           throw new IllegalArgumentException(where + "'" + value + "': " + "'" + part
-              + "' is not a fleetwatch identifier [A-Za-z0-9._-]{1,64}");
+              + "' is not a fleetwatch identifier " + Identifier.SYNTAX);
         }
       }
       boolean duplicate;
@@ -144,12 +144,12 @@ public final class SparkplugIdentity {
   private Target defaultTarget(String group, String edgeNode, String device) {
     String site = siteByGroup.getOrDefault(group, group);
     String deviceId = device == null ? edgeNode : edgeNode + "." + device;
-    if (!MqttTopicParser.isIdentifier(site)) {
-      throw new IllegalArgumentException("group '" + group + "' is no fleetwatch site id [A-Za-z0-9._-]{1,64};"
+    if (!Identifier.isValid(site)) {
+      throw new IllegalArgumentException("group '" + group + "' is no fleetwatch site id " + Identifier.SYNTAX + ";"
           + " map it in " + SparkplugSettings.IDENTITY_FILE);
     }
-    if (!MqttTopicParser.isIdentifier(deviceId)) {
-      throw new IllegalArgumentException("'" + deviceId + "' is no fleetwatch device id [A-Za-z0-9._-]{1,64};"
+    if (!Identifier.isValid(deviceId)) {
+      throw new IllegalArgumentException("'" + deviceId + "' is no fleetwatch device id " + Identifier.SYNTAX + ";"
           + " map it in " + SparkplugSettings.IDENTITY_FILE);
     }
     return new Target(site, deviceId);

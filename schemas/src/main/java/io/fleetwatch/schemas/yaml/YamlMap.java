@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
@@ -21,17 +22,25 @@ public final class YamlMap {
   private final Map<String, YamlValue> entries = new LinkedHashMap<>();
   private final Map<String, Integer> keyLines = new LinkedHashMap<>();
 
-  YamlMap(YamlValue value, MappingNode mapping) {
+  /** Throws at the first bad key when {@code problems} is null, else records every bad key and skips it. */
+  YamlMap(YamlValue value, MappingNode mapping, YamlProblems problems) {
     this.value = value;
     for (NodeTuple tuple : mapping.getValue()) {
       YamlValue keyValue = new YamlValue(value.file(), value.path(), tuple.getKeyNode());
-      if (!(tuple.getKeyNode() instanceof ScalarNode key) || keyValue.isNull()) {
-        throw keyValue.error("keys must be plain text, got " + keyValue.describe());
-      }
-      String name = key.getValue();
-      if (entries.containsKey(name)) {
-        throw new YamlFormatException(value.file(), keyValue.line(), fieldPath(name),
+      YamlFormatException problem = null;
+      String name = tuple.getKeyNode() instanceof ScalarNode key && !keyValue.isNull() ? key.getValue() : null;
+      if (name == null) {
+        problem = keyValue.error("keys must be plain text, got " + keyValue.describe());
+      } else if (entries.containsKey(name)) {
+        problem = new YamlFormatException(value.file(), keyValue.line(), fieldPath(name),
             "duplicate key (first at line " + keyLines.get(name) + ")");
+      }
+      if (problem != null) {
+        if (problems == null) {
+          throw problem;
+        }
+        problems.add(problem);
+        continue;
       }
       entries.put(name, new YamlValue(value.file(), fieldPath(name), tuple.getValueNode()));
       keyLines.put(name, keyValue.line());
@@ -82,12 +91,39 @@ public final class YamlMap {
     return has(key) ? entries.get(key) : null;
   }
 
+  /** The value of a key as written, a null value included; {@code null} only when the key is absent. */
+  public YamlValue entry(String key) {
+    return entries.get(key);
+  }
+
   /** The value of a key that must be there. */
   public YamlValue required(String key) {
     if (!has(key)) {
       throw error(key, "missing required field");
     }
     return entries.get(key);
+  }
+
+  /**
+   * The mapping without the keys outside {@code allowed}, each of which is recorded in {@code problems} as
+   * {@code why} (e.g. {@code unknown field}) followed by {@code ; expected one of [the allowed keys]}: a
+   * collecting reader reads on as if they were not there.
+   */
+  public YamlMap withOnly(Set<String> allowed, YamlProblems problems, String why) {
+    YamlMap kept = new YamlMap(value);
+    for (String key : entries.keySet()) {
+      if (allowed.contains(key)) {
+        kept.entries.put(key, entries.get(key));
+        kept.keyLines.put(key, keyLines.get(key));
+      } else {
+        problems.add(error(key, why + "; expected one of " + new TreeSet<>(allowed)));
+      }
+    }
+    return kept;
+  }
+
+  private YamlMap(YamlValue value) {
+    this.value = value;
   }
 
   /** Rejects every key not in {@code keys}, so that typos do not pass silently. */

@@ -72,6 +72,16 @@ public final class YamlValue {
     return node instanceof ScalarNode && !isNull();
   }
 
+  /** Whether this is a scalar that YAML reads as a number (integer or decimal, {@code .inf} and {@code .nan} too). */
+  public boolean isNumber() {
+    return node instanceof ScalarNode s && isNumber(s);
+  }
+
+  /** Whether this is a scalar that YAML reads as a boolean. */
+  public boolean isBoolean() {
+    return node instanceof ScalarNode s && s.getTag().equals(Tag.BOOL);
+  }
+
   /** Whether this is a scalar that YAML reads as text (not a number, boolean or null). */
   public boolean isString() {
     return node instanceof ScalarNode s && !isNull() && !isNumber(s) && !s.getTag().equals(Tag.BOOL);
@@ -93,11 +103,23 @@ public final class YamlValue {
 
   /** This value as a mapping; a document that is no mapping is reported as {@code (document)}. */
   public YamlMap asMap() {
+    return new YamlMap(this, mapping(), null);
+  }
+
+  /**
+   * This value as a mapping that keeps the first of duplicate keys and skips keys that are no text, recording each
+   * such key in {@code problems}; a collecting reader reads on. Fails like {@link #asMap()} when this is no mapping.
+   */
+  public YamlMap asMap(YamlProblems problems) {
+    return new YamlMap(this, mapping(), problems);
+  }
+
+  private MappingNode mapping() {
     if (!(node instanceof MappingNode mapping)) {
       throw new YamlFormatException(file, line(), path.isEmpty() ? "(document)" : path,
           "expected a mapping, got " + describe());
     }
-    return new YamlMap(this, mapping);
+    return mapping;
   }
 
   /** The items of a list, each with its path {@code field[i]}. */

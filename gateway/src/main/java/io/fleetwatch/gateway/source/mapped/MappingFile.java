@@ -3,11 +3,14 @@ package io.fleetwatch.gateway.source.mapped;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.fleetwatch.schemas.DeviceChannel;
-import io.fleetwatch.gateway.mapping.MqttTopicParser;
 import io.fleetwatch.gateway.mapping.PayloadParser;
+import io.fleetwatch.gateway.source.SourceFile;
 import io.fleetwatch.gateway.source.TopicPattern;
-import io.fleetwatch.gateway.source.YamlFile;
+import io.fleetwatch.schemas.DeviceChannel;
+import io.fleetwatch.schemas.Identifier;
+import io.fleetwatch.schemas.yaml.YamlMap;
+import io.fleetwatch.schemas.yaml.YamlProblems;
+import io.fleetwatch.schemas.yaml.YamlValue;
 import java.io.Reader;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -20,12 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads and validates a mapping file ({@code apiVersion: fleetwatch.io/v1}, {@code kind: PayloadMappings}) into
@@ -65,9 +62,9 @@ public final class MappingFile {
   private static final Set<String> TS_FIELDS = Set.of("pointer", "format", "pattern", "zone");
   private static final Set<String> EVENT_FIELDS = Set.of("type", "attributes");
 
-  private final YamlFile file;
+  private final SourceFile file;
 
-  private MappingFile(YamlFile file) {
+  private MappingFile(SourceFile file) {
     this.file = file;
   }
 
@@ -77,38 +74,37 @@ public final class MappingFile {
    * @throws io.fleetwatch.gateway.source.SourceFileException with every error
    */
   public static List<PayloadMapping> read(Path path) {
-    YamlFile file = YamlFile.named(path);
+    SourceFile file = new SourceFile();
     return new MappingFile(file).mappings(file.read(path));
   }
 
   /** Reads mapping text; {@code name} is used in errors. */
   public static List<PayloadMapping> read(String name, Reader reader) {
-    YamlFile file = YamlFile.named(name);
-    return new MappingFile(file).mappings(file.compose(reader));
+    SourceFile file = new SourceFile();
+    return new MappingFile(file).mappings(file.read(name, reader));
   }
 
-  private List<PayloadMapping> mappings(Node root) {
+  private List<PayloadMapping> mappings(YamlValue root) {
     List<PayloadMapping> mappings = new ArrayList<>();
-    Map<String, Node> top = root == null ? null : file.document(root, KIND, TOP);
+    YamlMap top = root == null ? null : file.document(root, KIND, TOP);
     if (top != null) {
-      Node list = top.get("mappings");
+      YamlValue list = top.entry("mappings");
       if (list == null) {
-        file.error(root, "mappings", "required field is missing");
+        file.missing(top, "mappings");
       } else {
-        List<Node> items = file.list(list, "mappings");
-        if (items.isEmpty() && list instanceof SequenceNode) {
-          file.error(list, "mappings", "must list at least one mapping");
+        List<YamlValue> items = file.list(list);
+        if (items.isEmpty() && list.isList()) {
+          file.error(list, "must list at least one mapping");
         }
         Map<String, Integer> ids = new HashMap<>();
         Map<String, PayloadMapping> catchAll = new HashMap<>();
-        for (int i = 0; i < items.size(); i++) {
-          String at = "mappings[" + i + "]";
-          PayloadMapping mapping = mapping(items.get(i), at);
-          String id = idOf(items.get(i));
+        for (YamlValue item : items) {
+          PayloadMapping mapping = mapping(item);
+          String id = idOf(item);
           if (id != null) {
-            Integer previous = ids.putIfAbsent(id, YamlFile.line(items.get(i)));
+            Integer previous = ids.putIfAbsent(id, item.line());
             if (previous != null) {
-              file.error(items.get(i), at + ".id", "duplicate id '" + id + "' (first at line " + previous + ")");
+              file.error(item, item.path() + ".id", "duplicate id '" + id + "' (first at line " + previous + ")");
             }
           }
           if (mapping == null) {
@@ -116,7 +112,7 @@ public final class MappingFile {
           }
           PayloadMapping shadowing = catchAll.get(mapping.topic().text());
           if (shadowing != null) {
-            file.error(items.get(i), at + ".topic", "unreachable: mapping '" + shadowing.id() + "' (line "
+            file.error(item, item.path() + ".topic", "unreachable: mapping '" + shadowing.id() + "' (line "
                 + shadowing.line() + ") takes every message on " + mapping.topic() + " first; give it a when:");
           } else if (mapping.when().isEmpty()) {
             catchAll.put(mapping.topic().text(), mapping);
@@ -129,60 +125,56 @@ public final class MappingFile {
     return List.copyOf(mappings);
   }
 
-  /** The id text of a mapping node, whether or not the rest of it is valid; {@code null} when it has none. */
-  private static String idOf(Node node) {
-    if (node instanceof MappingNode mapping) {
-      for (NodeTuple tuple : mapping.getValue()) {
-        if (tuple.getKeyNode() instanceof ScalarNode key && key.getValue().equals("id")
-            && tuple.getValueNode() instanceof ScalarNode value) {
-          return value.getValue();
-        }
-      }
+  /** The id text of a mapping item, whether or not the rest of it is valid; {@code null} when it has none. */
+  private static String idOf(YamlValue item) {
+    if (!item.isMapping()) {
+      return null;
     }
-    return null;
+    YamlValue id = item.asMap(new YamlProblems()).entry("id"); // its problems are reported by mapping()
+    return id == null ? null : id.scalarText();
   }
 
-  private PayloadMapping mapping(Node node, String at) {
-    int errorsBefore = file.errors().size();
-    Map<String, Node> fields = file.mapping(node, at, MAPPING_FIELDS);
+  private PayloadMapping mapping(YamlValue node) {
+    int errorsBefore = file.problems().count();
+    YamlMap fields = file.mapping(node, MAPPING_FIELDS);
     if (fields == null) {
       return null;
     }
-    String id = file.requiredText(fields, node, "id", at + ".id");
-    if (id != null && !MqttTopicParser.isIdentifier(id)) {
-      file.error(fields.get("id"), at + ".id", "must match [A-Za-z0-9._-]{1,64}, got '" + id + "'");
+    String id = file.requiredText(fields, "id");
+    if (id != null && !Identifier.isValid(id)) {
+      file.error(fields.entry("id"), "must match " + Identifier.SYNTAX + ", got '" + id + "'");
     }
-    TopicPattern topic = topic(fields, node, at);
+    TopicPattern topic = topic(fields);
     List<PayloadMapping.Condition> when = new ArrayList<>();
-    if (fields.containsKey("when")) {
-      Map<String, Node> conditions = file.mapping(fields.get("when"), at + ".when", Set.of());
+    if (fields.entry("when") != null) {
+      YamlMap conditions = file.mapping(fields.entry("when"), Set.of());
       if (conditions != null) {
-        conditions.forEach((pointer, expected) -> {
-          JsonPointer p = pointer(pointer, fields.get("when"), at + ".when");
-          String text = scalar(expected, at + ".when." + pointer);
+        for (String pointer : conditions.keys()) {
+          JsonPointer p = pointer(pointer, fields.entry("when"));
+          String text = scalar(conditions.entry(pointer));
           if (p != null && text != null) {
             when.add(new PayloadMapping.Condition(p, text));
           }
-        });
+        }
       }
     }
-    PayloadMapping.Time ts = fields.containsKey("ts") ? time(fields.get("ts"), at + ".ts") : null;
+    PayloadMapping.Time ts = fields.entry("ts") != null ? time(fields.entry("ts")) : null;
     JsonPointer seq = null;
-    if (fields.containsKey("seq")) {
-      Map<String, Node> seqFields = file.mapping(fields.get("seq"), at + ".seq", Set.of("pointer"));
+    if (fields.entry("seq") != null) {
+      YamlMap seqFields = file.mapping(fields.entry("seq"), Set.of("pointer"));
       if (seqFields != null) {
-        seq = pointer(file.requiredText(seqFields, fields.get("seq"), "pointer", at + ".seq.pointer"),
-            seqFields.get("pointer"), at + ".seq.pointer");
+        String text = file.requiredText(seqFields, "pointer");
+        seq = text == null ? null : pointer(text, seqFields.entry("pointer"));
       }
     }
     List<String> channels = new ArrayList<>();
     for (String channel : List.of("telemetry", "event", "state")) {
-      if (fields.containsKey(channel)) {
+      if (fields.entry(channel) != null) {
         channels.add(channel);
       }
     }
     if (channels.size() != 1) {
-      file.error(node, at, channels.isEmpty() ? "needs one of telemetry, event, state"
+      file.error(node, channels.isEmpty() ? "needs one of telemetry, event, state"
           : "has " + String.join(" and ", channels) + "; a mapping makes one channel");
       return null;
     }
@@ -191,199 +183,207 @@ public final class MappingFile {
     PayloadMapping.Value eventType = null;
     Map<String, PayloadMapping.Value> attributes = Map.of();
     Map<String, PayloadMapping.Value> state = Map.of();
-    Node body = fields.get(channels.get(0));
-    String bodyAt = at + "." + channels.get(0);
+    YamlValue body = fields.entry(channels.get(0));
     switch (channel) {
-      case TELEMETRY -> metrics = metrics(body, bodyAt);
+      case TELEMETRY -> metrics = metrics(body);
       case EVENT -> {
-        Map<String, Node> event = file.mapping(body, bodyAt, EVENT_FIELDS);
+        YamlMap event = file.mapping(body, EVENT_FIELDS);
         if (event != null) {
-          if (!event.containsKey("type")) {
-            file.error(body, bodyAt + ".type", "required field is missing");
+          if (event.entry("type") == null) {
+            file.error(body, body.path() + ".type", "required field is missing");
           } else {
-            eventType = value(event.get("type"), bodyAt + ".type");
+            eventType = value(event.entry("type"));
             if (eventType != null && eventType.constant() != null
-                && !MqttTopicParser.isIdentifier(eventType.constant().asText())) {
-              file.error(event.get("type"), bodyAt + ".type", "an event type must match [A-Za-z0-9._-]{1,64}");
+                && !Identifier.isValid(eventType.constant().asText())) {
+              file.error(event.entry("type"), "an event type must match " + Identifier.SYNTAX);
             }
           }
-          attributes = event.containsKey("attributes") ? values(event.get("attributes"), bodyAt + ".attributes",
-              Set.of()) : Map.of();
+          attributes = event.entry("attributes") != null ? values(event.entry("attributes"), Set.of()) : Map.of();
         }
       }
-      default -> state = values(body, bodyAt, STATE_FIELDS);
+      default -> state = values(body, STATE_FIELDS);
     }
-    if (file.errors().size() > errorsBefore) {
+    if (file.problems().count() > errorsBefore) {
       return null;
     }
     return new PayloadMapping(id, topic, List.copyOf(when), ts, seq, channel, metrics, eventType, attributes, state,
-        YamlFile.line(node));
+        node.line());
   }
 
-  private TopicPattern topic(Map<String, Node> fields, Node node, String at) {
-    String text = file.requiredText(fields, node, "topic", at + ".topic");
+  private TopicPattern topic(YamlMap fields) {
+    String text = file.requiredText(fields, "topic");
     if (text == null) {
       return null;
     }
     try {
       TopicPattern pattern = TopicPattern.parse(text);
       if (!pattern.namesDevice()) {
-        file.error(fields.get("topic"), at + ".topic", "'" + text + "' has no {device} segment; a mapping takes the "
-            + "device from the topic");
+        file.error(fields.entry("topic"), "'" + text + "' has no {device} segment; a mapping takes the device from "
+            + "the topic");
         return null;
       }
       return pattern;
     } catch (IllegalArgumentException e) {
-      file.error(fields.get("topic"), at + ".topic", e.getMessage());
+      file.error(fields.entry("topic"), e.getMessage());
       return null;
     }
   }
 
-  private Map<String, PayloadMapping.Metric> metrics(Node node, String at) {
-    Map<String, Node> entries = file.mapping(node, at, Set.of());
+  private Map<String, PayloadMapping.Metric> metrics(YamlValue node) {
+    YamlMap entries = file.mapping(node, Set.of());
     Map<String, PayloadMapping.Metric> metrics = new LinkedHashMap<>();
     if (entries == null) {
       return metrics;
     }
-    if (entries.isEmpty()) {
-      file.error(node, at, "must name at least one metric");
+    if (entries.keys().isEmpty()) {
+      file.error(node, "must name at least one metric");
     }
-    entries.forEach((name, spec) -> {
-      String metricAt = at + "." + name;
+    for (String name : entries.keys()) {
+      YamlValue spec = entries.entry(name);
       if (name.length() > PayloadParser.MAX_NAME_LENGTH) {
-        file.error(spec, metricAt, "metric names are 1-" + PayloadParser.MAX_NAME_LENGTH + " characters");
+        file.error(spec, "metric names are 1-" + PayloadParser.MAX_NAME_LENGTH + " characters");
       }
-      Map<String, Node> fields = file.mapping(spec, metricAt, METRIC_FIELDS);
-      if (fields == null) {
-        return;
+      PayloadMapping.Metric metric = metric(spec);
+      if (metric != null) {
+        metrics.put(name, metric);
       }
-      PayloadMapping.Value value = valueOf(fields, spec, metricAt);
-      if (value != null && value.constant() != null && !value.constant().isNumber()) {
-        file.error(fields.get("value"), metricAt + ".value", "a constant metric value must be a number");
-      }
-      Units.Conversion conversion = null;
-      if (fields.containsKey("from") || fields.containsKey("to")) {
-        String from = fields.containsKey("from") ? file.text(fields.get("from"), metricAt + ".from") : null;
-        String to = fields.containsKey("to") ? file.text(fields.get("to"), metricAt + ".to") : null;
-        if (!fields.containsKey("from") || !fields.containsKey("to")) {
-          file.error(spec, metricAt, "from and to go together: the unit the payload is in and the metric's unit");
-        } else if (from != null && to != null) {
-          try {
-            conversion = Units.conversion(from, to);
-          } catch (IllegalArgumentException e) {
-            file.error(fields.get("from"), metricAt + ".from", e.getMessage());
-          }
-        }
-      }
-      // Double.valueOf: a bare 1.0 would make the conditional unbox a null (invalid) number
-      Double scale = fields.containsKey("scale") ? file.number(fields.get("scale"), metricAt + ".scale")
-          : Double.valueOf(1);
-      if (scale != null && scale == 0) {
-        file.error(fields.get("scale"), metricAt + ".scale", "must not be 0");
-      }
-      Double offset = fields.containsKey("offset") ? file.number(fields.get("offset"), metricAt + ".offset")
-          : Double.valueOf(0);
-      Map<String, Double> lookup = new LinkedHashMap<>();
-      if (fields.containsKey("map")) {
-        Map<String, Node> table = file.mapping(fields.get("map"), metricAt + ".map", Set.of());
-        if (table != null) {
-          table.forEach((text, number) -> {
-            Double n = file.number(number, metricAt + ".map." + text);
-            if (n != null) {
-              lookup.put(text, n);
-            }
-          });
-        }
-      }
-      if (value != null && scale != null && offset != null) {
-        metrics.put(name, new PayloadMapping.Metric(value, conversion, scale, offset, Map.copyOf(lookup)));
-      }
-    });
+    }
     return metrics;
   }
 
-  private Map<String, PayloadMapping.Value> values(Node node, String at, Set<String> allowed) {
-    Map<String, Node> entries = file.mapping(node, at, allowed);
+  private PayloadMapping.Metric metric(YamlValue spec) {
+    YamlMap fields = file.mapping(spec, METRIC_FIELDS);
+    if (fields == null) {
+      return null;
+    }
+    PayloadMapping.Value value = valueOf(fields, spec);
+    if (value != null && value.constant() != null && !value.constant().isNumber()) {
+      file.error(fields.entry("value"), "a constant metric value must be a number");
+    }
+    YamlValue fromNode = fields.entry("from");
+    YamlValue toNode = fields.entry("to");
+    Units.Conversion conversion = null;
+    if (fromNode != null || toNode != null) {
+      String from = fromNode != null ? file.text(fromNode) : null;
+      String to = toNode != null ? file.text(toNode) : null;
+      if (fromNode == null || toNode == null) {
+        file.error(spec, "from and to go together: the unit the payload is in and the metric's unit");
+      } else if (from != null && to != null) {
+        try {
+          conversion = Units.conversion(from, to);
+        } catch (IllegalArgumentException e) {
+          file.error(fromNode, e.getMessage());
+        }
+      }
+    }
+    // Double.valueOf: a bare 1.0 would make the conditional unbox a null (invalid) number
+    Double scale = fields.entry("scale") != null ? file.number(fields.entry("scale")) : Double.valueOf(1);
+    if (scale != null && scale == 0) {
+      file.error(fields.entry("scale"), "must not be 0");
+    }
+    Double offset = fields.entry("offset") != null ? file.number(fields.entry("offset")) : Double.valueOf(0);
+    Map<String, Double> lookup = new LinkedHashMap<>();
+    if (fields.entry("map") != null) {
+      YamlMap table = file.mapping(fields.entry("map"), Set.of());
+      if (table != null) {
+        for (String text : table.keys()) {
+          Double n = file.number(table.entry(text));
+          if (n != null) {
+            lookup.put(text, n);
+          }
+        }
+      }
+    }
+    if (value == null || scale == null || offset == null) {
+      return null;
+    }
+    return new PayloadMapping.Metric(value, conversion, scale, offset, Map.copyOf(lookup));
+  }
+
+  private Map<String, PayloadMapping.Value> values(YamlValue node, Set<String> allowed) {
+    YamlMap entries = file.mapping(node, allowed);
     Map<String, PayloadMapping.Value> values = new LinkedHashMap<>();
     if (entries == null) {
       return values;
     }
-    if (entries.isEmpty()) {
-      file.error(node, at, "must set at least one field");
+    if (entries.keys().isEmpty()) {
+      file.error(node, "must set at least one field");
     }
-    entries.forEach((name, spec) -> {
+    for (String name : entries.keys()) {
+      YamlValue spec = entries.entry(name);
       if (name.isEmpty() || name.length() > PayloadParser.MAX_NAME_LENGTH) {
-        file.error(spec, at + "." + name, "names are 1-" + PayloadParser.MAX_NAME_LENGTH + " characters");
+        file.error(spec, "names are 1-" + PayloadParser.MAX_NAME_LENGTH + " characters");
       }
-      PayloadMapping.Value value = value(spec, at + "." + name);
+      PayloadMapping.Value value = value(spec);
       if (value != null) {
         values.put(name, value);
       }
-    });
+    }
     return values;
   }
 
-  private PayloadMapping.Value value(Node node, String at) {
-    Map<String, Node> fields = file.mapping(node, at, VALUE_FIELDS);
-    return fields == null ? null : valueOf(fields, node, at);
+  private PayloadMapping.Value value(YamlValue node) {
+    YamlMap fields = file.mapping(node, VALUE_FIELDS);
+    return fields == null ? null : valueOf(fields, node);
   }
 
-  private PayloadMapping.Value valueOf(Map<String, Node> fields, Node node, String at) {
-    boolean hasPointer = fields.containsKey("pointer");
-    boolean hasValue = fields.containsKey("value");
-    if (hasPointer == hasValue) {
-      file.error(node, at, "needs exactly one of pointer (where in the payload) or value (a constant)");
+  private PayloadMapping.Value valueOf(YamlMap fields, YamlValue node) {
+    YamlValue pointerNode = fields.entry("pointer");
+    YamlValue valueNode = fields.entry("value");
+    if ((pointerNode == null) == (valueNode == null)) {
+      file.error(node, "needs exactly one of pointer (where in the payload) or value (a constant)");
       return null;
     }
-    if (hasPointer) {
-      Node pointerNode = fields.get("pointer");
-      JsonPointer pointer = pointer(scalar(pointerNode, at + ".pointer"), pointerNode, at + ".pointer");
+    if (pointerNode != null) {
+      String text = scalar(pointerNode);
+      JsonPointer pointer = text == null ? null : pointer(text, pointerNode);
       return pointer == null ? null : new PayloadMapping.Value(pointer, null);
     }
-    JsonNode constant = constant(fields.get("value"), at + ".value");
+    JsonNode constant = constant(valueNode);
     return constant == null ? null : new PayloadMapping.Value(null, constant);
   }
 
-  private PayloadMapping.Time time(Node node, String at) {
-    Map<String, Node> fields = file.mapping(node, at, TS_FIELDS);
+  private PayloadMapping.Time time(YamlValue node) {
+    YamlMap fields = file.mapping(node, TS_FIELDS);
     if (fields == null) {
       return null;
     }
-    JsonPointer pointer = pointer(file.requiredText(fields, node, "pointer", at + ".pointer"), fields.get("pointer"),
-        at + ".pointer");
-    String formatText = file.requiredText(fields, node, "format", at + ".format");
+    String pointerText = file.requiredText(fields, "pointer");
+    JsonPointer pointer = pointerText == null ? null : pointer(pointerText, fields.entry("pointer"));
+    String formatText = file.requiredText(fields, "format");
     PayloadMapping.TimeFormat format = formatText == null ? null : PayloadMapping.TimeFormat.of(formatText);
     if (formatText != null && format == null) {
-      file.error(fields.get("format"), at + ".format", "unknown format '" + formatText
+      file.error(fields.entry("format"), "unknown format '" + formatText
           + "'; expected epoch-s, epoch-ms, iso-8601 or pattern");
     }
     DateTimeFormatter formatter = null;
     if (format == PayloadMapping.TimeFormat.PATTERN) {
-      String pattern = file.requiredText(fields, node, "pattern", at + ".pattern");
+      String pattern = file.requiredText(fields, "pattern");
       if (pattern != null) {
         try {
           formatter = DateTimeFormatter.ofPattern(pattern, Locale.ROOT);
         } catch (IllegalArgumentException e) {
-          file.error(fields.get("pattern"), at + ".pattern", "not a date-time pattern: " + e.getMessage());
+          file.error(fields.entry("pattern"), "not a date-time pattern: " + e.getMessage());
         }
       }
-      if (!fields.containsKey("zone")) {
-        file.error(node, at + ".zone", "required with format pattern: the zone of times without an offset");
+      if (fields.entry("zone") == null) {
+        file.error(node, node.path() + ".zone", "required with format pattern: the zone of times without an offset");
       }
-    } else if (fields.containsKey("pattern")) {
-      file.error(fields.get("pattern"), at + ".pattern", "only with format pattern");
+    } else if (fields.entry("pattern") != null) {
+      file.error(fields.entry("pattern"), "only with format pattern");
     }
     ZoneId zone = null;
-    if (fields.containsKey("zone")) {
+    YamlValue zoneNode = fields.entry("zone");
+    if (zoneNode != null) {
       if (format == PayloadMapping.TimeFormat.EPOCH_S || format == PayloadMapping.TimeFormat.EPOCH_MS) {
-        file.error(fields.get("zone"), at + ".zone", "epoch times have no zone");
+        file.error(zoneNode, "epoch times have no zone");
       }
-      String zoneText = file.text(fields.get("zone"), at + ".zone");
+      String zoneText = file.text(zoneNode);
       if (zoneText != null) {
         try {
           zone = ZoneId.of(zoneText);
         } catch (DateTimeException e) {
-          file.error(fields.get("zone"), at + ".zone", "unknown time zone '" + zoneText
+          file.error(zoneNode, "unknown time zone '" + zoneText
               + "'; expected an IANA zone such as Europe/Berlin or an offset such as +01:00");
         }
       }
@@ -394,38 +394,35 @@ public final class MappingFile {
     return new PayloadMapping.Time(pointer, format, formatter == null ? null : formatter.withZone(zone), zone);
   }
 
-  private JsonPointer pointer(String text, Node node, String at) {
-    if (text == null) {
-      return null;
-    }
+  /** {@code text} as a JSON Pointer; {@code null} with an error at {@code node} when it is not one. */
+  private JsonPointer pointer(String text, YamlValue node) {
     try {
       return JsonPointer.compile(text);
     } catch (IllegalArgumentException e) {
-      file.error(node, at, "'" + text + "' is not a JSON Pointer (RFC 6901): it starts with / and escapes ~ and / "
+      file.error(node, "'" + text + "' is not a JSON Pointer (RFC 6901): it starts with / and escapes ~ and / "
           + "as ~0 and ~1");
       return null;
     }
   }
 
-  private String scalar(Node node, String at) {
-    if (!(node instanceof ScalarNode scalar) || scalar.getTag().equals(Tag.NULL)) {
-      file.error(node, at, "must be a single value");
-      return null;
+  private String scalar(YamlValue node) {
+    String text = node.scalarText();
+    if (text == null) {
+      file.error(node, "must be a single value");
     }
-    return scalar.getValue();
+    return text;
   }
 
-  private JsonNode constant(Node node, String at) {
-    String text = scalar(node, at);
+  private JsonNode constant(YamlValue node) {
+    String text = scalar(node);
     if (text == null) {
       return null;
     }
-    Tag tag = node.getTag();
-    if (tag.equals(Tag.INT) || tag.equals(Tag.FLOAT)) {
-      Double number = file.number(node, at);
+    if (node.isNumber()) {
+      Double number = file.number(node);
       return number == null ? null : JsonNodeFactory.instance.numberNode(number);
     }
-    if (tag.equals(Tag.BOOL)) {
+    if (node.isBoolean()) {
       return JsonNodeFactory.instance.booleanNode(Boolean.parseBoolean(text.toLowerCase(Locale.ROOT)));
     }
     return JsonNodeFactory.instance.textNode(text);

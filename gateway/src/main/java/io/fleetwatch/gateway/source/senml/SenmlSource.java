@@ -4,13 +4,13 @@ import static io.fleetwatch.gateway.source.JsonPayloadReader.bounded;
 
 import io.fleetwatch.avro.DeadLetterReason;
 import io.fleetwatch.gateway.mapping.ContractRecords;
-import io.fleetwatch.gateway.mapping.MqttTopicParser;
 import io.fleetwatch.gateway.mapping.ParseResult;
 import io.fleetwatch.gateway.mapping.PayloadParser;
 import io.fleetwatch.gateway.source.JsonPayloadReader;
 import io.fleetwatch.gateway.source.TopicPatternSource;
 import io.fleetwatch.gateway.source.Rejection;
 import io.fleetwatch.gateway.source.TopicPattern;
+import io.fleetwatch.schemas.Identifier;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -173,9 +173,9 @@ public final class SenmlSource extends TopicPatternSource {
       start--;
     }
     String device = bn.substring(start, end);
-    if (!MqttTopicParser.isIdentifier(device)) {
+    if (!Identifier.isValid(device)) {
       throw new Rejection(DeadLetterReason.BAD_IDENTIFIER, at + ": deviceId '" + bounded(device)
-          + "' (last segment of bn '" + bounded(bn) + "') must match [A-Za-z0-9._-]{1,64}");
+          + "' (last segment of bn '" + bounded(bn) + "') must match " + Identifier.SYNTAX);
     }
     return device;
   }

@@ -1,12 +1,13 @@
 package io.fleetwatch.gateway.source.senml;
 
 import io.fleetwatch.gateway.mapping.PayloadParser;
-import io.fleetwatch.gateway.source.YamlFile;
+import io.fleetwatch.gateway.source.SourceFile;
+import io.fleetwatch.schemas.yaml.YamlMap;
+import io.fleetwatch.schemas.yaml.YamlValue;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * The unit each metric is expected in, for checking SenML units at the gateway (which reads no registry): a YAML
@@ -49,27 +50,27 @@ public final class UnitMap {
    * @throws io.fleetwatch.gateway.source.SourceFileException with every error as {@code file:line: field: why}
    */
   public static UnitMap read(Path path) {
-    YamlFile file = YamlFile.named(path);
-    Node root = file.read(path);
+    SourceFile file = new SourceFile();
+    YamlValue root = file.read(path);
     Map<String, String> units = new LinkedHashMap<>();
-    Map<String, Node> top = root == null ? null : file.document(root, KIND, Set.of("apiVersion", "kind", "units"));
+    YamlMap top = root == null ? null : file.document(root, KIND, Set.of("apiVersion", "kind", "units"));
     if (top != null) {
-      Node list = top.get("units");
-      Map<String, Node> entries = list == null ? null : file.mapping(list, "units", Set.of());
+      YamlValue list = top.entry("units");
+      YamlMap entries = list == null ? null : file.mapping(list, Set.of());
       if (list == null) {
-        file.error(root, "units", "required field is missing");
+        file.missing(top, "units");
       }
       if (entries != null) {
-        entries.forEach((metric, unit) -> {
+        for (String metric : entries.keys()) {
+          YamlValue unit = entries.entry(metric);
           if (metric.isEmpty() || metric.length() > PayloadParser.MAX_NAME_LENGTH) {
-            file.error(unit, "units." + metric, "metric names are 1-" + PayloadParser.MAX_NAME_LENGTH
-                + " characters");
+            file.error(unit, "metric names are 1-" + PayloadParser.MAX_NAME_LENGTH + " characters");
           }
-          String text = file.text(unit, "units." + metric);
+          String text = file.text(unit);
           if (text != null) {
             units.put(metric, text);
           }
-        });
+        }
       }
     }
     file.throwIfErrors();
