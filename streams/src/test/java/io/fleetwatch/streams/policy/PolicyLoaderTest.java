@@ -127,7 +127,7 @@ class PolicyLoaderTest {
   void reportsTriggerWithoutCountOrDuration() {
     String text = VALID.replace("clear: {duration: PT1M}", "clear: {}");
     PolicyFormatException e = assertThrows(PolicyFormatException.class, () -> loader.parse("t.yaml", text));
-    assertEquals("t.yaml:23: checks[0].rule.clear: needs consecutive and/or duration", e.getMessage());
+    assertEquals("t.yaml:23: checks[0].rule.clear: a trigger needs consecutive and/or duration", e.getMessage());
   }
 
   @Test
@@ -205,7 +205,7 @@ class PolicyLoaderTest {
     PolicyFormatException e = ruleError("      type: predicate\n      field: tls\n      in: [none]\n"
         + "      notIn: [\"1.3\"]\n");
     assertEquals("r.yaml:15: checks[0].rule.in: give exactly one of in (values that violate) or notIn (the "
-        + "allowlist)", e.getMessage());
+        + "allowlist), with at least one value", e.getMessage());
   }
 
   @Test
