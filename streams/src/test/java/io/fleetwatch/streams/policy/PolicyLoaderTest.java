@@ -79,7 +79,7 @@ class PolicyLoaderTest {
         .collect(java.util.stream.Collectors.joining("\n"));
     PolicyFormatException e = assertThrows(PolicyFormatException.class, () -> loader.parse("boiler.yaml", text));
     // the rule mapping starts on line 18 ("type: envelope"), the field is missing from it
-    assertEquals("boiler.yaml:18: checks[0].rule.metric: missing required field", e.getMessage());
+    assertEquals("boiler.yaml:18: checks[0].rule.metric: required field is missing", e.getMessage());
   }
 
   @Test
@@ -298,7 +298,7 @@ class PolicyLoaderTest {
     assertEquals("r.yaml:22: checks[0].rule.factor: must be > 1 (times the learned baseline), got 1.0",
         assertThrows(PolicyFormatException.class, () -> loader.parse("r.yaml", withRule("type: rate-baseline",
             "bucket: PT1M", "warmup: 10", "smoothing: 0.2", "factor: 1", "floor: 30"))).getMessage());
-    assertEquals("r.yaml:18: checks[0].rule.floor: missing required field",
+    assertEquals("r.yaml:18: checks[0].rule.floor: required field is missing",
         assertThrows(PolicyFormatException.class, () -> loader.parse("r.yaml", withRule("type: rate-baseline",
             "bucket: PT1M", "warmup: 10", "smoothing: 0.2", "factor: 4"))).getMessage());
   }
