@@ -174,7 +174,8 @@ class PolicyLoaderTest {
     assertTrue(e.getMessage().contains("one.yaml") && e.getMessage().contains("two.yaml"), e.getMessage());
   }
 
-  private static final String HEAD = """
+  /** A policy whose one check's rule follows: the rule's fields start on line 13, indented by six spaces. */
+  static final String HEAD = """
       apiVersion: fleetwatch.io/v1
       kind: Policy
       id: SEC-98

@@ -24,21 +24,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * triggers and signals), so a kind added without one fails {@link #everyKindThatChecksItsValuesHasACase}.
  */
 class RecordChecksInFilesTest {
-  private static final String HEAD = """
-      apiVersion: fleetwatch.io/v1
-      kind: Policy
-      id: SEC-97
-      version: 1
-      title: Test
-      policyKind: security
-      severity: low
-      references: [{framework: nist-sp-800-171, provision: "3.4.7"}]
-      remediation: Fix it.
-      checks:
-        - id: c
-          rule:
-      """;
-  /** Line of the first field of the rule mapping (its {@code type:}) in {@link #HEAD} + rule. */
+  /** A policy with one check, whose rule's fields follow. */
+  private static final String HEAD = PolicyLoaderTest.HEAD;
+  /** Line of the first field of the rule mapping (its {@code type:}) after {@link #HEAD}. */
   private static final int RULE_LINE = 13;
   /** Kinds whose records accept every value the reader can give them (parsing alone can fail). */
   private static final Set<String> WITHOUT_CHECKS =
@@ -150,7 +138,7 @@ class RecordChecksInFilesTest {
 
   @Test
   void aPolicyValueItsConstructorRefusesIsAFileErrorAtItsField() {
-    InvalidFieldException inCode = assertThrows(InvalidFieldException.class, () -> new Policy("SEC-97", 0, "Test",
+    InvalidFieldException inCode = assertThrows(InvalidFieldException.class, () -> new Policy("SEC-98", 0, "Test",
         PolicyKind.SECURITY, Severity.LOW, List.of(), "Fix it.",
         List.of(new Check("c", Scope.ALL, new Absence(MINUTE, 3))), "r.yaml"));
     PolicyFormatException inFile = assertThrows(PolicyFormatException.class, () -> loader.parse("r.yaml",
