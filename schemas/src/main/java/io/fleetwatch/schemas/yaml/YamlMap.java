@@ -99,7 +99,7 @@ public final class YamlMap {
   /** The value of a key that must be there. */
   public YamlValue required(String key) {
     if (!has(key)) {
-      throw error(key, "missing required field");
+      throw error(key, "required field is missing");
     }
     return entries.get(key);
   }

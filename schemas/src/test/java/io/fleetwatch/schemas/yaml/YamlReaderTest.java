@@ -88,7 +88,7 @@ class YamlReaderTest {
       "x: [a, {}]    | texts      | f.yaml:2: x[1]: expected a value, got a mapping",
       "x: a          | list       | f.yaml:2: x: expected a list, got 'a'",
       "x: [1]        | mapping    | f.yaml:2: x: expected a mapping, got a list",
-      "y: 1          | string     | f.yaml:1: x: missing required field",
+      "y: 1          | string     | f.yaml:1: x: required field is missing",
       "x: {'a b': 1} | textMap    | f.yaml:2: x.a b: expected an identifier [A-Za-z0-9._-]{1,64} as key"})
   void eachAccessorNamesFileLineFieldAndWhy(String line, String accessor, String message) {
     String text = "top: 0\n" + line + "\n";

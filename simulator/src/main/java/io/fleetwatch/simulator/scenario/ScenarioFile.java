@@ -122,7 +122,7 @@ public final class ScenarioFile {
 
     List<Step> steps = new ArrayList<>();
     Set<String> stepIds = new HashSet<>();
-    List<YamlMap> stepNodes = mappings(doc, "steps");
+    List<YamlMap> stepNodes = doc.requiredMappings("steps");
     if (stepNodes.isEmpty()) {
       throw doc.error("steps", "a scenario needs at least one step");
     }
@@ -139,7 +139,7 @@ public final class ScenarioFile {
     }
 
     List<Expectation> expectations = new ArrayList<>();
-    for (YamlMap e : mappings(doc, "expect")) {
+    for (YamlMap e : doc.requiredMappings("expect")) {
       allowOnly(e, "policy", "target", "within", "after");
       String policy = policyId(e);
       String target = targetName(e, text(e, "target"), targets.keySet());
@@ -345,16 +345,9 @@ public final class ScenarioFile {
     }
   }
 
-  private static YamlValue required(YamlMap map, String key) {
-    if (!map.has(key)) {
-      throw map.error(key, "is required");
-    }
-    return map.required(key);
-  }
-
   /** An ISO-8601 duration; negative only for a clock offset. */
   private static Duration duration(YamlMap map, String key) {
-    String text = required(map, key).text();
+    String text = map.required(key).text();
     try {
       return Duration.parse(text);
     } catch (DateTimeParseException e) {
@@ -374,7 +367,7 @@ public final class ScenarioFile {
   }
 
   private static String text(YamlMap map, String key) {
-    return required(map, key).text();
+    return map.required(key).text();
   }
 
   private static String optionalText(YamlMap map, String key) {
@@ -410,10 +403,5 @@ public final class ScenarioFile {
 
   private static List<String> optionalStrings(YamlMap map, String key) {
     return map.has(key) ? map.texts(key) : null;
-  }
-
-  private static List<YamlMap> mappings(YamlMap map, String key) {
-    required(map, key);
-    return map.requiredMappings(key);
   }
 }

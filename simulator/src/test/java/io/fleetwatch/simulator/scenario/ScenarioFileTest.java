@@ -186,7 +186,7 @@ class ScenarioFileTest {
             "s.yaml:12: forbid[0].policy: SAF-01 on c is expected (line 10) and forbidden at once"),
         org.junit.jupiter.params.provider.Arguments.of("missing expectations",
             head + step,
-            "s.yaml:1: expect: is required"));
+            "s.yaml:1: expect: required field is missing"));
   }
 
   @Test

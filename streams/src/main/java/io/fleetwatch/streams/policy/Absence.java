@@ -4,7 +4,6 @@ import io.fleetwatch.avro.CheckState;
 import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -25,13 +24,8 @@ public record Absence(Duration expectedInterval, int missedIntervals) implements
   public static final String OFFLINE_EVENT = "offline";
 
   public Absence {
-    Objects.requireNonNull(expectedInterval, "expectedInterval");
-    if (expectedInterval.isNegative() || expectedInterval.isZero()) {
-      throw new IllegalArgumentException("expectedInterval must be positive");
-    }
-    if (missedIntervals < 1) {
-      throw new IllegalArgumentException("missedIntervals must be >= 1, got " + missedIntervals);
-    }
+    Require.positive("expectedInterval", expectedInterval);
+    Require.atLeast("missedIntervals", missedIntervals, 1, "");
   }
 
   /** Silence longer than this raises. */
@@ -102,10 +96,6 @@ public record Absence(Duration expectedInterval, int missedIntervals) implements
   /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
   static Absence read(YamlMap rule) {
     rule.allowOnly("type", "expectedInterval", "missedIntervals");
-    int missed = rule.requiredInt("missedIntervals");
-    if (missed < 1) {
-      throw rule.error("missedIntervals", "must be >= 1, got " + missed);
-    }
-    return new Absence(rule.positiveDuration("expectedInterval"), missed);
+    return new Absence(rule.duration("expectedInterval"), rule.requiredInt("missedIntervals"));
   }
 }

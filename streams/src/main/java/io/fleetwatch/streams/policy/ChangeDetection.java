@@ -48,12 +48,10 @@ public record ChangeDetection(Detect detect, Map<String, String> baselines, bool
     Objects.requireNonNull(detect, "detect");
     baselines = Map.copyOf(baselines);
     clear = clear == null ? IMMEDIATELY : clear;
-    if (detect == Detect.REGRESSION && (channel == null || channel == Channel.VIOLATION)) {
-      throw new IllegalArgumentException("regression needs a device channel");
-    }
-    if (detect == Detect.BASELINE && baselines.isEmpty() && !learnFirst) {
-      throw new IllegalArgumentException("baseline needs baselines and/or learnFirst");
-    }
+    Require.that(detect != Detect.REGRESSION || (channel != null && channel != Channel.VIOLATION), "channel",
+        "regression needs a device channel, got " + channel);
+    Require.that(detect != Detect.BASELINE || !baselines.isEmpty() || learnFirst, "baselines",
+        "give approved baselines per model and/or learnFirst: true");
   }
 
   public static ChangeDetection baseline(Map<String, String> baselines, boolean learnFirst) {
@@ -187,12 +185,7 @@ public record ChangeDetection(Detect detect, Map<String, String> baselines, bool
     return switch (detect) {
       case BASELINE -> {
         rule.allowOnly("type", "detect", "baselines", "learnFirst");
-        Map<String, String> baselines = rule.textMap("baselines");
-        boolean learnFirst = rule.optionalBoolean("learnFirst", false);
-        if (baselines.isEmpty() && !learnFirst) {
-          throw rule.error("baselines", "give approved baselines per model and/or learnFirst: true");
-        }
-        yield ChangeDetection.baseline(baselines, learnFirst);
+        yield ChangeDetection.baseline(rule.textMap("baselines"), rule.optionalBoolean("learnFirst", false));
       }
       case DECREASE -> {
         rule.allowOnly("type", "detect");

@@ -21,12 +21,9 @@ public record ClockSkew(Duration maxSkew, Trigger raise, Trigger clear) implemen
   public static final String TYPE = "clock-skew";
 
   public ClockSkew {
-    Objects.requireNonNull(maxSkew, "maxSkew");
+    Require.notNegative("maxSkew", maxSkew);
     Objects.requireNonNull(raise, "raise");
     Objects.requireNonNull(clear, "clear");
-    if (maxSkew.isNegative()) {
-      throw new IllegalArgumentException("maxSkew must not be negative");
-    }
   }
 
   @Override

@@ -30,13 +30,8 @@ public record CommandResponse(String command, String setpointAttribute, String m
     Objects.requireNonNull(command, "command");
     Objects.requireNonNull(setpointAttribute, "setpointAttribute");
     Objects.requireNonNull(metric, "metric");
-    Objects.requireNonNull(settle, "settle");
-    if (!(tolerance >= 0) || !Double.isFinite(tolerance)) {
-      throw new IllegalArgumentException("tolerance must be a finite number >= 0, got " + tolerance);
-    }
-    if (settle.isNegative()) {
-      throw new IllegalArgumentException("settle must not be negative");
-    }
+    Require.notNegative("tolerance", tolerance);
+    Require.notNegative("settle", settle);
   }
 
   @Override
@@ -117,11 +112,7 @@ public record CommandResponse(String command, String setpointAttribute, String m
   /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
   static CommandResponse read(YamlMap rule) {
     rule.allowOnly("type", "command", "setpointAttribute", "metric", "tolerance", "settle");
-    Double tolerance = rule.requiredNumber("tolerance");
-    if (tolerance < 0) {
-      throw rule.error("tolerance", "must be >= 0, got " + tolerance);
-    }
     return new CommandResponse(rule.identifier("command"), rule.identifier("setpointAttribute"),
-        rule.identifier("metric"), tolerance, rule.duration("settle"));
+        rule.identifier("metric"), rule.requiredNumber("tolerance"), rule.duration("settle"));
   }
 }

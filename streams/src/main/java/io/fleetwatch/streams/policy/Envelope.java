@@ -35,24 +35,19 @@ public record Envelope(String metric, Double min, Double max, Trigger raise, Tri
     Objects.requireNonNull(metric, "metric");
     Objects.requireNonNull(raise, "raise");
     Objects.requireNonNull(clear, "clear");
-    if (metric.isBlank()) {
-      throw new IllegalArgumentException("metric must not be blank");
+    Require.that(!metric.isBlank(), "metric", "must not be blank");
+    Require.that(min != null || max != null, "min", "an envelope needs min and/or max");
+    if (min != null) {
+      Require.finite("min", min);
     }
-    if (min == null && max == null) {
-      throw new IllegalArgumentException("an envelope needs min and/or max");
+    if (max != null) {
+      Require.finite("max", max);
     }
-    if ((min != null && !Double.isFinite(min)) || (max != null && !Double.isFinite(max))) {
-      throw new IllegalArgumentException("min and max must be finite numbers");
-    }
-    if (!(hysteresis >= 0) || !Double.isFinite(hysteresis)) {
-      throw new IllegalArgumentException("hysteresis must be a finite number >= 0, got " + hysteresis);
-    }
-    if (min != null && max != null && min > max) {
-      throw new IllegalArgumentException("min " + min + " is above max " + max);
-    }
-    if (min != null && max != null && min + hysteresis > max - hysteresis) {
-      throw new IllegalArgumentException("hysteresis " + hysteresis + " leaves an empty clearing band inside ["
-          + min + ", " + max + "]; the check could never clear");
+    Require.notNegative("hysteresis", hysteresis);
+    if (min != null && max != null) {
+      Require.that(min <= max, "max", "must not be below min " + min + ", got " + max);
+      Require.that(min + hysteresis <= max - hysteresis, "hysteresis", hysteresis + " leaves an empty clearing band"
+          + " inside [" + min + ", " + max + "]; the check could never clear");
     }
   }
 
@@ -174,26 +169,9 @@ public record Envelope(String metric, Double min, Double max, Trigger raise, Tri
   /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
   static Envelope read(YamlMap rule) {
     rule.allowOnly("type", "metric", "min", "max", "raise", "clear", "hysteresis");
-    String metric = rule.identifier("metric");
-    Double min = rule.optionalNumber("min");
-    Double max = rule.optionalNumber("max");
-    if (min == null && max == null) {
-      throw rule.error("min", "an envelope needs min and/or max");
-    }
-    if (min != null && max != null && min > max) {
-      throw rule.error("max", "max " + max + " is below min " + min);
-    }
-    Trigger raise = Trigger.read(rule.requiredMapping("raise"));
-    Trigger clear = Trigger.read(rule.requiredMapping("clear"));
     Double hysteresis = rule.optionalNumber("hysteresis");
-    double h = hysteresis == null ? 0.0 : hysteresis;
-    if (h < 0) {
-      throw rule.error("hysteresis", "must be >= 0, got " + h);
-    }
-    try {
-      return new Envelope(metric, min, max, raise, clear, h);
-    } catch (IllegalArgumentException e) {
-      throw rule.error("hysteresis", e.getMessage());
-    }
+    return new Envelope(rule.identifier("metric"), rule.optionalNumber("min"), rule.optionalNumber("max"),
+        Trigger.read(rule.requiredMapping("raise")), Trigger.read(rule.requiredMapping("clear")),
+        hysteresis == null ? 0.0 : hysteresis);
   }
 }

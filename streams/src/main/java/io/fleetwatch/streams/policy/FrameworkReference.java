@@ -17,11 +17,8 @@ public record FrameworkReference(String framework, String provision) {
   public FrameworkReference {
     Objects.requireNonNull(framework, "framework");
     Objects.requireNonNull(provision, "provision");
-    if (!FRAMEWORKS.contains(framework)) {
-      throw new IllegalArgumentException("unknown framework '" + framework + "'");
-    }
-    if (provision.isBlank()) {
-      throw new IllegalArgumentException("provision must not be blank");
-    }
+    Require.that(FRAMEWORKS.contains(framework), "framework",
+        "unknown framework '" + framework + "', expected one of " + FRAMEWORKS.stream().sorted().toList());
+    Require.that(!provision.isBlank(), "provision", "must not be blank");
   }
 }

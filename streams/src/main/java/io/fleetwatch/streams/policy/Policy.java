@@ -30,11 +30,7 @@ public record Policy(String id, int version, String title, PolicyKind kind, Seve
     Objects.requireNonNull(source, "source");
     references = List.copyOf(references);
     checks = List.copyOf(checks);
-    if (checks.isEmpty()) {
-      throw new IllegalArgumentException("policy " + id + " has no checks");
-    }
-    if (version < 1) {
-      throw new IllegalArgumentException("policy " + id + " version must be >= 1");
-    }
+    Require.that(!checks.isEmpty(), "checks", "a policy needs at least one check");
+    Require.atLeast("version", version, 1, "");
   }
 }

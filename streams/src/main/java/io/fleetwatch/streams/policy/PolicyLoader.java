@@ -172,9 +172,6 @@ public final class PolicyLoader {
     }
     String id = doc.identifier("id");
     int version = doc.requiredInt("version");
-    if (version < 1) {
-      throw doc.error("version", "must be >= 1, got " + version);
-    }
     String title = doc.requiredString("title");
     PolicyKind kind = doc.oneOf("policyKind", KINDS);
     Severity severity = doc.oneOf("severity", SeverityNames.BY_NAME);
@@ -186,18 +183,12 @@ public final class PolicyLoader {
     for (YamlMap ref : refs) {
       ref.allowOnly("framework", "provision");
       String framework = ref.requiredString("framework");
-      if (!FrameworkReference.FRAMEWORKS.contains(framework)) {
-        throw ref.error("framework", "unknown framework '" + framework + "', expected one of "
-            + sorted(FrameworkReference.FRAMEWORKS));
-      }
-      references.add(new FrameworkReference(framework, ref.requiredString("provision")));
+      String provision = ref.requiredString("provision");
+      references.add(InvalidFieldException.reportedAt(ref, () -> new FrameworkReference(framework, provision)));
     }
     String remediation = doc.requiredString("remediation");
     List<Check> checks = new ArrayList<>();
     List<YamlMap> checkNodes = doc.requiredMappings("checks");
-    if (checkNodes.isEmpty()) {
-      throw doc.error("checks", "a policy needs at least one check");
-    }
     Set<String> checkIds = new LinkedHashSet<>();
     for (YamlMap check : checkNodes) {
       Check parsed = check(check);
@@ -206,7 +197,8 @@ public final class PolicyLoader {
       }
       checks.add(parsed);
     }
-    return new Policy(id, version, title, kind, severity, references, remediation, checks, doc.file());
+    return InvalidFieldException.reportedAt(doc,
+        () -> new Policy(id, version, title, kind, severity, references, remediation, checks, doc.file()));
   }
 
   private Check check(YamlMap check) {
@@ -231,7 +223,7 @@ public final class PolicyLoader {
     try {
       return kind.apply(rule);
     } catch (IllegalArgumentException e) {
-      // Cross-field constraints checked by the record itself.
+      // A refusal of the record that names no field (those that do are reported at the field by RuleKinds).
       throw rule.error("", e.getMessage());
     }
   }

@@ -29,21 +29,12 @@ public record RateBaseline(Duration bucket, int warmup, double smoothing, double
   public static final String TYPE = "rate-baseline";
 
   public RateBaseline {
-    if (bucket == null || bucket.isNegative() || bucket.isZero()) {
-      throw new IllegalArgumentException("bucket must be positive");
-    }
-    if (warmup < 1) {
-      throw new IllegalArgumentException("warmup must be >= 1, got " + warmup);
-    }
-    if (!(smoothing > 0 && smoothing <= 1)) {
-      throw new IllegalArgumentException("smoothing must be in (0, 1], got " + smoothing);
-    }
-    if (!(factor > 1)) {
-      throw new IllegalArgumentException("factor must be > 1, got " + factor);
-    }
-    if (floor < 1) {
-      throw new IllegalArgumentException("floor must be >= 1, got " + floor);
-    }
+    Require.positive("bucket", bucket);
+    Require.atLeast("warmup", warmup, 1, "completed bucket");
+    Require.that(smoothing > 0 && smoothing <= 1, "smoothing",
+        "must be in (0, 1] (weight of the newest bucket), got " + smoothing);
+    Require.that(factor > 1, "factor", "must be > 1 (times the learned baseline), got " + factor);
+    Require.atLeast("floor", floor, 1, "message per bucket");
   }
 
   @Override
@@ -148,22 +139,7 @@ public record RateBaseline(Duration bucket, int warmup, double smoothing, double
   /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
   static RateBaseline read(YamlMap rule) {
     rule.allowOnly("type", "bucket", "warmup", "smoothing", "factor", "floor");
-    int warmup = rule.requiredInt("warmup");
-    if (warmup < 1) {
-      throw rule.error("warmup", "must be >= 1 completed bucket, got " + warmup);
-    }
-    double smoothing = rule.requiredNumber("smoothing");
-    if (!(smoothing > 0 && smoothing <= 1)) {
-      throw rule.error("smoothing", "must be in (0, 1] (weight of the newest bucket), got " + smoothing);
-    }
-    double factor = rule.requiredNumber("factor");
-    if (factor <= 1) {
-      throw rule.error("factor", "must be > 1 (times the learned baseline), got " + factor);
-    }
-    int floor = rule.requiredInt("floor");
-    if (floor < 1) {
-      throw rule.error("floor", "must be >= 1 message per bucket, got " + floor);
-    }
-    return new RateBaseline(rule.positiveDuration("bucket"), warmup, smoothing, factor, floor);
+    return new RateBaseline(rule.duration("bucket"), rule.requiredInt("warmup"), rule.requiredNumber("smoothing"),
+        rule.requiredNumber("factor"), rule.requiredInt("floor"));
   }
 }

@@ -37,20 +37,14 @@ public record RateOfChange(String metric, double maxRate, Duration per, Duration
 
   public RateOfChange {
     Objects.requireNonNull(metric, "metric");
-    Objects.requireNonNull(per, "per");
-    Objects.requireNonNull(window, "window");
-    Objects.requireNonNull(minSpan, "minSpan");
     Objects.requireNonNull(raise, "raise");
     Objects.requireNonNull(clear, "clear");
-    if (!(maxRate > 0) || !Double.isFinite(maxRate)) {
-      throw new IllegalArgumentException("maxRate must be a finite number > 0, got " + maxRate);
-    }
-    if (per.isZero() || per.isNegative() || window.isZero() || window.isNegative()) {
-      throw new IllegalArgumentException("per and window must be positive durations");
-    }
-    if (minSpan.isNegative() || minSpan.compareTo(window) > 0) {
-      throw new IllegalArgumentException("minSpan must lie within [0, window], got " + minSpan);
-    }
+    Require.positive("maxRate", maxRate);
+    Require.positive("per", per);
+    Require.positive("window", window);
+    Require.notNegative("minSpan", minSpan);
+    Require.that(minSpan.compareTo(window) <= 0, "minSpan",
+        "must not exceed the window " + window + ", got " + minSpan);
   }
 
   @Override
@@ -112,17 +106,9 @@ public record RateOfChange(String metric, double maxRate, Duration per, Duration
   /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
   static RateOfChange read(YamlMap rule) {
     rule.allowOnly("type", "metric", "maxRate", "per", "window", "minSpan", "raise", "clear");
-    Double maxRate = rule.requiredNumber("maxRate");
-    if (maxRate <= 0) {
-      throw rule.error("maxRate", "must be > 0, got " + maxRate);
-    }
-    Duration window = rule.positiveDuration("window");
-    Duration minSpan = rule.has("minSpan") ? rule.duration("minSpan") : Duration.ZERO;
-    if (minSpan.compareTo(window) > 0) {
-      throw rule.error("minSpan", "must not exceed the window " + window);
-    }
-    return new RateOfChange(rule.identifier("metric"), maxRate,
-        rule.has("per") ? rule.positiveDuration("per") : Duration.ofSeconds(1), window, minSpan,
-        Trigger.optional(rule, "raise"), Trigger.optional(rule, "clear"));
+    return new RateOfChange(rule.identifier("metric"), rule.requiredNumber("maxRate"),
+        rule.optionalDuration("per", Duration.ofSeconds(1)), rule.duration("window"),
+        rule.optionalDuration("minSpan", Duration.ZERO), Trigger.optional(rule, "raise"),
+        Trigger.optional(rule, "clear"));
   }
 }

@@ -27,12 +27,8 @@ public record RedundantSensors(String metric, String otherMetric, double maxDiff
     Objects.requireNonNull(otherMetric, "otherMetric");
     Objects.requireNonNull(raise, "raise");
     Objects.requireNonNull(clear, "clear");
-    if (metric.equals(otherMetric)) {
-      throw new IllegalArgumentException("metric and otherMetric must differ");
-    }
-    if (!(maxDifference >= 0) || !Double.isFinite(maxDifference)) {
-      throw new IllegalArgumentException("maxDifference must be a finite number >= 0, got " + maxDifference);
-    }
+    Require.that(!metric.equals(otherMetric), "otherMetric", "must differ from metric '" + metric + "'");
+    Require.notNegative("maxDifference", maxDifference);
   }
 
   @Override
@@ -69,15 +65,7 @@ public record RedundantSensors(String metric, String otherMetric, double maxDiff
   /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
   static RedundantSensors read(YamlMap rule) {
     rule.allowOnly("type", "metric", "otherMetric", "maxDifference", "raise", "clear");
-    String metric = rule.identifier("metric");
-    String other = rule.identifier("otherMetric");
-    if (metric.equals(other)) {
-      throw rule.error("otherMetric", "must differ from metric '" + metric + "'");
-    }
-    Double max = rule.requiredNumber("maxDifference");
-    if (max < 0) {
-      throw rule.error("maxDifference", "must be >= 0, got " + max);
-    }
-    return new RedundantSensors(metric, other, max, Trigger.optional(rule, "raise"), Trigger.optional(rule, "clear"));
+    return new RedundantSensors(rule.identifier("metric"), rule.identifier("otherMetric"),
+        rule.requiredNumber("maxDifference"), Trigger.optional(rule, "raise"), Trigger.optional(rule, "clear"));
   }
 }

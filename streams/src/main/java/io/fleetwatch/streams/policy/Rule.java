@@ -5,8 +5,9 @@ import java.util.Set;
 
 /**
  * The condition of one policy check, parsed from the {@code rule:} block of a policy file. Every rule kind is
- * a record with its own {@code type:} name in the YAML and a static {@code read(YamlMap)} beside it that reads
- * and checks its fields; add a kind by adding the record to {@code permits} and a line to {@link RuleKinds}.
+ * a record with its own {@code type:} name in the YAML and a static {@code read(YamlMap)} beside it that reads its
+ * fields; the record's constructor checks them ({@link Require}), for files and code alike. Add a kind by adding the
+ * record to {@code permits} and a line to {@link RuleKinds}.
  *
  * <p>Evaluation is a pure function of the previous state and the observation. It uses the observation's
  * event time (and, for clock skew, the gateway receive time it carries), never the wall clock, so replays and

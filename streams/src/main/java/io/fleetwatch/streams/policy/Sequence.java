@@ -38,12 +38,11 @@ public record Sequence(SignalMatch first, SignalMatch then, Duration within, Sig
   public Sequence {
     Objects.requireNonNull(first, "first");
     Objects.requireNonNull(then, "then");
-    if (within != null && within.isNegative()) {
-      throw new IllegalArgumentException("within must not be negative");
+    if (within != null) {
+      Require.notNegative("within", within);
     }
-    if (disarm == null && clear == null) {
-      throw new IllegalArgumentException("a sequence needs disarm and/or clear, or it could never clear");
-    }
+    Require.that(disarm != null || clear != null, "clear",
+        "a sequence needs disarm and/or clear, or it could never clear");
   }
 
   @Override
@@ -139,13 +138,9 @@ public record Sequence(SignalMatch first, SignalMatch then, Duration within, Sig
   /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
   static Sequence read(YamlMap rule) {
     rule.allowOnly("type", "first", "then", "within", "disarm", "clear", "armedInitially", "exceptMaintenanceWindows");
-    SignalMatch disarm = rule.has("disarm") ? SignalMatch.read(rule.requiredMapping("disarm")) : null;
-    SignalMatch clear = rule.has("clear") ? SignalMatch.read(rule.requiredMapping("clear")) : null;
-    if (disarm == null && clear == null) {
-      throw rule.error("clear", "a sequence needs disarm and/or clear, or it could never clear");
-    }
     return new Sequence(SignalMatch.read(rule.requiredMapping("first")), SignalMatch.read(rule.requiredMapping("then")),
-        rule.has("within") ? rule.duration("within") : null, disarm, clear,
+        rule.optionalDuration("within", null), SignalMatch.optional(rule, "disarm"),
+        SignalMatch.optional(rule, "clear"),
         rule.optionalBoolean("armedInitially", false), rule.optionalBoolean("exceptMaintenanceWindows", false));
   }
 }

@@ -31,9 +31,7 @@ public record SharedValue(Selector selector, int minDevices) implements GroupRul
 
   public SharedValue {
     Objects.requireNonNull(selector, "selector");
-    if (minDevices < 2) {
-      throw new IllegalArgumentException("minDevices must be >= 2, got " + minDevices);
-    }
+    Require.atLeast("minDevices", minDevices, 2, "(a value is shared by at least two devices)");
   }
 
   @Override
@@ -156,10 +154,6 @@ public record SharedValue(Selector selector, int minDevices) implements GroupRul
   /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
   static SharedValue read(YamlMap rule) {
     rule.allowOnly("type", "field", "event", "attribute", "minDevices");
-    int minDevices = rule.has("minDevices") ? rule.requiredInt("minDevices") : 2;
-    if (minDevices < 2) {
-      throw rule.error("minDevices", "must be >= 2 (a value is shared by at least two devices), got " + minDevices);
-    }
-    return new SharedValue(Selector.read(rule), minDevices);
+    return new SharedValue(Selector.read(rule), rule.optionalInt("minDevices", 2));
   }
 }

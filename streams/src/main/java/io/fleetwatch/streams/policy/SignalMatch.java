@@ -43,9 +43,8 @@ public sealed interface SignalMatch {
       Objects.requireNonNull(type, "type");
       in = Set.copyOf(in);
       notIn = Set.copyOf(notIn);
-      if (attribute == null && !(in.isEmpty() && notIn.isEmpty())) {
-        throw new IllegalArgumentException("in/notIn need an attribute");
-      }
+      Require.that(attribute != null || (in.isEmpty() && notIn.isEmpty()), "attribute",
+          "in/notIn need the attribute they apply to");
     }
 
     public static Event ofType(String type) {
@@ -82,6 +81,7 @@ public sealed interface SignalMatch {
       Objects.requireNonNull(field, "field");
       in = Set.copyOf(in);
       notIn = Set.copyOf(notIn);
+      Require.that(!(in.isEmpty() && notIn.isEmpty()), "state", "a state signal needs in and/or notIn");
     }
 
     @Override
@@ -154,6 +154,11 @@ public sealed interface SignalMatch {
     }
   }
 
+  /** The signal at {@code key} of a rule's fields, {@code null} when absent. */
+  static SignalMatch optional(YamlMap rule, String key) {
+    return rule.has(key) ? read(rule.requiredMapping(key)) : null;
+  }
+
   /** A signal: exactly one of {@code event}, {@code state}, {@code violation}, {@code message}. */
   static SignalMatch read(YamlMap signal) {
     int kinds = (signal.has("event") ? 1 : 0) + (signal.has("state") ? 1 : 0) + (signal.has("violation") ? 1 : 0)
@@ -163,20 +168,18 @@ public sealed interface SignalMatch {
     }
     if (signal.has("event")) {
       signal.allowOnly("event", "attribute", "in", "notIn");
-      String attribute = signal.has("attribute") ? signal.identifier("attribute") : null;
-      if (attribute == null && (signal.has("in") || signal.has("notIn"))) {
-        throw signal.error("attribute", "in/notIn need the attribute they apply to");
-      }
-      return new SignalMatch.Event(signal.identifier("event"), attribute, signal.textSet("in"),
-          signal.textSet("notIn"));
+      String type = signal.identifier("event");
+      String attribute = signal.optionalIdentifier("attribute");
+      Set<String> in = signal.textSet("in");
+      Set<String> notIn = signal.textSet("notIn");
+      return InvalidFieldException.reportedAt(signal, () -> new SignalMatch.Event(type, attribute, in, notIn));
     }
     if (signal.has("state")) {
       signal.allowOnly("state", "in", "notIn");
-      if (!signal.has("in") && !signal.has("notIn")) {
-        throw signal.error("state", "a state signal needs in and/or notIn");
-      }
-      return new SignalMatch.State(signal.oneOf("state", StateField.BY_NAME), signal.textSet("in"),
-          signal.textSet("notIn"));
+      StateField field = signal.oneOf("state", StateField.BY_NAME);
+      Set<String> in = signal.textSet("in");
+      Set<String> notIn = signal.textSet("notIn");
+      return InvalidFieldException.reportedAt(signal, () -> new SignalMatch.State(field, in, notIn));
     }
     if (signal.has("violation")) {
       signal.allowOnly("violation", "policies");

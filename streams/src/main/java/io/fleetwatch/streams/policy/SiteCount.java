@@ -109,11 +109,7 @@ public record SiteCount(SignalMatch.Event signal, Duration window, int threshold
     if (!(SignalMatch.read(rule.requiredMapping("signal")) instanceof SignalMatch.Event signal)) {
       throw rule.error("signal", "a site count counts events: give {event: TYPE}");
     }
-    int threshold = rule.requiredInt("threshold");
-    if (threshold < 1) {
-      throw rule.error("threshold", "must be >= 1, got " + threshold);
-    }
-    return new SiteCount(signal, rule.positiveDuration("window"), threshold,
-        rule.has("distinct") ? rule.identifier("distinct") : null);
+    return new SiteCount(signal, rule.duration("window"), rule.requiredInt("threshold"),
+        rule.optionalIdentifier("distinct"));
   }
 }

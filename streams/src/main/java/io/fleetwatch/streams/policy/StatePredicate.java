@@ -31,9 +31,8 @@ public record StatePredicate(Selector selector, Set<String> in, Set<String> notI
     Objects.requireNonNull(clear, "clear");
     in = Set.copyOf(in);
     notIn = Set.copyOf(notIn);
-    if (in.isEmpty() == notIn.isEmpty()) {
-      throw new IllegalArgumentException("a predicate needs exactly one of in / notIn");
-    }
+    Require.that(in.isEmpty() != notIn.isEmpty(), "in",
+        "give exactly one of in (values that violate) or notIn (the allowlist), with at least one value");
   }
 
   @Override
@@ -77,15 +76,7 @@ public record StatePredicate(Selector selector, Set<String> in, Set<String> notI
   /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
   static StatePredicate read(YamlMap rule) {
     rule.allowOnly("type", "field", "event", "attribute", "in", "notIn", "raise", "clear");
-    Selector selector = Selector.read(rule);
-    Set<String> in = rule.textSet("in");
-    Set<String> notIn = rule.textSet("notIn");
-    if (rule.has("in") == rule.has("notIn")) {
-      throw rule.error("in", "give exactly one of in (values that violate) or notIn (the allowlist)");
-    }
-    if (in.isEmpty() && notIn.isEmpty()) {
-      throw rule.error(rule.has("in") ? "in" : "notIn", "must list at least one value");
-    }
-    return new StatePredicate(selector, in, notIn, Trigger.optional(rule, "raise"), Trigger.optional(rule, "clear"));
+    return new StatePredicate(Selector.read(rule), rule.textSet("in"), rule.textSet("notIn"),
+        Trigger.optional(rule, "raise"), Trigger.optional(rule, "clear"));
   }
 }

@@ -24,16 +24,9 @@ public record StuckSensor(String metric, Duration window, int minSamples, double
 
   public StuckSensor {
     Objects.requireNonNull(metric, "metric");
-    Objects.requireNonNull(window, "window");
-    if (window.isNegative() || window.isZero()) {
-      throw new IllegalArgumentException("window must be positive");
-    }
-    if (minSamples < 2) {
-      throw new IllegalArgumentException("minSamples must be >= 2, got " + minSamples);
-    }
-    if (!(tolerance >= 0) || !Double.isFinite(tolerance)) {
-      throw new IllegalArgumentException("tolerance must be a finite number >= 0, got " + tolerance);
-    }
+    Require.positive("window", window);
+    Require.atLeast("minSamples", minSamples, 2, "");
+    Require.notNegative("tolerance", tolerance);
   }
 
   @Override
@@ -93,15 +86,8 @@ public record StuckSensor(String metric, Duration window, int minSamples, double
   /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
   static StuckSensor read(YamlMap rule) {
     rule.allowOnly("type", "metric", "window", "minSamples", "tolerance");
-    int minSamples = rule.requiredInt("minSamples");
-    if (minSamples < 2) {
-      throw rule.error("minSamples", "must be >= 2, got " + minSamples);
-    }
     Double tolerance = rule.optionalNumber("tolerance");
-    if (tolerance != null && tolerance < 0) {
-      throw rule.error("tolerance", "must be >= 0, got " + tolerance);
-    }
-    return new StuckSensor(rule.identifier("metric"), rule.positiveDuration("window"), minSamples,
+    return new StuckSensor(rule.identifier("metric"), rule.duration("window"), rule.requiredInt("minSamples"),
         tolerance == null ? 0.0 : tolerance);
   }
 }

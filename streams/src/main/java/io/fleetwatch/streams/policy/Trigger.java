@@ -15,14 +15,12 @@ import java.util.OptionalInt;
  */
 public record Trigger(Integer consecutive, Duration duration) {
   public Trigger {
-    if (consecutive == null && duration == null) {
-      throw new IllegalArgumentException("a trigger needs consecutive and/or duration");
+    Require.that(consecutive != null || duration != null, "", "a trigger needs consecutive and/or duration");
+    if (consecutive != null) {
+      Require.atLeast("consecutive", consecutive, 1, "");
     }
-    if (consecutive != null && consecutive < 1) {
-      throw new IllegalArgumentException("consecutive must be at least 1, got " + consecutive);
-    }
-    if (duration != null && duration.isNegative()) {
-      throw new IllegalArgumentException("duration must not be negative, got " + duration);
+    if (duration != null) {
+      Require.notNegative("duration", duration);
     }
   }
 
@@ -53,14 +51,8 @@ public record Trigger(Integer consecutive, Duration duration) {
   static Trigger read(YamlMap trigger) {
     trigger.allowOnly("consecutive", "duration");
     Integer consecutive = trigger.has("consecutive") ? trigger.requiredInt("consecutive") : null;
-    if (consecutive != null && consecutive < 1) {
-      throw trigger.error("consecutive", "must be >= 1, got " + consecutive);
-    }
     Duration duration = trigger.optionalDuration("duration", null);
-    if (consecutive == null && duration == null) {
-      throw trigger.error("", "needs consecutive and/or duration");
-    }
-    return new Trigger(consecutive, duration);
+    return InvalidFieldException.reportedAt(trigger, () -> new Trigger(consecutive, duration));
   }
 
   /** The trigger at {@code key} of a rule's fields; the first matching observation when absent. */

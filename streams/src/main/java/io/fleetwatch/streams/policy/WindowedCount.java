@@ -32,13 +32,10 @@ public record WindowedCount(SignalMatch signal, Duration window, int threshold, 
 
   public WindowedCount {
     Objects.requireNonNull(signal, "signal");
-    Objects.requireNonNull(window, "window");
-    if (window.isNegative() || window.isZero()) {
-      throw new IllegalArgumentException("window must be positive");
-    }
-    if (threshold < 1) {
-      throw new IllegalArgumentException("threshold must be >= 1, got " + threshold);
-    }
+    Require.positive("window", window);
+    Require.atLeast("threshold", threshold, 1, "");
+    Require.that(distinct == null || signal instanceof SignalMatch.Event, "distinct",
+        "distinct attribute values can only be counted for an event signal");
   }
 
   @Override
@@ -116,15 +113,7 @@ public record WindowedCount(SignalMatch signal, Duration window, int threshold, 
   /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */
   static WindowedCount read(YamlMap rule) {
     rule.allowOnly("type", "signal", "window", "threshold", "distinct");
-    SignalMatch signal = SignalMatch.read(rule.requiredMapping("signal"));
-    int threshold = rule.requiredInt("threshold");
-    if (threshold < 1) {
-      throw rule.error("threshold", "must be >= 1, got " + threshold);
-    }
-    String distinct = rule.has("distinct") ? rule.identifier("distinct") : null;
-    if (distinct != null && !(signal instanceof SignalMatch.Event)) {
-      throw rule.error("distinct", "distinct attribute values can only be counted for an event signal");
-    }
-    return new WindowedCount(signal, rule.positiveDuration("window"), threshold, distinct);
+    return new WindowedCount(SignalMatch.read(rule.requiredMapping("signal")), rule.duration("window"),
+        rule.requiredInt("threshold"), rule.optionalIdentifier("distinct"));
   }
 }

@@ -95,9 +95,9 @@ class AbsenceTest {
 
   @Test
   void refusesBadArguments() {
-    assertEquals("expectedInterval must be positive", assertThrows(IllegalArgumentException.class,
+    assertEquals("expectedInterval: must be longer than zero, got PT0S", assertThrows(IllegalArgumentException.class,
         () -> new Absence(Duration.ZERO, 3)).getMessage());
-    assertEquals("missedIntervals must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
+    assertEquals("missedIntervals: must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
         () -> new Absence(Duration.ofMinutes(1), 0)).getMessage());
     assertEquals("expectedInterval", assertThrows(NullPointerException.class,
         () -> new Absence(null, 3)).getMessage());

@@ -225,11 +225,13 @@ class ChangeDetectionTest {
 
   @Test
   void refusesBadArguments() {
-    assertEquals("regression needs a device channel", assertThrows(IllegalArgumentException.class,
+    assertEquals("channel: regression needs a device channel, got null", assertThrows(IllegalArgumentException.class,
         () -> ChangeDetection.replay(null, null, null)).getMessage());
-    assertEquals("regression needs a device channel", assertThrows(IllegalArgumentException.class,
-        () -> ChangeDetection.replay(Channel.VIOLATION, null, null)).getMessage());
-    assertEquals("baseline needs baselines and/or learnFirst", assertThrows(IllegalArgumentException.class,
+    assertEquals("channel: regression needs a device channel, got VIOLATION",
+        assertThrows(IllegalArgumentException.class,
+            () -> ChangeDetection.replay(Channel.VIOLATION, null, null)).getMessage());
+    assertEquals("baselines: give approved baselines per model and/or learnFirst: true",
+        assertThrows(IllegalArgumentException.class,
         () -> ChangeDetection.baseline(Map.of(), false)).getMessage());
     assertEquals("detect", assertThrows(NullPointerException.class,
         () -> new ChangeDetection(null, Map.of(), false, null, null, null)).getMessage());

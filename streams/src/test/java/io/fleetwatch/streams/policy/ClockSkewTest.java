@@ -87,7 +87,7 @@ class ClockSkewTest {
 
   @Test
   void refusesBadArguments() {
-    assertEquals("maxSkew must not be negative", assertThrows(IllegalArgumentException.class,
+    assertEquals("maxSkew: must not be negative, got PT-1S", assertThrows(IllegalArgumentException.class,
         () -> new ClockSkew(Duration.ofSeconds(-1), THREE, THREE)).getMessage());
     assertEquals("maxSkew", assertThrows(NullPointerException.class,
         () -> new ClockSkew(null, THREE, THREE)).getMessage());

@@ -113,11 +113,12 @@ class CommandResponseTest {
   @Test
   void refusesBadArguments() {
     Duration settle = Duration.ofMinutes(15);
-    assertEquals("tolerance must be a finite number >= 0, got -1.0", assertThrows(IllegalArgumentException.class,
+    assertEquals("tolerance: must be a finite number >= 0, got -1.0",
+        assertThrows(IllegalArgumentException.class,
         () -> new CommandResponse("command", "setpoint", "t", -1.0, settle)).getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> new CommandResponse("command", "setpoint", "t", Double.NaN, settle));
-    assertEquals("settle must not be negative", assertThrows(IllegalArgumentException.class,
+    assertEquals("settle: must not be negative, got PT-1S", assertThrows(IllegalArgumentException.class,
         () -> new CommandResponse("command", "setpoint", "t", 1.0, Duration.ofSeconds(-1))).getMessage());
     assertEquals("metric", assertThrows(NullPointerException.class,
         () -> new CommandResponse("command", "setpoint", null, 1.0, settle)).getMessage());

@@ -195,13 +195,14 @@ class EnvelopeTest {
   @Test
   void refusesBadArgumentsWithAMessageNamingTheProblem() {
     Trigger once = Trigger.afterConsecutive(1);
-    assertEquals("metric must not be blank", assertThrows(IllegalArgumentException.class,
+    assertEquals("metric: must not be blank", assertThrows(IllegalArgumentException.class,
         () -> new Envelope(" ", 4.0, 12.0, once, once, 0.0)).getMessage());
-    assertEquals("min and max must be finite numbers", assertThrows(IllegalArgumentException.class,
+    assertEquals("min: must be a finite number, got NaN", assertThrows(IllegalArgumentException.class,
         () -> new Envelope("m", Double.NaN, 12.0, once, once, 0.0)).getMessage());
-    assertEquals("min 12.0 is above max 4.0", assertThrows(IllegalArgumentException.class,
+    assertEquals("max: must not be below min 12.0, got 4.0", assertThrows(IllegalArgumentException.class,
         () -> new Envelope("m", 12.0, 4.0, once, once, 0.0)).getMessage());
-    assertEquals("hysteresis must be a finite number >= 0, got -1.0", assertThrows(IllegalArgumentException.class,
+    assertEquals("hysteresis: must be a finite number >= 0, got -1.0",
+        assertThrows(IllegalArgumentException.class,
         () -> new Envelope("m", 4.0, 12.0, once, once, -1.0)).getMessage());
   }
 }

@@ -79,7 +79,7 @@ class PolicyLoaderTest {
         .collect(java.util.stream.Collectors.joining("\n"));
     PolicyFormatException e = assertThrows(PolicyFormatException.class, () -> loader.parse("boiler.yaml", text));
     // the rule mapping starts on line 18 ("type: envelope"), the field is missing from it
-    assertEquals("boiler.yaml:18: checks[0].rule.metric: missing required field", e.getMessage());
+    assertEquals("boiler.yaml:18: checks[0].rule.metric: required field is missing", e.getMessage());
   }
 
   @Test
@@ -127,7 +127,7 @@ class PolicyLoaderTest {
   void reportsTriggerWithoutCountOrDuration() {
     String text = VALID.replace("clear: {duration: PT1M}", "clear: {}");
     PolicyFormatException e = assertThrows(PolicyFormatException.class, () -> loader.parse("t.yaml", text));
-    assertEquals("t.yaml:23: checks[0].rule.clear: needs consecutive and/or duration", e.getMessage());
+    assertEquals("t.yaml:23: checks[0].rule.clear: a trigger needs consecutive and/or duration", e.getMessage());
   }
 
   @Test
@@ -174,7 +174,8 @@ class PolicyLoaderTest {
     assertTrue(e.getMessage().contains("one.yaml") && e.getMessage().contains("two.yaml"), e.getMessage());
   }
 
-  private static final String HEAD = """
+  /** A policy whose one check's rule follows: the rule's fields start on line 13, indented by six spaces. */
+  static final String HEAD = """
       apiVersion: fleetwatch.io/v1
       kind: Policy
       id: SEC-98
@@ -205,7 +206,7 @@ class PolicyLoaderTest {
     PolicyFormatException e = ruleError("      type: predicate\n      field: tls\n      in: [none]\n"
         + "      notIn: [\"1.3\"]\n");
     assertEquals("r.yaml:15: checks[0].rule.in: give exactly one of in (values that violate) or notIn (the "
-        + "allowlist)", e.getMessage());
+        + "allowlist), with at least one value", e.getMessage());
   }
 
   @Test
@@ -298,7 +299,7 @@ class PolicyLoaderTest {
     assertEquals("r.yaml:22: checks[0].rule.factor: must be > 1 (times the learned baseline), got 1.0",
         assertThrows(PolicyFormatException.class, () -> loader.parse("r.yaml", withRule("type: rate-baseline",
             "bucket: PT1M", "warmup: 10", "smoothing: 0.2", "factor: 1", "floor: 30"))).getMessage());
-    assertEquals("r.yaml:18: checks[0].rule.floor: missing required field",
+    assertEquals("r.yaml:18: checks[0].rule.floor: required field is missing",
         assertThrows(PolicyFormatException.class, () -> loader.parse("r.yaml", withRule("type: rate-baseline",
             "bucket: PT1M", "warmup: 10", "smoothing: 0.2", "factor: 4"))).getMessage());
   }

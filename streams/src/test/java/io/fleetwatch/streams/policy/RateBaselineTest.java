@@ -117,18 +117,20 @@ class RateBaselineTest {
   @Test
   void refusesBadArguments() {
     Duration minute = Duration.ofMinutes(1);
-    assertEquals("bucket must be positive", assertThrows(IllegalArgumentException.class,
+    assertEquals("bucket: must be longer than zero, got PT0S", assertThrows(IllegalArgumentException.class,
         () -> new RateBaseline(Duration.ZERO, 3, 0.5, 2.0, 5)).getMessage());
-    assertEquals("bucket must be positive", assertThrows(IllegalArgumentException.class,
+    assertEquals("bucket", assertThrows(NullPointerException.class,
         () -> new RateBaseline(null, 3, 0.5, 2.0, 5)).getMessage());
-    assertEquals("warmup must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
+    assertEquals("warmup: must be >= 1 completed bucket, got 0", assertThrows(IllegalArgumentException.class,
         () -> new RateBaseline(minute, 0, 0.5, 2.0, 5)).getMessage());
-    assertEquals("smoothing must be in (0, 1], got 0.0", assertThrows(IllegalArgumentException.class,
+    assertEquals("smoothing: must be in (0, 1] (weight of the newest bucket), got 0.0",
+        assertThrows(IllegalArgumentException.class,
         () -> new RateBaseline(minute, 3, 0.0, 2.0, 5)).getMessage());
     assertThrows(IllegalArgumentException.class, () -> new RateBaseline(minute, 3, Double.NaN, 2.0, 5));
-    assertEquals("factor must be > 1, got 1.0", assertThrows(IllegalArgumentException.class,
+    assertEquals("factor: must be > 1 (times the learned baseline), got 1.0",
+        assertThrows(IllegalArgumentException.class,
         () -> new RateBaseline(minute, 3, 0.5, 1.0, 5)).getMessage());
-    assertEquals("floor must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
+    assertEquals("floor: must be >= 1 message per bucket, got 0", assertThrows(IllegalArgumentException.class,
         () -> new RateBaseline(minute, 3, 0.5, 2.0, 0)).getMessage());
   }
 }

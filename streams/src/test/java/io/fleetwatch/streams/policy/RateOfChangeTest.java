@@ -129,17 +129,18 @@ class RateOfChangeTest {
   void refusesBadArguments() {
     Trigger once = Trigger.afterConsecutive(1);
     Duration tenMinutes = Duration.ofMinutes(10);
-    assertEquals("maxRate must be a finite number > 0, got 0.0", assertThrows(IllegalArgumentException.class,
+    assertEquals("maxRate: must be a finite number > 0, got 0.0", assertThrows(IllegalArgumentException.class,
         () -> new RateOfChange("temp", 0.0, MINUTE, tenMinutes, MINUTE, once, once)).getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> new RateOfChange("temp", Double.NaN, MINUTE, tenMinutes, MINUTE, once, once));
     assertThrows(IllegalArgumentException.class,
         () -> new RateOfChange("temp", Double.POSITIVE_INFINITY, MINUTE, tenMinutes, MINUTE, once, once));
-    assertEquals("per and window must be positive durations", assertThrows(IllegalArgumentException.class,
+    assertEquals("per: must be longer than zero, got PT0S", assertThrows(IllegalArgumentException.class,
         () -> new RateOfChange("temp", 2.0, Duration.ZERO, tenMinutes, MINUTE, once, once)).getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> new RateOfChange("temp", 2.0, MINUTE, Duration.ofMinutes(-1), Duration.ZERO, once, once));
-    assertEquals("minSpan must lie within [0, window], got PT11M", assertThrows(IllegalArgumentException.class,
+    assertEquals("minSpan: must not exceed the window PT10M, got PT11M",
+        assertThrows(IllegalArgumentException.class,
         () -> new RateOfChange("temp", 2.0, MINUTE, tenMinutes, Duration.ofMinutes(11), once, once)).getMessage());
     assertEquals("metric", assertThrows(NullPointerException.class,
         () -> new RateOfChange(null, 2.0, MINUTE, tenMinutes, MINUTE, once, once)).getMessage());

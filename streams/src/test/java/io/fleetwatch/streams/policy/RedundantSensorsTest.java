@@ -77,9 +77,10 @@ class RedundantSensorsTest {
   @Test
   void refusesBadArguments() {
     Trigger once = Trigger.afterConsecutive(1);
-    assertEquals("metric and otherMetric must differ", assertThrows(IllegalArgumentException.class,
+    assertEquals("otherMetric: must differ from metric 't'", assertThrows(IllegalArgumentException.class,
         () -> new RedundantSensors("t", "t", 1.0, once, once)).getMessage());
-    assertEquals("maxDifference must be a finite number >= 0, got -1.0", assertThrows(IllegalArgumentException.class,
+    assertEquals("maxDifference: must be a finite number >= 0, got -1.0",
+        assertThrows(IllegalArgumentException.class,
         () -> new RedundantSensors("a", "b", -1.0, once, once)).getMessage());
     assertThrows(IllegalArgumentException.class, () -> new RedundantSensors("a", "b", Double.NaN, once, once));
     assertEquals("raise", assertThrows(NullPointerException.class,

@@ -201,10 +201,10 @@ class SequenceTest {
   void refusesBadArguments() {
     SignalMatch open = SignalMatch.Event.ofType("open");
     SignalMatch on = SignalMatch.Event.ofType("on");
-    assertEquals("a sequence needs disarm and/or clear, or it could never clear",
+    assertEquals("clear: a sequence needs disarm and/or clear, or it could never clear",
         assertThrows(IllegalArgumentException.class,
             () -> new Sequence(open, on, null, null, null, false, false)).getMessage());
-    assertEquals("within must not be negative", assertThrows(IllegalArgumentException.class,
+    assertEquals("within: must not be negative, got PT-1S", assertThrows(IllegalArgumentException.class,
         () -> new Sequence(open, on, Duration.ofSeconds(-1), open, null, false, false)).getMessage());
     assertEquals("first", assertThrows(NullPointerException.class,
         () -> new Sequence(null, on, null, open, null, false, false)).getMessage());

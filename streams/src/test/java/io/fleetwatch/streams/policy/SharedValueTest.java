@@ -99,7 +99,8 @@ class SharedValueTest {
   @Test
   void refusesBadArguments() {
     Selector credential = new Selector.OfEvent("auth_success", "credential");
-    assertEquals("minDevices must be >= 2, got 1", assertThrows(IllegalArgumentException.class,
+    assertEquals("minDevices: must be >= 2 (a value is shared by at least two devices), got 1",
+        assertThrows(IllegalArgumentException.class,
         () -> new SharedValue(credential, 1)).getMessage());
     assertEquals("selector", assertThrows(NullPointerException.class, () -> new SharedValue(null, 2)).getMessage());
   }

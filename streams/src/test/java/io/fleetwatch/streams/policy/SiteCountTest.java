@@ -114,9 +114,9 @@ class SiteCountTest {
   @Test
   void refusesBadArguments() {
     SignalMatch.Event failure = SignalMatch.Event.ofType("auth_failure");
-    assertEquals("threshold must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
+    assertEquals("threshold: must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
         () -> new SiteCount(failure, Duration.ofMinutes(10), 0, null)).getMessage());
-    assertEquals("window must be positive", assertThrows(IllegalArgumentException.class,
+    assertEquals("window: must be longer than zero, got PT0S", assertThrows(IllegalArgumentException.class,
         () -> new SiteCount(failure, Duration.ZERO, 3, null)).getMessage());
     assertEquals("signal", assertThrows(NullPointerException.class,
         () -> new SiteCount(null, Duration.ofMinutes(10), 3, null)).getMessage());

@@ -100,11 +100,11 @@ class StuckSensorTest {
   @Test
   void refusesBadArguments() {
     Duration window = Duration.ofMinutes(5);
-    assertEquals("window must be positive", assertThrows(IllegalArgumentException.class,
+    assertEquals("window: must be longer than zero, got PT0S", assertThrows(IllegalArgumentException.class,
         () -> new StuckSensor("p", Duration.ZERO, 3, 0.0)).getMessage());
-    assertEquals("minSamples must be >= 2, got 1", assertThrows(IllegalArgumentException.class,
+    assertEquals("minSamples: must be >= 2, got 1", assertThrows(IllegalArgumentException.class,
         () -> new StuckSensor("p", window, 1, 0.0)).getMessage());
-    assertEquals("tolerance must be a finite number >= 0, got -0.1", assertThrows(IllegalArgumentException.class,
+    assertEquals("tolerance: must be a finite number >= 0, got -0.1", assertThrows(IllegalArgumentException.class,
         () -> new StuckSensor("p", window, 3, -0.1)).getMessage());
     assertThrows(IllegalArgumentException.class, () -> new StuckSensor("p", window, 3, Double.NaN));
     assertEquals("metric", assertThrows(NullPointerException.class,

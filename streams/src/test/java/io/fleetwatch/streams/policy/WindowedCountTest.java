@@ -150,9 +150,9 @@ class WindowedCountTest {
 
   @Test
   void refusesBadArguments() {
-    assertEquals("threshold must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
+    assertEquals("threshold: must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
         () -> new WindowedCount(AUTH_FAILURE, Duration.ofMinutes(5), 0, null)).getMessage());
-    assertEquals("window must be positive", assertThrows(IllegalArgumentException.class,
+    assertEquals("window: must be longer than zero, got PT0S", assertThrows(IllegalArgumentException.class,
         () -> new WindowedCount(AUTH_FAILURE, Duration.ZERO, 3, null)).getMessage());
     assertEquals("signal", assertThrows(NullPointerException.class,
         () -> new WindowedCount(null, Duration.ofMinutes(5), 3, null)).getMessage());

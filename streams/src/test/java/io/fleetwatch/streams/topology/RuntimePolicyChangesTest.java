@@ -64,7 +64,7 @@ class RuntimePolicyChangesTest {
     assertEquals(2, rejected.size(), rejected.toString());
     assertTrue(rejected.get(0).reason().contains("checks[0].rule.max: expected a number, got 'twelve'"),
         rejected.get(0).reason());
-    assertTrue(rejected.get(1).reason().contains("missing required field"), rejected.get(1).reason());
+    assertTrue(rejected.get(1).reason().contains("required field is missing"), rejected.get(1).reason());
     for (int s = 0; s < 3; s++) {
       fleet.telemetry("chiller-01", s, Map.of("supply_temp_c", 15.0));
     }
