@@ -4,9 +4,7 @@ import io.fleetwatch.avro.CheckState;
 import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Safe operating envelope of one metric (YAML {@code type: envelope}): the check raises when the value stays
@@ -27,7 +25,7 @@ import java.util.Set;
  * @param hysteresis margin inside the bounds a value must reach to count towards clearing ({@code >= 0})
  */
 public record Envelope(String metric, Double min, Double max, Trigger raise, Trigger clear, double hysteresis)
-    implements Rule {
+    implements MetricRule {
 
   public static final String TYPE = "envelope";
 
@@ -56,16 +54,6 @@ public record Envelope(String metric, Double min, Double max, Trigger raise, Tri
     return TYPE;
   }
 
-  @Override
-  public Set<String> metrics() {
-    return Set.of(metric);
-  }
-
-  @Override
-  public Set<Channel> channels() {
-    return EnumSet.of(Channel.TELEMETRY);
-  }
-
   /** Whether {@code value} lies outside the envelope. */
   public boolean breaches(double value) {
     return (min != null && value < min) || (max != null && value > max);
@@ -77,18 +65,7 @@ public record Envelope(String metric, Double min, Double max, Trigger raise, Tri
   }
 
   @Override
-  public Evaluation evaluate(CheckState previous, Observation observation) {
-    Instant at = observation.eventTime();
-    if (previous != null && at.isBefore(previous.getLastEventTime())) {
-      return Evaluation.unchanged(previous); // out of order: documented above, deliberately log-free
-    }
-    Double reading = observation.metricOrNull(metric);
-    if (reading == null || reading.isNaN()) {
-      return Evaluation.unchanged(previous);
-    }
-    double value = reading;
-    CheckState state = previous == null ? initialState(at) : CheckStates.copy(previous);
-    state.setLastEventTime(at);
+  public Evaluation apply(CheckState state, double value, Instant at) {
     return state.getActive() ? whileRaised(state, value, at) : whileClear(state, value, at);
   }
 
@@ -138,10 +115,6 @@ public record Envelope(String metric, Double min, Double max, Trigger raise, Tri
     state.setOkSince(since);
     return new Evaluation(state, Outcome.HOLD, value,
         metric + " " + format(value) + " inside " + bandText() + ", " + count + " reading(s) so far");
-  }
-
-  private static CheckState initialState(Instant at) {
-    return CheckStates.fresh(TYPE, at);
   }
 
   private String breachText() {

@@ -6,10 +6,8 @@ import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Rate of change of one metric over a window (YAML {@code type: rate-of-change}): the rate is
@@ -31,7 +29,7 @@ import java.util.Set;
  * @param clear when a run of gentle readings clears it
  */
 public record RateOfChange(String metric, double maxRate, Duration per, Duration window, Duration minSpan,
-    Trigger raise, Trigger clear) implements Rule {
+    Trigger raise, Trigger clear) implements MetricRule {
   public static final String TYPE = "rate-of-change";
   private static final int RETENTION_STEPS = 16;
 
@@ -53,25 +51,7 @@ public record RateOfChange(String metric, double maxRate, Duration per, Duration
   }
 
   @Override
-  public Set<String> metrics() {
-    return Set.of(metric);
-  }
-
-  @Override
-  public Set<Channel> channels() {
-    return EnumSet.of(Channel.TELEMETRY);
-  }
-
-  @Override
-  public Evaluation evaluate(CheckState previous, Observation observation) {
-    Instant at = observation.eventTime();
-    Double reading = observation.metricOrNull(metric);
-    if (reading == null || reading.isNaN() || CheckStates.isLate(previous, at)) {
-      return Evaluation.unchanged(previous);
-    }
-    double value = reading;
-    CheckState state = CheckStates.copyOrFresh(previous, TYPE, at);
-    state.setLastEventTime(at);
+  public Evaluation apply(CheckState state, double value, Instant at) {
     List<Sample> samples = new ArrayList<>(state.getSamples().size() + 1);
     Instant oldest = at.minus(window);
     for (Sample s : state.getSamples()) {

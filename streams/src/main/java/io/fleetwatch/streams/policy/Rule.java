@@ -15,7 +15,7 @@ import java.util.Set;
  * the time in. Rules over several devices (a site, devices sharing a value) are {@link GroupRule}s, evaluated in
  * two halves on either side of a repartition.
  */
-public sealed interface Rule permits Envelope, RateOfChange, StuckSensor, RedundantSensors, WindowedCount, Absence,
+public sealed interface Rule permits MetricRule, RedundantSensors, WindowedCount, Absence,
     StatePredicate, VersionBelow, SupportEnded, ChangeDetection, ClockSkew, Sequence, CommandResponse, RateBaseline,
     GroupRule, VulnerableComponent {
 

@@ -4,9 +4,7 @@ import io.fleetwatch.avro.CheckState;
 import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Stuck sensor (YAML {@code type: stuck}): the metric stays within a band of width {@code tolerance} (0: exactly
@@ -19,7 +17,7 @@ import java.util.Set;
  * @param minSamples minimum readings in a flat run ({@code >= 2})
  * @param tolerance width of the band still counted as flat ({@code >= 0})
  */
-public record StuckSensor(String metric, Duration window, int minSamples, double tolerance) implements Rule {
+public record StuckSensor(String metric, Duration window, int minSamples, double tolerance) implements MetricRule {
   public static final String TYPE = "stuck";
 
   public StuckSensor {
@@ -35,25 +33,7 @@ public record StuckSensor(String metric, Duration window, int minSamples, double
   }
 
   @Override
-  public Set<String> metrics() {
-    return Set.of(metric);
-  }
-
-  @Override
-  public Set<Channel> channels() {
-    return EnumSet.of(Channel.TELEMETRY);
-  }
-
-  @Override
-  public Evaluation evaluate(CheckState previous, Observation observation) {
-    Instant at = observation.eventTime();
-    Double reading = observation.metricOrNull(metric);
-    if (reading == null || reading.isNaN() || CheckStates.isLate(previous, at)) {
-      return Evaluation.unchanged(previous);
-    }
-    double value = reading;
-    CheckState state = CheckStates.copyOrFresh(previous, TYPE, at);
-    state.setLastEventTime(at);
+  public Evaluation apply(CheckState state, double value, Instant at) {
     Double low = state.getLow();
     Double high = state.getHigh();
     boolean inBand = low != null && high != null && state.getBreachSince() != null
