@@ -125,7 +125,7 @@ class BenchLatencyCommandIT {
     CommandLine cl = commandLine(out);
 
     int exit = cl.execute("bench", "latency", "--shape", shape, "--rates", "300", "--generate", "4x25", "--warmup",
-        "PT3S", "--duration", "PT6S", "--fault-interval", "PT2S", "--faults-per-round", "1", "--settle", "PT60S",
+        "PT1S", "--duration", "PT6S", "--fault-interval", "PT2S", "--faults-per-round", "1", "--settle", "PT60S",
         "--connections", "2", "--policies", POLICIES, "--report", report.toString());
 
     assertEquals(0, exit, "exit code; output:\n" + out);

@@ -95,12 +95,7 @@ class PrometheusDashboardsIT {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
       new TopicProvisioner(admin, 3, (short) 1).ensure(Topics.withDefaultPrefix(), Duration.ofSeconds(30));
     }
-    StringWriter out = new StringWriter();
-    int applied = FleetwatchCommand.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(out, true))
-        .execute("registry", "apply", "--bootstrap-servers", kafka.bootstrapServers(),
-            OpsFiles.ROOT.resolve("examples/demo-fleet/assets.yaml").toString());
-    assertEquals(0, applied, "registry apply: " + out);
-
+    // The two JVMs boot while the registry is applied and Prometheus starts (it scrapes them once they listen).
     gateway = GatewayProcess.start(Map.of(
         "FLEETWATCH_MQTT_URI", mosquitto.uri(),
         "FLEETWATCH_MQTT_CLIENT_ID", "prometheus-it-gateway",
@@ -110,6 +105,12 @@ class PrometheusDashboardsIT {
         "FLEETWATCH_STREAMS_APPLICATION_ID", "prometheus-it",
         "FLEETWATCH_STREAMS_STATE_DIR", dir.resolve("state").toString(),
         "FLEETWATCH_POLICIES", OpsFiles.ROOT.resolve("policies").toString()), Ports.free(), dir.resolve("streams.log"));
+    StringWriter out = new StringWriter();
+    int applied = FleetwatchCommand.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(out, true))
+        .execute("registry", "apply", "--bootstrap-servers", kafka.bootstrapServers(),
+            OpsFiles.ROOT.resolve("examples/demo-fleet/assets.yaml").toString());
+    assertEquals(0, applied, "registry apply: " + out);
+    startPrometheus();
     gateway.awaitReady(START);
     streams.awaitHealthy(START);
   }
@@ -170,7 +171,7 @@ class PrometheusDashboardsIT {
   @Order(2)
   void everyDashboardQueryAndAlertRuleEvaluatesAndEveryPanelHasDataWhileTheSimulatorRuns() throws Exception {
     // Given Prometheus scraping both components every second, with the shipped alert rules
-    startPrometheus();
+    awaitPrometheusScrapingBoth();
     // and the simulator publishing the demo fleet, with one chiller overheating
     simulator = CompletableFuture.supplyAsync(() -> FleetwatchCommand.commandLine()
         .setOut(new PrintWriter(new StringWriter(), true)).setErr(new PrintWriter(new StringWriter(), true))
@@ -224,8 +225,9 @@ class PrometheusDashboardsIT {
       if (empty.isEmpty() || System.nanoTime() - deadline > 0) {
         break;
       }
-      assertTrue(!simulator.isDone() || simulator.join() == 0, "the simulator stopped with " + simulator.join());
-      TimeUnit.SECONDS.sleep(3); // poll interval; bounded by the deadline
+      // (the message is a supplier: built eagerly, its join() would wait for the whole simulator run)
+      assertTrue(!simulator.isDone() || simulator.join() == 0, () -> "the simulator stopped with " + simulator.join());
+      TimeUnit.SECONDS.sleep(1); // poll interval; bounded by the deadline
     }
 
     // Then every panel shows data
@@ -304,6 +306,9 @@ class PrometheusDashboardsIT {
     prometheus = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + file,
         "--storage.tsdb.path=" + dir.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + prometheusPort)
         .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+  }
+
+  private void awaitPrometheusScrapingBoth() throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
       assertTrue(prometheus.isAlive(), "prometheus exited: " + Files.readString(dir.resolve("prometheus.log")));
