@@ -1,18 +1,20 @@
 package io.fleetwatch.schemas;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
@@ -31,13 +33,26 @@ import org.apache.kafka.common.serialization.Serializer;
  * released schemas are kept as snapshots under {@code io/fleetwatch/schemas/history/} and registered with the
  * decoder. Bytes with a bad header or an unknown fingerprint raise a {@link SerializationException} that names
  * the type and the fingerprint, which the callers route to the dead-letter topic.
+ *
+ * <p>Encoding writes the same bytes as Avro's {@code BinaryMessageEncoder}, through a buffered encoder and an output
+ * buffer kept per thread (Avro's writes the body byte by byte into a synchronized stream), copied once.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
 
   private final Class<T> type;
   private final Schema schema;
-  private final BinaryMessageEncoder<T> encoder;
+  /** {@code C3 01} and the 8-byte little-endian CRC-64-AVRO fingerprint of the schema. */
+  private final byte[] header;
+  private final DatumWriter<T> writer;
   private final BinaryMessageDecoder<T> decoder;
+
+  /** A thread's output buffer and encoder, reused by every serde on that thread. */
+  private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+  private static final class Buffers {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    private BinaryEncoder encoder;
+  }
 
   private AvroSerde(Class<T> type) {
     this.type = type;
@@ -47,7 +62,13 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
     for (Schema released : SchemaHistory.released(schema.getName())) {
       store.addSchema(released);
     }
-    this.encoder = new BinaryMessageEncoder<>(model, schema);
+    this.header = new byte[10];
+    header[0] = (byte) 0xC3;
+    header[1] = (byte) 0x01;
+    System.arraycopy(fingerprintBytes(schema), 0, header, 2, 8);
+    @SuppressWarnings("unchecked")
+    DatumWriter<T> datumWriter = (DatumWriter<T>) model.createDatumWriter(schema);
+    this.writer = datumWriter;
     this.decoder = new BinaryMessageDecoder<>(model, schema, store);
   }
 
@@ -69,12 +90,16 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
     if (data == null) {
       return null; // tombstone
     }
+    Buffers buffers = BUFFERS.get();
     try {
-      ByteBuffer buffer = encoder.encode(data);
-      byte[] bytes = new byte[buffer.remaining()];
-      buffer.get(bytes);
-      return bytes;
+      buffers.out.reset();
+      buffers.out.writeBytes(header);
+      buffers.encoder = EncoderFactory.get().binaryEncoder(buffers.out, buffers.encoder);
+      writer.write(data, buffers.encoder);
+      buffers.encoder.flush();
+      return buffers.out.toByteArray();
     } catch (IOException | AvroRuntimeException | NullPointerException | ClassCastException e) {
+      buffers.encoder = null; // it may hold part of this value: the next one starts with a new encoder
       throw new SerializationException(
           "cannot encode " + schema.getName() + " for topic " + topic + ": " + e.getMessage(), e);
     }
@@ -109,6 +134,14 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
       hex.append(String.format("%02x", data[i]));
     }
     return hex.toString();
+  }
+
+  private static byte[] fingerprintBytes(Schema schema) {
+    try {
+      return SchemaNormalization.parsingFingerprint("CRC-64-AVRO", schema);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("CRC-64-AVRO is built into Avro", e);
+    }
   }
 
   /** The CRC-64-AVRO fingerprint that prefixes every encoded value of this type. */

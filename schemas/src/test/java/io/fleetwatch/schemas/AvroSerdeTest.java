@@ -1,5 +1,6 @@
 package io.fleetwatch.schemas;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetwatch.avro.Telemetry;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -17,6 +20,8 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +35,36 @@ class AvroSerdeTest {
         .setTs(Instant.ofEpochMilli(1_764_100_000_123L)).setReceivedAt(Instant.ofEpochMilli(1_764_100_000_200L))
         .setSeq(42L).setMetrics(Map.of("supply_temp_c", 7.5))
         .build();
+  }
+
+  @Test
+  void writesExactlyTheBytesOfAvrosMessageEncoderAlsoForValuesLargerThanTheEncodersBuffer() throws Exception {
+    Map<String, Double> metrics = new java.util.HashMap<>();
+    for (int i = 0; i < 500; i++) {
+      metrics.put("metric_" + i, i / 3.0);
+    }
+    Telemetry large = Telemetry.newBuilder(telemetry()).setMetrics(metrics).build();
+    BinaryMessageEncoder<Telemetry> avro = new BinaryMessageEncoder<>(SpecificData.getForClass(Telemetry.class),
+        Telemetry.getClassSchema());
+
+    for (Telemetry value : List.of(telemetry(), large, telemetry())) {
+      ByteBuffer expected = avro.encode(value);
+      byte[] bytes = new byte[expected.remaining()];
+      expected.get(bytes);
+      assertArrayEquals(bytes, serde.serialize("t", value));
+    }
+  }
+
+  @Test
+  void aValueThatCannotBeEncodedLeavesNothingBehindForTheNextOne() {
+    Telemetry missingSite = new Telemetry();
+    missingSite.setDeviceId("chiller-01");
+    missingSite.setTs(Instant.ofEpochMilli(1L));
+    missingSite.setReceivedAt(Instant.ofEpochMilli(1L));
+    missingSite.setMetrics(Map.of("supply_temp_c", 7.5));
+
+    assertThrows(SerializationException.class, () -> serde.serialize("t", missingSite));
+    assertEquals(telemetry(), serde.deserialize("t", serde.serialize("t", telemetry())));
   }
 
   @Test

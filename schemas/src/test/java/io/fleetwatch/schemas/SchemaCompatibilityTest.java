@@ -39,7 +39,8 @@ class SchemaCompatibilityTest {
         io.fleetwatch.avro.IncidentCommandRejection.class, DeviceTwin.class, CheckState.class, Policy.class, BusinessService.class,
         Stakeholder.class, io.fleetwatch.avro.Advisory.class, io.fleetwatch.avro.KnownExploited.class,
         io.fleetwatch.avro.DeviceModel.class, io.fleetwatch.avro.Sbom.class, io.fleetwatch.avro.DeviceInventory.class,
-        io.fleetwatch.avro.DeviceFinding.class, io.fleetwatch.avro.GroupSignal.class);
+        io.fleetwatch.avro.DeviceFinding.class, io.fleetwatch.avro.GroupSignal.class,
+        io.fleetwatch.avro.DeviceCheckStates.class);
   }
 
   @ParameterizedTest

@@ -29,7 +29,7 @@ class FleetStreamsAppTest {
       assertEquals(KafkaStreams.State.CREATED, app.state());
       assertFalse(app.isRunning());
       String description = app.topology().describe().toString();
-      for (String store : new String[] {"assets", "incidents", "device-twins", "check-states",
+      for (String store : new String[] {"assets", "incidents", "device-twins", "device-check-states", "check-states",
           "incidents-by-dedup", "services", "stakeholders", "violations-by-site",
           "incident-commands-by-site"}) {
         assertTrue(description.contains(store), store);

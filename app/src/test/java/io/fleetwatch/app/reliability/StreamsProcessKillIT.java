@@ -114,7 +114,7 @@ class StreamsProcessKillIT {
         // a new incident instead
         assertFalse(openAtKills.isEmpty(), "incidents were open when the process was killed");
         assertEquals(openAtKills.size(), continuedAcrossKill, "incidents open at the kill updated after it");
-        assertTrue(ReliabilityFixtures.recordCount(bootstrap, APPLICATION_ID + "-check-states-changelog") > 0,
+        assertTrue(ReliabilityFixtures.recordCount(bootstrap, APPLICATION_ID + "-device-check-states-changelog") > 0,
             "check states are backed by a changelog");
         assertTrue(ReliabilityFixtures.recordCount(bootstrap, APPLICATION_ID + "-incidents-by-dedup-changelog") > 0,
             "open incidents are backed by a changelog");

@@ -1,6 +1,7 @@
 package io.fleetwatch.streams.api;
 
 import io.fleetwatch.avro.CheckState;
+import io.fleetwatch.avro.DeviceCheckStates;
 import io.fleetwatch.avro.DeviceTwin;
 import io.fleetwatch.avro.Incident;
 import io.fleetwatch.streams.policy.RuntimeCatalogue;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -20,7 +22,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * {@link IncidentQueries} over the {@code incidents} global store through interactive queries. The store is
  * global (every instance holds every incident), so no routing between instances is needed. Also answers
- * {@link DeviceQueries} from this instance's {@code device-twins} and {@code check-states} stores (the API asks the
+ * {@link DeviceQueries} from this instance's {@code device-twins} and {@code device-check-states} stores (the API asks the
  * owning instance for other devices, see {@link StreamsApi#routing}) and {@link PolicyQueries} from the catalogue in
  * force, when given one.
  */
@@ -53,9 +55,28 @@ public final class KafkaStreamsIncidentQueries implements IncidentQueries, Devic
 
   @Override
   public List<ActiveCheck> activeChecks(String deviceId) {
-    ReadOnlyKeyValueStore<String, CheckState> states = store(FleetTopology.CHECK_STATES_STORE);
+    return activeChecks(deviceId, store(FleetTopology.DEVICE_CHECK_STATES_STORE),
+        store(FleetTopology.CHECK_STATES_STORE));
+  }
+
+  /**
+   * The raised checks of a device, in {@code policyId|checkId} order: from its value in {@code devices}, or, for a
+   * device whose states were not moved there yet, from its per-check keys in {@code legacy}.
+   */
+  static List<ActiveCheck> activeChecks(String deviceId, ReadOnlyKeyValueStore<String, DeviceCheckStates> devices,
+      ReadOnlyKeyValueStore<String, CheckState> legacy) {
     List<ActiveCheck> result = new ArrayList<>();
-    try (KeyValueIterator<String, CheckState> it = states.prefixScan(deviceId + "|", new StringSerializer())) {
+    DeviceCheckStates device = devices.get(deviceId);
+    if (device != null) {
+      new TreeMap<>(device.getStates()).forEach((check, state) -> {
+        String[] parts = check.split("\\|", 2);
+        if (state != null && state.getActive() && parts.length == 2) {
+          result.add(new ActiveCheck(parts[0], parts[1], state));
+        }
+      });
+      return result;
+    }
+    try (KeyValueIterator<String, CheckState> it = legacy.prefixScan(deviceId + "|", new StringSerializer())) {
       while (it.hasNext()) {
         KeyValue<String, CheckState> next = it.next();
         if (next.value != null && next.value.getActive()) {

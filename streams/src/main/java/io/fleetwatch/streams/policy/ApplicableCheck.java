@@ -14,8 +14,8 @@ public record ApplicableCheck(Policy policy, Check check) {
     Objects.requireNonNull(check, "check");
   }
 
-  /** Key of this check's state for one device: {@code deviceId|policyId|checkId}. */
-  public String stateKey(String deviceId) {
-    return deviceId + "|" + policy.id() + "|" + check.id();
+  /** Key of this check's state among the check states of a device: {@code policyId|checkId}. */
+  public String stateKey() {
+    return policy.id() + "|" + check.id();
   }
 }

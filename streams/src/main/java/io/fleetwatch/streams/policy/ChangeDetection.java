@@ -8,6 +8,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Change detection (YAML {@code type: change}), one of three {@code detect} modes:
@@ -108,9 +109,10 @@ public record ChangeDetection(Detect detect, Map<String, String> baselines, bool
       }
       baseline = state.getReference();
     }
-    return CheckStates.debounce(state, !hash.equals(baseline), at, IMMEDIATELY, IMMEDIATELY, null, hash,
-        "configuration " + hash + " differs from the approved baseline " + baseline,
-        "configuration back on the approved baseline " + baseline);
+    String approved = baseline;
+    return CheckStates.debounce(state, !hash.equals(approved), at, IMMEDIATELY, IMMEDIATELY, null, hash,
+        () -> "configuration " + hash + " differs from the approved baseline " + approved,
+        () -> "configuration back on the approved baseline " + approved);
   }
 
   private Evaluation downgrade(CheckState previous, Observation o) {
@@ -137,12 +139,12 @@ public record ChangeDetection(Detect detect, Map<String, String> baselines, bool
     if (reported.compareTo(highest) > 0 || approval != null) {
       state.setReference(firmware);
     }
-    String cleared = approval == null
+    Supplier<String> cleared = () -> approval == null
         ? "firmware " + firmware + " at or above " + highest + " again"
         : "downgrade from " + highest + " to " + firmware + " approved"
             + (approval.getReference() == null ? "" : " (" + approval.getReference() + ")");
     return CheckStates.debounce(state, lower && approval == null, at, IMMEDIATELY, IMMEDIATELY, null, firmware,
-        "firmware went down from " + highest + " to " + firmware, cleared);
+        () -> "firmware went down from " + highest + " to " + firmware, cleared);
   }
 
   private Evaluation replay(CheckState previous, Observation o) {
@@ -172,8 +174,9 @@ public record ChangeDetection(Detect detect, Map<String, String> baselines, bool
       state.setLastSeq(seq);
     }
     return CheckStates.debounce(state, regressed, at, IMMEDIATELY, clear, seq.doubleValue(), null,
-        "sequence number " + seq + " after " + last + " on " + channel.name().toLowerCase() + ": replayed message",
-        "sequence number " + seq + " increasing");
+        () -> "sequence number " + seq + " after " + last + " on " + channel.name().toLowerCase()
+            + ": replayed message",
+        () -> "sequence number " + seq + " increasing");
   }
 
   private static final Map<String, Detect> DETECT = Map.of("baseline", Detect.BASELINE, "decrease", Detect.DECREASE,

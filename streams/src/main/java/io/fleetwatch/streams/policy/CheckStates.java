@@ -4,6 +4,7 @@ import io.fleetwatch.avro.CheckState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.function.Supplier;
 
 /**
  * Creation of check states, and the raise/clear debouncing shared by the condition-style rules: a condition
@@ -56,11 +57,11 @@ final class CheckStates {
    * Applies one observation of a condition to {@code state} (a copy the caller owns).
    *
    * @param holds whether the condition holds for this observation
-   * @param holdsText detail when it holds, e.g. {@code tls 1.0 in [1.0, 1.1, none]}
-   * @param okText detail when it does not
+   * @param holdsText detail when it holds, e.g. {@code tls 1.0 in [1.0, 1.1, none]}, built only when asked
+   * @param okText detail when it does not, built only when asked
    */
   static Evaluation debounce(CheckState state, boolean holds, Instant at, Trigger raise, Trigger clear,
-      Double observed, String observedText, String holdsText, String okText) {
+      Double observed, String observedText, Supplier<String> holdsText, Supplier<String> okText) {
     if (!state.getActive()) {
       state.setOkCount(0);
       state.setOkSince(null);
@@ -75,11 +76,13 @@ final class CheckStates {
         state.setActive(true);
         state.setBreachCount(0);
         state.setBreachSince(null);
-        return new Evaluation(state, Outcome.RAISED, observed, observedText, holdsText + runText(count, since, at));
+        return new Evaluation(state, Outcome.RAISED, observed, observedText,
+            () -> holdsText.get() + runText(count, since, at));
       }
       state.setBreachCount(count);
       state.setBreachSince(since);
-      return new Evaluation(state, Outcome.PENDING, observed, observedText, holdsText + ", " + count + " so far");
+      return new Evaluation(state, Outcome.PENDING, observed, observedText,
+          () -> holdsText.get() + ", " + count + " so far");
     }
     state.setBreachCount(0);
     state.setBreachSince(null);
@@ -94,11 +97,12 @@ final class CheckStates {
       state.setActive(false);
       state.setOkCount(0);
       state.setOkSince(null);
-      return new Evaluation(state, Outcome.CLEARED, observed, observedText, okText + runText(count, since, at));
+      return new Evaluation(state, Outcome.CLEARED, observed, observedText,
+          () -> okText.get() + runText(count, since, at));
     }
     state.setOkCount(count);
     state.setOkSince(since);
-    return new Evaluation(state, Outcome.HOLD, observed, observedText, okText + ", " + count + " so far");
+    return new Evaluation(state, Outcome.HOLD, observed, observedText, () -> okText.get() + ", " + count + " so far");
   }
 
   private static String runText(int count, Instant since, Instant at) {

@@ -49,9 +49,12 @@ public record ClockSkew(Duration maxSkew, Trigger raise, Trigger clear) implemen
       state.setLastEventTime(at);
     }
     double seconds = CheckStates.seconds(skew);
-    String text = "device clock " + (skew.isNegative() ? "behind" : "ahead") + " by " + Math.abs(seconds) + "s";
     return CheckStates.debounce(state, skew.abs().compareTo(maxSkew) > 0, received, raise, clear, seconds, null,
-        text + ", above " + maxSkew, text + ", within " + maxSkew);
+        () -> text(skew, seconds) + ", above " + maxSkew, () -> text(skew, seconds) + ", within " + maxSkew);
+  }
+
+  private static String text(Duration skew, double seconds) {
+    return "device clock " + (skew.isNegative() ? "behind" : "ahead") + " by " + Math.abs(seconds) + "s";
   }
 
   /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */

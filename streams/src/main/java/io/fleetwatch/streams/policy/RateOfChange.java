@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Rate of change of one metric over a window (YAML {@code type: rate-of-change}): the rate is
@@ -73,10 +74,10 @@ public record RateOfChange(String metric, double maxRate, Duration per, Duration
       return new Evaluation(state, state.getActive() ? Outcome.HOLD : Outcome.NONE, null, "");
     }
     double rate = Math.abs(value - ref.getValue()) / span.toNanos() * per.toNanos();
-    String text = metric + " changed " + format(ref.getValue()) + " -> " + format(value) + " in "
+    Supplier<String> text = () -> metric + " changed " + format(ref.getValue()) + " -> " + format(value) + " in "
         + CheckStates.seconds(span) + "s: " + format(rate) + " per " + per;
     return CheckStates.debounce(state, rate > maxRate, at, raise, clear, rate, null,
-        text + " above " + format(maxRate), text + " within " + format(maxRate));
+        () -> text.get() + " above " + format(maxRate), () -> text.get() + " within " + format(maxRate));
   }
 
   private static String format(double v) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Redundant sensors disagree (YAML {@code type: redundant-disagree}): two metrics that measure the same
@@ -57,9 +58,9 @@ public record RedundantSensors(String metric, String otherMetric, double maxDiff
     CheckState state = CheckStates.copyOrFresh(previous, TYPE, at);
     state.setLastEventTime(at);
     double difference = Math.abs(a - b);
-    String text = metric + " " + a + " vs " + otherMetric + " " + b + ": difference " + difference;
+    Supplier<String> text = () -> metric + " " + a + " vs " + otherMetric + " " + b + ": difference " + difference;
     return CheckStates.debounce(state, difference > maxDifference, at, raise, clear, difference, null,
-        text + " above " + maxDifference, text + " within " + maxDifference);
+        () -> text.get() + " above " + maxDifference, () -> text.get() + " within " + maxDifference);
   }
 
   /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */

@@ -66,11 +66,10 @@ public record StatePredicate(Selector selector, Set<String> in, Set<String> notI
     state.setLastEventTime(at);
     String bad = violating(values);
     String shown = String.join(",", values);
-    String set = in.isEmpty() ? "not in the allowlist " + notIn.stream().sorted().toList()
-        : "in " + in.stream().sorted().toList();
     return CheckStates.debounce(state, bad != null, at, raise, clear, null, bad != null ? bad : shown,
-        selector.describe() + " " + bad + " " + set, selector.describe() + " " + (shown.isEmpty() ? "(none)" : shown)
-            + " compliant");
+        () -> selector.describe() + " " + bad + " " + (in.isEmpty()
+            ? "not in the allowlist " + notIn.stream().sorted().toList() : "in " + in.stream().sorted().toList()),
+        () -> selector.describe() + " " + (shown.isEmpty() ? "(none)" : shown) + " compliant");
   }
 
   /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */

@@ -5,6 +5,7 @@ import io.fleetwatch.schemas.yaml.YamlMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Stuck sensor (YAML {@code type: stuck}): the metric stays within a band of width {@code tolerance} (0: exactly
@@ -50,17 +51,26 @@ public record StuckSensor(String metric, Duration window, int minSamples, double
     }
     Duration span = Duration.between(state.getBreachSince(), at);
     boolean flat = state.getBreachCount() >= minSamples && span.compareTo(window) >= 0;
-    String text = metric + " stayed within [" + state.getLow() + ", " + state.getHigh() + "] for "
-        + state.getBreachCount() + " readings over " + CheckStates.seconds(span) + "s";
     if (flat && !state.getActive()) {
       state.setActive(true);
-      return new Evaluation(state, Outcome.RAISED, value, text + ": sensor looks stuck");
+      return new Evaluation(state, Outcome.RAISED, value, null, flatText(state, span, ": sensor looks stuck"));
     }
     if (!flat && state.getActive()) {
       state.setActive(false);
-      return new Evaluation(state, Outcome.CLEARED, value, metric + " " + value + " moved: sensor is live again");
+      return new Evaluation(state, Outcome.CLEARED, value, null,
+          () -> metric + " " + value + " moved: sensor is live again");
     }
-    return new Evaluation(state, flat ? Outcome.HOLD : Outcome.NONE, value, flat ? text : "");
+    return flat ? new Evaluation(state, Outcome.HOLD, value, null, flatText(state, span, ""))
+        : new Evaluation(state, Outcome.NONE, value, "");
+  }
+
+  /** The flat run's explanation, from the run's values now (the state is not changed after this evaluation). */
+  private Supplier<String> flatText(CheckState state, Duration span, String suffix) {
+    Double low = state.getLow();
+    Double high = state.getHigh();
+    int count = state.getBreachCount();
+    return () -> metric + " stayed within [" + low + ", " + high + "] for " + count + " readings over "
+        + CheckStates.seconds(span) + "s" + suffix;
   }
 
   /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */

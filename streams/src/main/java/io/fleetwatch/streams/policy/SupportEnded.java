@@ -53,7 +53,7 @@ public record SupportEnded(Map<String, LocalDate> supportEnds) implements Rule {
     state.setLastEventTime(at);
     boolean ended = !at.isBefore(end.atStartOfDay(ZoneOffset.UTC).toInstant());
     return CheckStates.debounce(state, ended, at, IMMEDIATELY, IMMEDIATELY, null, model,
-        "model " + model + " out of support since " + end, "model " + model + " supported until " + end);
+        () -> "model " + model + " out of support since " + end, () -> "model " + model + " supported until " + end);
   }
 
   /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */

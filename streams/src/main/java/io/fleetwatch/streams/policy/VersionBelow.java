@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Firmware below minimum (YAML {@code type: version-below}): the reported firmware version (see {@link Version})
@@ -64,9 +65,9 @@ public record VersionBelow(Map<String, Version> minimums, Version otherwise) imp
     }
     CheckState state = CheckStates.copyOrFresh(previous, TYPE, at);
     state.setLastEventTime(at);
-    String text = "firmware " + firmware + " of model " + model;
+    Supplier<String> text = () -> "firmware " + firmware + " of model " + model;
     return CheckStates.debounce(state, below, at, IMMEDIATELY, IMMEDIATELY, null, firmware,
-        text + " below the minimum " + minimum, text + " at or above the minimum " + minimum);
+        () -> text.get() + " below the minimum " + minimum, () -> text.get() + " at or above the minimum " + minimum);
   }
 
   /** The registry's minimum of the model when it has one (and it parses), else the policy's fallback. */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Windowed event count per device (YAML {@code type: count}): the check raises when at least {@code threshold}
@@ -96,18 +97,21 @@ public record WindowedCount(SignalMatch signal, Duration window, int threshold, 
     }
     state.setSamples(samples);
     int count = samples.size();
-    String counted = distinct == null ? signal.describe() : "distinct " + distinct + " of " + signal.describe();
-    String text = count + " " + counted + " within " + window;
+    Supplier<String> text = () -> count + " "
+        + (distinct == null ? signal.describe() : "distinct " + distinct + " of " + signal.describe())
+        + " within " + window;
     if (count >= threshold && !state.getActive()) {
       state.setActive(true);
-      return new Evaluation(state, Outcome.RAISED, (double) count, key, text + " (threshold " + threshold + ")");
+      return new Evaluation(state, Outcome.RAISED, (double) count, key,
+          () -> text.get() + " (threshold " + threshold + ")");
     }
     if (count < threshold && state.getActive()) {
       state.setActive(false);
-      return new Evaluation(state, Outcome.CLEARED, (double) count, key, text + ", below " + threshold + " again");
+      return new Evaluation(state, Outcome.CLEARED, (double) count, key,
+          () -> text.get() + ", below " + threshold + " again");
     }
     Outcome outcome = state.getActive() ? Outcome.HOLD : count > 0 ? Outcome.PENDING : Outcome.NONE;
-    return new Evaluation(state, outcome, matches ? (double) count : null, key, matches ? text : "");
+    return new Evaluation(state, outcome, matches ? (double) count : null, key, matches ? text : () -> "");
   }
 
   /** Reads the {@code rule:} fields of a policy file; errors name the file, line and field. */

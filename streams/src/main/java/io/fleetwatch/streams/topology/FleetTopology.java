@@ -60,6 +60,12 @@ public final class FleetTopology {
   public static final String POLICIES_STORE = "policies";
   public static final String INCIDENTS_STORE = "incidents";
   public static final String DEVICE_TWINS_STORE = "device-twins";
+  /** Device id to the state of each of its checks ({@code policyId|checkId} to the check's state). */
+  public static final String DEVICE_CHECK_STATES_STORE = "device-check-states";
+  /**
+   * {@code deviceId|policyId|checkId} to one check's state: the form of check states before
+   * {@link #DEVICE_CHECK_STATES_STORE}, read for devices not moved there yet (each is moved on its next message).
+   */
   public static final String CHECK_STATES_STORE = "check-states";
   /** {@code site|policyId|deviceOrSite} to the incident (unresolved, or resolved within the reopen window). */
   public static final String INCIDENTS_BY_DEDUP_STORE = "incidents-by-dedup";
@@ -139,8 +145,8 @@ public final class FleetTopology {
     PipelineMetrics metrics = new PipelineMetrics(registry, policyIds);
     IncidentMetrics incidentMetrics = new IncidentMetrics(registry, policyIds, incidentRules.matrix().categories());
     this.policies = new PolicyTopology(catalogue, metrics, options.heartbeatScan(),
-        new PolicyTopology.StoreNames(DEVICE_TWINS_STORE, CHECK_STATES_STORE, GROUP_STATES_STORE, ASSETS_STORE,
-            VulnerabilityTopology.MODELS_STORE), GROUP_SIGNALS);
+        new PolicyTopology.StoreNames(DEVICE_TWINS_STORE, DEVICE_CHECK_STATES_STORE, CHECK_STATES_STORE,
+            GROUP_STATES_STORE, ASSETS_STORE, VulnerabilityTopology.MODELS_STORE), GROUP_SIGNALS);
     this.vulnerabilities = new VulnerabilityTopology(topics, catalogue, options.vulnerabilityScan(), ASSETS_STORE,
         STAKEHOLDERS_STORE, registry);
     this.incidents = new IncidentTopology(topics, incidentRules, options.incidentTiming(), clock, metrics,

@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Input: device messages (telemetry, events, state) keyed by device id. Output: {@link Violation}s keyed by device
  * id, and {@link GroupSignal}s keyed {@code policyId|checkId|group} for the group checks. Rule: update the device
- * twin, then run the device side of every group check in scope ({@link GroupRule#route}, routing state in
- * {@code check-states}), then evaluate every check in scope of the device's asset that listens to the
+ * twin, then run the device side of every group check in scope ({@link GroupRule#route}, routing state with the
+ * device's check states), then evaluate every check in scope of the device's asset that listens to the
  * message's channel and forward its RAISED/CLEARED transitions; those transitions are offered once to the
  * checks listening to violations (sequence rules such as FLT-04). A wall-clock punctuator evaluates heartbeat loss
  * over all twins of this task (the only wall-clock input of policy evaluation; the violation's event time is that
@@ -68,6 +68,9 @@ import org.slf4j.LoggerFactory;
  * observation carries the device's asset and, for state reports, the registry's catalogue entry of the reported
  * model (global tables {@code assets} and {@code models}), read per message too, so a registry change (a model's
  * minimum firmware, an approved change, a maintenance window) applies from the next message on.
+ *
+ * <p>The states of all checks of a device are one store value ({@link CheckStateStore}), written once at the end of
+ * a record (or a punctuation) that changed any of them.
  */
 final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage, String, PolicyOutput> {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyEvaluationProcessor.class);
@@ -75,8 +78,8 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
 
   /** Twins kept decoded per task (each about a kilobyte on the heap). */
   static final int CACHED_TWINS = 20_000;
-  /** Check states kept decoded per task (a few hundred bytes each; a device has a handful). */
-  static final int CACHED_CHECK_STATES = 100_000;
+  /** Devices whose check states are kept decoded per task (a few hundred bytes per check of the device). */
+  static final int CACHED_CHECK_STATES = 20_000;
 
   private final RuntimeCatalogue catalogue;
   private final PipelineMetrics metrics;
@@ -84,7 +87,7 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
   private final PolicyTopology.StoreNames stores;
   private ProcessorContext<String, PolicyOutput> context;
   private WriteThroughCache<DeviceTwin> twins;
-  private WriteThroughCache<CheckState> checkStates;
+  private CheckStateStore checkStates;
   /**
    * What the heartbeat scan needs of every twin of this task, by device id in store order: read from the store in
    * {@code init}, kept up to date with every twin written, so the scan does not decode every twin each time.
@@ -109,7 +112,8 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
   public void init(ProcessorContext<String, PolicyOutput> context) {
     this.context = context;
     this.twins = new WriteThroughCache<>(context.getStateStore(stores.twins()), CACHED_TWINS);
-    this.checkStates = new WriteThroughCache<>(context.getStateStore(stores.checkStates()), CACHED_CHECK_STATES);
+    this.checkStates = new CheckStateStore(context.getStateStore(stores.checkStates()),
+        context.getStateStore(stores.legacyCheckStates()), CACHED_CHECK_STATES);
     this.assets = context.getStateStore(stores.assets());
     this.models = context.getStateStore(stores.models());
     this.heard = new TreeMap<>();
@@ -142,6 +146,17 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
           at == null ? null : at.getOffset());
     }
     metrics.observation();
+    try {
+      processMessage(record, message, deviceId);
+      checkStates.flush();
+    } catch (RuntimeException e) {
+      checkStates.discard();
+      throw e;
+    }
+  }
+
+  /** Everything {@link #process} does with a message, check states written by the caller at the end. */
+  private void processMessage(Record<String, DeviceMessage> record, DeviceMessage message, String deviceId) {
     Asset asset = asset(deviceId);
     Observation observation = observation(message);
     updateTwin(message, observation);
@@ -185,11 +200,11 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
         deviceId, observation.channel());
     for (ApplicableCheck applicable : groupChecks) {
       GroupRule rule = (GroupRule) applicable.check().rule();
-      String key = applicable.stateKey(deviceId);
-      CheckState stored = checkStates.get(key);
+      String key = applicable.stateKey();
+      CheckState stored = checkStates.get(deviceId, key);
       GroupRule.Routing routing = rule.route(compatible(stored, rule), observation, deviceId, site);
       if (routing.state() != null && !Objects.equals(routing.state(), stored)) {
-        checkStates.put(key, routing.state());
+        checkStates.put(deviceId, key, routing.state());
       }
       if (routing.inputs().isEmpty()) {
         continue;
@@ -249,6 +264,16 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
    * online and offline (a raised absence check) for the {@code fleetwatch.devices} gauge.
    */
   private void scanForSilence(long wallClockMs) {
+    try {
+      scan(wallClockMs);
+      checkStates.flush();
+    } catch (RuntimeException e) {
+      checkStates.discard();
+      throw e;
+    }
+  }
+
+  private void scan(long wallClockMs) {
     PolicyCatalogue current = catalogue.current();
     boolean absence = current.hasAbsenceChecks();
     long online = 0;
@@ -266,12 +291,12 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
       List<ApplicableCheck> checks = current.absenceChecksFor(asset == null ? null : asset.getAssetClass(),
           site, deviceId);
       for (ApplicableCheck applicable : checks) {
-        String key = applicable.stateKey(deviceId);
-        CheckState previous = compatible(checkStates.get(key), applicable.check().rule());
+        String key = applicable.stateKey();
+        CheckState previous = compatible(checkStates.get(deviceId, key), applicable.check().rule());
         Evaluation evaluation = ((Absence) applicable.check().rule())
             .evaluateSilence(previous, device.getValue().lastReceivedAt(), now);
         if (evaluation.outcome() == Outcome.RAISED) {
-          checkStates.put(key, evaluation.state());
+          checkStates.put(deviceId, key, evaluation.state());
           metrics.evaluation(applicable.policy().id());
           // raised by the wall clock, not by a received record: no receive time
           forward(applicable, evaluation, deviceId, site, asset, now, null, null, wallClockMs);
@@ -290,12 +315,12 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
   }
 
   private Evaluation evaluate(ApplicableCheck applicable, String deviceId, Observation observation) {
-    String key = applicable.stateKey(deviceId);
-    CheckState stored = checkStates.get(key);
+    String key = applicable.stateKey();
+    CheckState stored = checkStates.get(deviceId, key);
     Rule rule = applicable.check().rule();
     Evaluation evaluation = rule.evaluate(compatible(stored, rule), observation);
     if (evaluation.state() != null && !Objects.equals(evaluation.state(), stored)) {
-      checkStates.put(key, evaluation.state());
+      checkStates.put(deviceId, key, evaluation.state());
     }
     if (evaluation.evaluated()) {
       metrics.evaluation(applicable.policy().id());

@@ -1,6 +1,7 @@
 package io.fleetwatch.streams.topology;
 
 import io.fleetwatch.avro.CheckState;
+import io.fleetwatch.avro.DeviceCheckStates;
 import io.fleetwatch.avro.DeviceTwin;
 import io.fleetwatch.avro.GroupSignal;
 import io.fleetwatch.avro.Violation;
@@ -27,10 +28,12 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class PolicyTopology {
   /**
-   * Names of the stores this topology creates ({@code twins}, {@code checkStates}, {@code groupStates}) and of the
-   * global stores it reads ({@code assets}, {@code models}).
+   * Names of the stores this topology creates ({@code twins}, {@code checkStates} (one value per device),
+   * {@code legacyCheckStates} (one value per check, the former form, read until every device moved),
+   * {@code groupStates}) and of the global stores it reads ({@code assets}, {@code models}).
    */
-  public record StoreNames(String twins, String checkStates, String groupStates, String assets, String models) {
+  public record StoreNames(String twins, String checkStates, String legacyCheckStates, String groupStates,
+      String assets, String models) {
   }
 
   private final RuntimeCatalogue catalogue;
@@ -81,8 +84,10 @@ public final class PolicyTopology {
   private ProcessorSupplier<String, DeviceMessage, String, PolicyOutput> evaluationSupplier() {
     StoreBuilder<KeyValueStore<String, DeviceTwin>> twins = Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(stores.twins()), Serdes.String(), AvroSerde.of(DeviceTwin.class));
-    StoreBuilder<KeyValueStore<String, CheckState>> states = Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(stores.checkStates()), Serdes.String(), AvroSerde.of(CheckState.class));
+    StoreBuilder<KeyValueStore<String, DeviceCheckStates>> states = Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(stores.checkStates()), Serdes.String(), AvroSerde.of(DeviceCheckStates.class));
+    StoreBuilder<KeyValueStore<String, CheckState>> legacyStates = Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(stores.legacyCheckStates()), Serdes.String(), AvroSerde.of(CheckState.class));
     return new ProcessorSupplier<>() {
       @Override
       public PolicyEvaluationProcessor get() {
@@ -91,7 +96,7 @@ public final class PolicyTopology {
 
       @Override
       public Set<StoreBuilder<?>> stores() {
-        return Set.of(twins, states);
+        return Set.of(twins, states, legacyStates);
       }
     };
   }

@@ -61,6 +61,11 @@ final class WriteThroughCache<V> {
     values.put(key, ABSENT);
   }
 
+  /** Drops what is cached for {@code key}: the next {@link #get} reads the store. */
+  void forget(String key) {
+    values.remove(key);
+  }
+
   /** The store behind this cache, for scans. */
   KeyValueStore<String, V> store() {
     return store;

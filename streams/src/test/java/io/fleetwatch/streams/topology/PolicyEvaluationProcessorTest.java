@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetwatch.avro.Asset;
 import io.fleetwatch.avro.CheckState;
+import io.fleetwatch.avro.DeviceCheckStates;
 import io.fleetwatch.avro.DeviceEvent;
 import io.fleetwatch.avro.DeviceModel;
 import io.fleetwatch.avro.DeviceTwin;
@@ -59,18 +60,20 @@ class PolicyEvaluationProcessorTest {
       """;
   private static final String STATE_KEY = "dev-1|TST-01|temp";
   private static final PolicyTopology.StoreNames STORES =
-      new PolicyTopology.StoreNames("twins", "states", "groups", "assets", "models");
+      new PolicyTopology.StoreNames("twins", "states", "legacy-states", "groups", "assets", "models");
 
   private final MockProcessorContext<String, PolicyOutput> context = new MockProcessorContext<>();
   private KeyValueStore<String, DeviceTwin> twins;
-  private KeyValueStore<String, CheckState> states;
+  private KeyValueStore<String, DeviceCheckStates> states;
+  private KeyValueStore<String, CheckState> legacyStates;
   private PolicyEvaluationProcessor processor;
   private long offset;
 
   @BeforeEach
   void setUp() {
     twins = MockStores.add(context, STORES.twins(), DeviceTwin.class);
-    states = MockStores.add(context, STORES.checkStates(), CheckState.class);
+    states = MockStores.add(context, STORES.checkStates(), DeviceCheckStates.class);
+    legacyStates = MockStores.add(context, STORES.legacyCheckStates(), CheckState.class);
     MockStores.add(context, STORES.assets(), Asset.class);
     MockStores.add(context, STORES.models(), DeviceModel.class);
     RuntimeCatalogue catalogue = TestPolicies.catalogue("TST-01", "safety", CHECKS);
@@ -84,7 +87,7 @@ class PolicyEvaluationProcessorTest {
     // Given a device above the envelope for one reading: pending, nothing forwarded
     process(60.0, 1);
     assertTrue(violations().isEmpty());
-    assertEquals(1, states.get(STATE_KEY).getBreachCount());
+    assertEquals(1, state(STATE_KEY).getBreachCount());
     // When the second reading is above too
     process(61.0, 2);
     // Then the check raises, and the store holds the raised state and the twin with both readings counted
@@ -93,7 +96,7 @@ class PolicyEvaluationProcessorTest {
     assertEquals(ViolationStatus.RAISED, raised.get(0).getStatus());
     assertEquals("dev-1", raised.get(0).getDeviceId());
     assertEquals("telemetry", raised.get(0).getEvidence().getTopic());
-    assertTrue(states.get(STATE_KEY).getActive());
+    assertTrue(state(STATE_KEY).getActive());
     DeviceTwin twin = twins.get("dev-1");
     assertEquals(2L, twin.getMessages());
     assertEquals(61.0, twin.getMetrics().get("temp_c"));
@@ -105,30 +108,30 @@ class PolicyEvaluationProcessorTest {
     process(60.0, 1);
     process(60.0, 2);
     assertEquals(1, violations().size());
-    CheckState marked = CheckState.newBuilder(states.get(STATE_KEY)).setReference("marker").build();
-    states.put(STATE_KEY, marked);
+    CheckState marked = CheckState.newBuilder(state(STATE_KEY)).setReference("marker").build();
+    putState(STATE_KEY, marked);
     // When a late reading arrives (ignored by the envelope: the state does not change)
     process(T0.minusSeconds(60), 70.0, 3);
     // Then nothing is forwarded and the state was not written again (the marked copy is still there)
     assertTrue(violations().isEmpty());
-    assertEquals(marked, states.get(STATE_KEY));
+    assertEquals(marked, state(STATE_KEY));
   }
 
   @Test
   void aReinitializedProcessorReadsTheRestoredStoreNotItsOldCache() {
     // Given one reading above the envelope (pending, cached)
     process(60.0, 1);
-    assertEquals(1, states.get(STATE_KEY).getBreachCount());
+    assertEquals(1, state(STATE_KEY).getBreachCount());
     // When the transaction that wrote it aborts: the stores go back to their committed state (empty) and Kafka
     // Streams closes and initializes the processor again
     processor.close();
-    states.delete(STATE_KEY);
+    deleteState(STATE_KEY);
     twins.delete("dev-1");
     processor.init(context);
     // Then the next reading above starts a new run (the cache said one reading so far: it would have raised)
     process(61.0, 2);
     assertTrue(violations().isEmpty());
-    assertEquals(1, states.get(STATE_KEY).getBreachCount());
+    assertEquals(1, state(STATE_KEY).getBreachCount());
     assertEquals(1L, twins.get("dev-1").getMessages());
   }
 
@@ -139,8 +142,8 @@ class PolicyEvaluationProcessorTest {
     process("dev-2", T0.plusSeconds(1), 20.0, 1);
     processor.close();
     twins.delete("dev-2");
-    states.delete("dev-2|TST-01|temp");
-    states.delete("dev-2|TST-01|silent");
+    deleteState("dev-2|TST-01|temp");
+    deleteState("dev-2|TST-01|silent");
     processor.init(context);
     context.resetForwards();
     // When the wall-clock scan runs after both have been silent for longer than 3 x 10 s
@@ -152,7 +155,7 @@ class PolicyEvaluationProcessorTest {
     assertEquals("dev-1", raised.get(0).getDeviceId());
     assertEquals("silent", raised.get(0).getCheckId());
     assertEquals(ViolationStatus.RAISED, raised.get(0).getStatus());
-    assertTrue(states.get("dev-1|TST-01|silent").getActive());
+    assertTrue(state("dev-1|TST-01|silent").getActive());
   }
 
   @Test
@@ -174,7 +177,7 @@ class PolicyEvaluationProcessorTest {
     process(20.0, 41);
     assertEquals(List.of("silent CLEARED"),
         violations().stream().map(v -> v.getCheckId() + " " + v.getStatus()).toList());
-    assertFalse(states.get("dev-1|TST-01|silent").getActive());
+    assertFalse(state("dev-1|TST-01|silent").getActive());
     scan.at(T0.plusSeconds(50));
     assertTrue(context.forwarded().isEmpty());
   }
@@ -196,7 +199,7 @@ class PolicyEvaluationProcessorTest {
     assertEquals(T0, signal.getAt());
     assertEquals("events", signal.getEvidence().getTopic());
     assertEquals(17L, signal.getEvidence().getOffset());
-    assertEquals(T0, states.get("dev-1|TST-01|sources").getArmedAt());
+    assertEquals(T0, state("dev-1|TST-01|sources").getArmedAt());
   }
 
   /** The processor's wall-clock heartbeat scan, called directly. */
@@ -210,6 +213,48 @@ class PolicyEvaluationProcessorTest {
   }
 
   @Test
+  void statesKeptPerCheckBeforeAreReadAndMovedToTheDevicesValueOnItsNextMessage() {
+    // Given dev-1's envelope check pending after one reading, kept per check (the former form), and dev-2's too
+    CheckState pending = CheckState.newBuilder().setActive(false).setBreachCount(1)
+        .setBreachSince(T0.plusSeconds(1)).setLastEventTime(T0.plusSeconds(1)).setRuleType("envelope").build();
+    legacyStates.put(STATE_KEY, pending);
+    legacyStates.put("dev-2|TST-01|temp", pending);
+    processor.close();
+    processor.init(context);
+    // When dev-1's second reading above the envelope arrives
+    process(61.0, 2);
+    // Then the check raises (the pending run was read), the state is the device's value, and only dev-2's per-check
+    // state is left
+    assertEquals(List.of(ViolationStatus.RAISED), violations().stream().map(Violation::getStatus).toList());
+    assertTrue(state(STATE_KEY).getActive());
+    assertNull(legacyStates.get(STATE_KEY));
+    assertEquals(pending, legacyStates.get("dev-2|TST-01|temp"));
+    assertNull(states.get("dev-2"));
+  }
+
+  @Test
+  void aRecordThatChangesSeveralChecksKeepsEachOfThemInTheDevicesValue() {
+    // Given a raised envelope check and an announced offline device
+    process(60.0, 1);
+    process(60.0, 2);
+    violations();
+    // When one reading clears both
+    DeviceEvent offline = DeviceEvent.newBuilder().setDeviceId("dev-1").setSite("site-1").setTs(T0.plusSeconds(3))
+        .setReceivedAt(T0.plusSeconds(3)).setType("offline").setAttributes(Map.of()).build();
+    context.setRecordMetadata("events", 0, offset++);
+    processor.process(new Record<>("dev-1", DeviceMessage.of(DeviceChannel.EVENT, offline),
+        T0.plusSeconds(3).toEpochMilli()));
+    assertTrue(state("dev-1|TST-01|silent").getActive());
+    violations();
+    process(20.0, 4);
+    // Then both clear, and the one value of the device holds both cleared states
+    assertEquals(List.of("silent CLEARED", "temp CLEARED"),
+        violations().stream().map(v -> v.getCheckId() + " " + v.getStatus()).sorted().toList());
+    assertFalse(state(STATE_KEY).getActive());
+    assertFalse(state("dev-1|TST-01|silent").getActive());
+  }
+
+  @Test
   void clearsWhenTheValueIsBackInside() {
     process(60.0, 1);
     process(60.0, 2);
@@ -218,7 +263,7 @@ class PolicyEvaluationProcessorTest {
     List<Violation> cleared = violations();
     assertEquals(1, cleared.size());
     assertEquals(ViolationStatus.CLEARED, cleared.get(0).getStatus());
-    assertFalse(states.get(STATE_KEY).getActive());
+    assertFalse(state(STATE_KEY).getActive());
   }
 
   @Test
@@ -242,6 +287,35 @@ class PolicyEvaluationProcessorTest {
         .setReceivedAt(ts.plusMillis(5)).setSeq(seq).setMetrics(Map.of("temp_c", value)).build();
     context.setRecordMetadata("telemetry", 0, offset++);
     processor.process(new Record<>(device, DeviceMessage.of(DeviceChannel.TELEMETRY, t), ts.toEpochMilli()));
+  }
+
+  /** The stored state of {@code deviceId|policyId|checkId}, or {@code null}. */
+  private CheckState state(String key) {
+    String[] parts = key.split("\\|", 2);
+    DeviceCheckStates device = states.get(parts[0]);
+    return device == null ? null : device.getStates().get(parts[1]);
+  }
+
+  private void putState(String key, CheckState state) {
+    String[] parts = key.split("\\|", 2);
+    DeviceCheckStates device = states.get(parts[0]);
+    device.getStates().put(parts[1], state);
+    states.put(parts[0], device);
+  }
+
+  /** Deletes one check's state, and the device's value with its last state. */
+  private void deleteState(String key) {
+    String[] parts = key.split("\\|", 2);
+    DeviceCheckStates device = states.get(parts[0]);
+    if (device == null) {
+      return;
+    }
+    device.getStates().remove(parts[1]);
+    if (device.getStates().isEmpty()) {
+      states.delete(parts[0]);
+    } else {
+      states.put(parts[0], device);
+    }
   }
 
   private List<Violation> violations() {
