@@ -66,7 +66,7 @@ public final class PolicyBenchCommand implements Callable<Integer> {
   List<Integer> devices;
 
   @Option(names = "--records", defaultValue = "200000",
-      description = "Input records per run: 80% telemetry, 10% state, 10% events (default ${DEFAULT-VALUE}).")
+      description = "Input records per run: 80%% telemetry, 10%% state, 10%% events (default ${DEFAULT-VALUE}).")
   int records;
 
   @Option(names = "--partitions", defaultValue = "3", description = "Partitions (default ${DEFAULT-VALUE}).")
