@@ -1,10 +1,10 @@
 package io.fleetwatch.schemas;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Objects;
 import org.apache.avro.AvroRuntimeException;
@@ -34,8 +34,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * decoder. Bytes with a bad header or an unknown fingerprint raise a {@link SerializationException} that names
  * the type and the fingerprint, which the callers route to the dead-letter topic.
  *
- * <p>Encoding writes the same bytes as Avro's {@code BinaryMessageEncoder}, through a buffered encoder and an output
- * buffer kept per thread (Avro's writes the body byte by byte into a synchronized stream), copied once.
+ * <p>Encoding writes the same bytes as Avro's {@code BinaryMessageEncoder}: the body through a {@link BodyWriter}
+ * compiled once from the schema, into an output buffer kept per thread, copied once.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
 
@@ -43,14 +43,16 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
   private final Schema schema;
   /** {@code C3 01} and the 8-byte little-endian CRC-64-AVRO fingerprint of the schema. */
   private final byte[] header;
+  /** Writes the body, or {@code null} when the schema has a type {@link BodyWriter} does not compile. */
+  private final BodyWriter.ValueWriter body;
   private final DatumWriter<T> writer;
   private final BinaryMessageDecoder<T> decoder;
 
-  /** A thread's output buffer and encoder, reused by every serde on that thread. */
+  /** A thread's output buffer (and Avro encoder, for schemas without a compiled body writer), reused by every serde. */
   private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
   private static final class Buffers {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    private final BodyWriter.Output out = new BodyWriter.Output();
     private BinaryEncoder encoder;
   }
 
@@ -69,6 +71,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
     @SuppressWarnings("unchecked")
     DatumWriter<T> datumWriter = (DatumWriter<T>) model.createDatumWriter(schema);
     this.writer = datumWriter;
+    this.body = BodyWriter.compile(schema, model).orElse(null);
     this.decoder = new BinaryMessageDecoder<>(model, schema, store);
   }
 
@@ -93,12 +96,17 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
     Buffers buffers = BUFFERS.get();
     try {
       buffers.out.reset();
-      buffers.out.writeBytes(header);
-      buffers.encoder = EncoderFactory.get().binaryEncoder(buffers.out, buffers.encoder);
-      writer.write(data, buffers.encoder);
-      buffers.encoder.flush();
+      buffers.out.writeBytes(header, 0, header.length);
+      if (body != null) {
+        body.write(data, buffers.out);
+      } else {
+        buffers.encoder = EncoderFactory.get().binaryEncoder(buffers.out, buffers.encoder);
+        writer.write(data, buffers.encoder);
+        buffers.encoder.flush();
+      }
       return buffers.out.toByteArray();
-    } catch (IOException | AvroRuntimeException | NullPointerException | ClassCastException e) {
+    } catch (IOException | AvroRuntimeException | NullPointerException | ClassCastException
+        | ConcurrentModificationException e) {
       buffers.encoder = null; // it may hold part of this value: the next one starts with a new encoder
       throw new SerializationException(
           "cannot encode " + schema.getName() + " for topic " + topic + ": " + e.getMessage(), e);
