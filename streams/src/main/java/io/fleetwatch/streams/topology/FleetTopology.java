@@ -23,16 +23,13 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -167,7 +164,7 @@ public final class FleetTopology {
 
   public Topology build() {
     StreamsBuilder builder = new StreamsBuilder();
-    globalTable(builder, topics.assets(), ASSETS_STORE, "assets-source");
+    GlobalTables.registry(builder, topics.assets(), ASSETS_STORE, "assets-source");
     Topic<String, Policy> policiesTopic = topics.policies();
     builder.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POLICIES_STORE), policiesTopic.keySerde(),
@@ -175,10 +172,10 @@ public final class FleetTopology {
         policiesTopic.name(),
         Consumed.with(policiesTopic.keySerde(), policiesTopic.valueSerde()).withName("policies-source"),
         () -> new PolicyUpdateProcessor(catalogue, POLICIES_STORE));
-    globalTable(builder, topics.services(), SERVICES_STORE, "services-source");
-    globalTable(builder, topics.stakeholders(), STAKEHOLDERS_STORE, "stakeholders-source");
+    GlobalTables.table(builder, topics.services(), SERVICES_STORE, "services-source");
+    GlobalTables.table(builder, topics.stakeholders(), STAKEHOLDERS_STORE, "stakeholders-source");
     GlobalKTable<String, Incident> incidentsTable =
-        globalTable(builder, topics.incidents(), INCIDENTS_STORE, "incidents-source");
+        GlobalTables.table(builder, topics.incidents(), INCIDENTS_STORE, "incidents-source");
 
     // One source per device channel, merged into one stream of messages for the policies.
     Map<DeviceChannel, KStream<String, ? extends SpecificRecord>> records = new EnumMap<>(DeviceChannel.class);
@@ -210,12 +207,6 @@ public final class FleetTopology {
     return builder.stream(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde()).withName(name));
   }
 
-  private static <V> GlobalKTable<String, V> globalTable(StreamsBuilder builder, Topic<String, V> topic, String store,
-      String name) {
-    return builder.globalTable(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde()).withName(name),
-        Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(store)
-            .withKeySerde(topic.keySerde()).withValueSerde(topic.valueSerde()));
-  }
   /**
    * The policy ids allowed as meter tags: every id the catalogue has ever had plus the correlation policies. Asked on
    * every evaluation, so the union is rebuilt only when the catalogue's set is replaced (a policy published at run
