@@ -35,9 +35,10 @@ public final class GlobalTables {
   }
 
   private static <V> GlobalKTable<String, V> table(StreamsBuilder builder, Topic<String, V> topic, String store,
-      String name, Serde<V> storeValues) {
-    return builder.globalTable(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde()).withName(name),
+      String name, Serde<V> values) {
+    // Kafka Streams reads the store with the serdes of Consumed (those of Materialized are replaced by them)
+    return builder.globalTable(topic.name(), Consumed.with(topic.keySerde(), values).withName(name),
         Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(store)
-            .withKeySerde(topic.keySerde()).withValueSerde(storeValues));
+            .withKeySerde(topic.keySerde()).withValueSerde(values));
   }
 }

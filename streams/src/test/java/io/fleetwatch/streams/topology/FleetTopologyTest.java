@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetwatch.avro.Asset;
@@ -39,6 +40,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -270,6 +272,20 @@ class FleetTopologyTest {
     assertEquals(2L, twin.getMessages());
     assertEquals(7.0, twin.getMetrics().get("supply_temp_c"));
     assertEquals(T0.plusSeconds(10), twin.getLastSeenAt());
+  }
+
+  @Test
+  void decodesARegistryEntryOncePerChangeAndAChangedEntryAgain() {
+    registerChiller("chiller-01");
+    KeyValueStore<String, ValueAndTimestamp<Asset>> registered =
+        driver.getTimestampedKeyValueStore(FleetTopology.ASSETS_STORE);
+    Asset first = registered.get("chiller-01").value();
+    assertSame(first, registered.get("chiller-01").value(), "unchanged entry: the value decoded before");
+
+    assets.pipeInput("chiller-01", Asset.newBuilder(first).setSite("plant-2").build(), T0);
+    Asset changed = registered.get("chiller-01").value();
+    assertEquals("plant-2", changed.getSite());
+    assertEquals("hq", first.getSite(), "a value handed out before is not changed");
   }
 
   private void registerChiller(String deviceId) {
