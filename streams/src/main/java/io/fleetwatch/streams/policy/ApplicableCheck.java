@@ -3,19 +3,50 @@ package io.fleetwatch.streams.policy;
 import java.util.Objects;
 
 /**
- * A check together with the policy it belongs to, as answered by {@link PolicyCatalogue}.
- *
- * @param policy the policy
- * @param check one of its checks
+ * A check together with the policy it belongs to, as answered by {@link PolicyCatalogue}, and the key of the check's
+ * state among a device's check states ({@code policyId|checkId}, interned: the same instance for every check of that
+ * id, so looking a state up by it compares references, not characters).
  */
-public record ApplicableCheck(Policy policy, Check check) {
-  public ApplicableCheck {
-    Objects.requireNonNull(policy, "policy");
-    Objects.requireNonNull(check, "check");
+public final class ApplicableCheck {
+  private final Policy policy;
+  private final Check check;
+  private final String stateKey;
+
+  /**
+   * @param policy the policy
+   * @param check one of its checks
+   */
+  public ApplicableCheck(Policy policy, Check check) {
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.check = Objects.requireNonNull(check, "check");
+    this.stateKey = (policy.id() + "|" + check.id()).intern();
   }
 
-  /** Key of this check's state among the check states of a device: {@code policyId|checkId}. */
+  public Policy policy() {
+    return policy;
+  }
+
+  public Check check() {
+    return check;
+  }
+
+  /** Key of this check's state among the check states of a device: {@code policyId|checkId}, interned. */
   public String stateKey() {
-    return policy.id() + "|" + check.id();
+    return stateKey;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ApplicableCheck that && policy.equals(that.policy) && check.equals(that.check);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(policy, check);
+  }
+
+  @Override
+  public String toString() {
+    return "ApplicableCheck[policy=" + policy + ", check=" + check + "]";
   }
 }

@@ -49,7 +49,9 @@ public record ClockSkew(Duration maxSkew, Trigger raise, Trigger clear) implemen
       state.setLastEventTime(at);
     }
     double seconds = CheckStates.seconds(skew);
-    return CheckStates.debounce(state, skew.abs().compareTo(maxSkew) > 0, received, raise, clear, seconds, null,
+    // not skew.abs(): Duration negates through BigDecimal, and a device clock is usually a little behind
+    Duration size = skew.isNegative() ? Duration.between(at, received) : skew;
+    return CheckStates.debounce(state, size.compareTo(maxSkew) > 0, received, raise, clear, seconds, null,
         () -> text(skew, seconds) + ", above " + maxSkew, () -> text(skew, seconds) + ", within " + maxSkew);
   }
 

@@ -45,7 +45,7 @@ final class CheckStateStore {
    */
   CheckStateStore(KeyValueStore<String, DeviceCheckStates> devices, KeyValueStore<String, CheckState> legacy,
       int capacity) {
-    this.devices = new WriteThroughCache<>(devices, capacity);
+    this.devices = new WriteThroughCache<>(devices, capacity, CheckStateStore::internKeys);
     this.legacy = Objects.requireNonNull(legacy, "legacy");
     try (KeyValueIterator<String, CheckState> all = legacy.all()) {
       this.legacyEmpty = !all.hasNext();
@@ -93,6 +93,17 @@ final class CheckStateStore {
     dirty.keySet().forEach(devices::forget);
     dirty.clear();
     migrated.clear();
+  }
+
+  /**
+   * The decoded value with its check keys interned, the instances {@code ApplicableCheck.stateKey()} looks them up
+   * with: a lookup then compares references instead of characters of a freshly decoded key.
+   */
+  static DeviceCheckStates internKeys(DeviceCheckStates decoded) {
+    Map<String, CheckState> interned = new HashMap<>(Math.max(4, decoded.getStates().size() * 2));
+    decoded.getStates().forEach((check, state) -> interned.put(check.intern(), state));
+    decoded.setStates(interned);
+    return decoded;
   }
 
   private DeviceCheckStates device(String deviceId) {

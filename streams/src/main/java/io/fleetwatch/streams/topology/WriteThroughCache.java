@@ -3,6 +3,7 @@ package io.fleetwatch.streams.topology;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -21,10 +22,20 @@ final class WriteThroughCache<V> {
   private static final Object ABSENT = new Object();
 
   private final KeyValueStore<String, V> store;
+  private final UnaryOperator<V> onLoad;
   private final Map<String, Object> values;
 
   WriteThroughCache(KeyValueStore<String, V> store, int capacity) {
+    this(store, capacity, UnaryOperator.identity());
+  }
+
+  /**
+   * @param onLoad applied to a value read from the store before it is cached and handed out (for example to share
+   *     equal parts with values already in memory)
+   */
+  WriteThroughCache(KeyValueStore<String, V> store, int capacity, UnaryOperator<V> onLoad) {
     this.store = Objects.requireNonNull(store, "store");
+    this.onLoad = Objects.requireNonNull(onLoad, "onLoad");
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be positive, got " + capacity);
     }
@@ -41,7 +52,8 @@ final class WriteThroughCache<V> {
   V get(String key) {
     Object cached = values.get(key);
     if (cached == null) {
-      V stored = store.get(key);
+      V read = store.get(key);
+      V stored = read == null ? null : onLoad.apply(read);
       values.put(key, stored == null ? ABSENT : stored);
       return stored;
     }
