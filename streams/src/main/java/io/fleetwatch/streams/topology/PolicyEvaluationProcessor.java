@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
@@ -89,10 +88,11 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
   private WriteThroughCache<DeviceTwin> twins;
   private CheckStateStore checkStates;
   /**
-   * What the heartbeat scan needs of every twin of this task, by device id in store order: read from the store in
-   * {@code init}, kept up to date with every twin written, so the scan does not decode every twin each time.
+   * What the heartbeat scan needs of every twin of this task, by device id: read from the store in {@code init}, kept
+   * up to date in place with every twin written, so the scan does not decode every twin each time (it visits them in
+   * device id order, sorted when it runs, not on every message).
    */
-  private NavigableMap<String, Heard> heard;
+  private Map<String, Heard> heard;
   private KeyValueStore<String, Object> assets;
   private KeyValueStore<String, Object> models;
 
@@ -116,7 +116,7 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
         context.getStateStore(stores.legacyCheckStates()), CACHED_CHECK_STATES);
     this.assets = context.getStateStore(stores.assets());
     this.models = context.getStateStore(stores.models());
-    this.heard = new TreeMap<>();
+    this.heard = new HashMap<>();
     try (KeyValueIterator<String, DeviceTwin> all = twins.store().all()) {
       while (all.hasNext()) {
         KeyValue<String, DeviceTwin> next = all.next();
@@ -256,8 +256,24 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
     heard = null;
   }
 
-  /** A twin's site and the gateway receive time of its device's latest message. */
-  private record Heard(String site, Instant lastReceivedAt) {}
+  /** A twin's site and the gateway receive time of its device's latest message; updated in place. */
+  private static final class Heard {
+    private String site;
+    private Instant lastReceivedAt;
+
+    Heard(String site, Instant lastReceivedAt) {
+      this.site = site;
+      this.lastReceivedAt = lastReceivedAt;
+    }
+
+    String site() {
+      return site;
+    }
+
+    Instant lastReceivedAt() {
+      return lastReceivedAt;
+    }
+  }
 
   /**
    * Wall-clock punctuation: raises heartbeat loss for every silent device of this task, and counts the task's devices
@@ -283,7 +299,7 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
       metrics.devices(context.taskId().toString(), heard.size(), 0);
       return;
     }
-    for (Map.Entry<String, Heard> device : heard.entrySet()) {
+    for (Map.Entry<String, Heard> device : new TreeMap<>(heard).entrySet()) {
       String deviceId = device.getKey();
       boolean silent = false;
       Asset asset = asset(deviceId);
@@ -458,7 +474,13 @@ final class PolicyEvaluationProcessor implements Processor<String, DeviceMessage
       }
     }
     twins.put(deviceId, twin);
-    heard.put(deviceId, new Heard(twin.getSite(), twin.getLastReceivedAt()));
+    Heard known = heard.get(deviceId);
+    if (known == null) {
+      heard.put(deviceId, new Heard(twin.getSite(), twin.getLastReceivedAt()));
+    } else {
+      known.site = twin.getSite();
+      known.lastReceivedAt = twin.getLastReceivedAt();
+    }
   }
 
   static Violation violation(ApplicableCheck applicable, Evaluation evaluation, String deviceId,
