@@ -203,6 +203,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         config.put("share.coordinator.state.topic.min.isr", "1");
         config.put("share.coordinator.state.topic.num.partitions", "10");
         config.put("group.initial.rebalance.delay.ms", "0");
+        // Transactions v2: the first produce of a transaction to a partition makes the partition leader add it to
+        // the transaction, and the coordinator answers CONCURRENT_TRANSACTIONS while the markers of the producer's
+        // previous transaction are still being written. The broker retries that itself, every
+        // add.partitions.to.txn.retry.backoff.ms (default 20) for at most add.partitions.to.txn.retry.backoff.max.ms
+        // (default 100), then hands the error to the producer, which backs off retry.backoff.ms (100, growing) and
+        // gets OUT_OF_ORDER_SEQUENCE_NUMBER for the batches it had in flight behind it. Right after start the
+        // markers often take longer than 100 ms, so the stream thread's first commits stalled for hundreds of ms.
+        // Retrying on the broker every 5 ms for up to 2 s keeps the wait as short as the markers take; the cost is
+        // a few more in-process coordinator calls while a commit completes.
+        config.put("add.partitions.to.txn.retry.backoff.ms", "5");
+        config.put("add.partitions.to.txn.retry.backoff.max.ms", "2000");
         // One broker serves the demo; the default 128 MiB cleaner buffer would be most of a small heap.
         config.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
         config.putAll(overrides);

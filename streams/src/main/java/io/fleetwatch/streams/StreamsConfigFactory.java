@@ -8,11 +8,14 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Kafka Streams properties of the fleetwatch streams app: exactly-once v2, a short commit interval for low
- * detection latency, explicit internal resource naming, the dead-letter deserialization handler,
+ * detection latency, a poll timeout no longer than the commit interval, explicit internal resource naming, the dead-letter deserialization handler,
  * {@code application.server} set to the API's advertised address ({@link StreamsAppConfig#advertisedApiAddress()}),
  * and the {@code kafka.*} client overrides applied last.
  */
 public final class StreamsConfigFactory {
+  /** Kafka Streams' own {@code poll.ms} default, kept when the commit interval is at least as long. */
+  static final long DEFAULT_POLL_MS = 100;
+
   private StreamsConfigFactory() {}
 
   public static Properties properties(StreamsAppConfig config, Topics topics) {
@@ -23,6 +26,10 @@ public final class StreamsConfigFactory {
     props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+    // The stream thread checks the commit interval between polls, and a poll without new records blocks for
+    // poll.ms (default 100 ms): with a shorter commit interval, records processed just before the input went quiet
+    // would wait for that poll, not for the commit interval. A shorter poll only costs idle wake-ups.
+    props.put(StreamsConfig.POLL_MS_CONFIG, Math.min(config.commitInterval().toMillis(), DEFAULT_POLL_MS));
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     // Where the other instances forward API requests for this instance's partitions (interactive queries).
     config.advertisedApiAddress().ifPresent(address -> props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, address));

@@ -38,6 +38,19 @@ class StreamsAppConfigTest {
   }
 
   @Test
+  void pollsNoLongerThanTheCommitIntervalSoAnIdleThreadStillCommitsOnTime() {
+    Properties shortInterval = StreamsConfigFactory.properties(
+        StreamsAppConfig.from(Map.of(StreamsAppConfig.COMMIT_INTERVAL_MS, "30")), Topics.withDefaultPrefix());
+    assertEquals(30L, shortInterval.get(StreamsConfig.POLL_MS_CONFIG));
+    Properties longInterval = StreamsConfigFactory.properties(
+        StreamsAppConfig.from(Map.of(StreamsAppConfig.COMMIT_INTERVAL_MS, "1000")), Topics.withDefaultPrefix());
+    assertEquals(StreamsConfigFactory.DEFAULT_POLL_MS, longInterval.get(StreamsConfig.POLL_MS_CONFIG));
+    Properties overridden = StreamsConfigFactory.properties(StreamsAppConfig.from(Map.of(
+        StreamsAppConfig.COMMIT_INTERVAL_MS, "30", "kafka.poll.ms", "250")), Topics.withDefaultPrefix());
+    assertEquals("250", overridden.get(StreamsConfig.POLL_MS_CONFIG));
+  }
+
+  @Test
   void redactsSecretsInItsTextForm() {
     StreamsAppConfig config = StreamsAppConfig.builder()
         .kafka("sasl.jaas.config", "password=\"s3cret\"").kafka("ssl.truststore.password", "hunter2").build();

@@ -17,12 +17,14 @@ import io.fleetwatch.app.harness.KafkaProbe;
 import io.fleetwatch.embedded.EmbeddedKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -125,6 +127,17 @@ class EmbeddedKafkaIT {
         assertTrue(Files.exists(data.resolve("meta.properties")));
         kafka.close();
         assertFalse(Files.exists(data));
+    }
+
+    @Test
+    void retriesTransactionPartitionAddsOnTheBrokerWhileMarkersAreWritten() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start();
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "1");
+            Config config = admin.describeConfigs(List.of(broker)).all().get(30, TimeUnit.SECONDS).get(broker);
+            assertEquals("5", config.get("add.partitions.to.txn.retry.backoff.ms").value());
+            assertEquals("2000", config.get("add.partitions.to.txn.retry.backoff.max.ms").value());
+        }
     }
 
     private static void createTopic(EmbeddedKafka kafka, String name, int partitions) throws Exception {
