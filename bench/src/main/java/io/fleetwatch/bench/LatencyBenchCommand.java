@@ -68,7 +68,9 @@ public final class LatencyBenchCommand implements Callable<Integer> {
   @Option(names = "--duration", defaultValue = "PT30S", description = "Fault injection time per rate (default ${DEFAULT-VALUE}).")
   Duration duration;
 
-  @Option(names = "--warmup", defaultValue = "PT5S", description = "Publishing before the first fault, per rate (default ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", defaultValue = "PT15S", description = "Publishing before the first fault, per rate"
+      + " (default ${DEFAULT-VALUE}: long enough for a cold JVM's first commits, which take several times their steady"
+      + " duration, to be behind the measured window).")
   Duration warmup;
 
   @Option(names = "--fault-interval", defaultValue = "PT2S", description = "Time between fault rounds (default ${DEFAULT-VALUE}).")
