@@ -40,6 +40,8 @@ final class FleetPublisher implements AutoCloseable {
   static final double BREACH_VALUE = 15.0;
   /** How far a publishing thread may fall behind its schedule and still catch up. */
   private static final long MAX_CATCH_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  /** Shortest sleep of a publishing thread: messages falling due within it are published together when it ends. */
+  static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   private final List<SimulatedDevice> devices;
   private final byte[][] topics;
@@ -183,7 +185,10 @@ final class FleetPublisher implements AutoCloseable {
         long wait = due - System.nanoTime();
         if (wait > 0) {
           client.flush(); // nothing due before then: send what is buffered
-          while ((wait = due - System.nanoTime()) > 0) {
+          // Sleep at least a tick, then publish everything due by then as one batch: a wake-up and a write per
+          // message would cost more CPU than the message itself.
+          long wake = due + Math.max(0, TICK_NANOS - wait);
+          while ((wait = wake - System.nanoTime()) > 0) {
             LockSupport.parkNanos(wait);
           }
         }
