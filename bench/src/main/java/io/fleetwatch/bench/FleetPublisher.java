@@ -30,7 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Pacing: each connection's thread publishes its share of the rate on a fixed schedule (message n is due at
  * start + n / rate, so a late message is followed by catch-up; a thread more than 200 ms behind starts a new
- * schedule instead of bursting the backlog out). What slows it is counted, so
+ * schedule instead of bursting the backlog out). A thread sleeps at least {@link #TICK_NANOS} and then publishes what
+ * fell due as one write (messages are late by at most that tick), the fault's readings at once. What slows it is counted, so
  * the report can say whether the publisher offered the target rate: {@link #published()} against the target is the
  * offered rate, and {@link #windowWaitNanos()} is the time the threads spent waiting for a free slot in the window of
  * unacknowledged publishes (back-pressure from the broker and the pipeline, not the publisher's own limit).
