@@ -49,8 +49,9 @@ final class CpuAttribution {
 
   /** The rules for a JVM that holds any of the components (all-in-one, or one child process). */
   static final List<Rule> RULES = List.of(
-      // The bench's own load: publisher loops, their Paho clients, the incident/output watcher and its consumer.
-      Rule.of(Component.PUBLISHERS, "bench-fleet-.*|MQTT (Snd|Rec|Call|Ping|Con): bench-fleet-.*|bench-.*watcher.*"
+      // The bench's own load: publisher loops and their connections' readers, the incident/output watcher and its
+      // consumer.
+      Rule.of(Component.PUBLISHERS, "bench-fleet-.*|bench-.*watcher.*"
           + "|kafka-coordinator-heartbeat-thread \\| (latency|floor)-bench-.*|main"),
       Rule.of(Component.GATEWAY, "MQTT (Snd|Rec|Call|Ping|Con): fleetwatch-.*gateway.*|fleetwatch-gateway-.*"
           + "|kafka-producer-network-thread \\| fleetwatch-.*gateway.*"),

@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -27,9 +28,15 @@ final class MosquittoBroker implements AutoCloseable {
   }
 
   static MosquittoBroker start(Path binary, int port, int maxInflightMessages) throws IOException, InterruptedException {
+    return start(binary, port, maxInflightMessages, List.of());
+  }
+
+  /** Starts it with {@code extraConfig} lines appended to the configuration. */
+  static MosquittoBroker start(Path binary, int port, int maxInflightMessages, List<String> extraConfig)
+      throws IOException, InterruptedException {
     Path directory = Files.createTempDirectory("fleetwatch-bench-mosquitto-");
     Path config = directory.resolve("mosquitto.conf");
-    Files.write(config, List.of(
+    List<String> lines = new ArrayList<>(List.of(
         "listener " + port + " 127.0.0.1",
         "allow_anonymous true",
         "max_queued_messages 0",
@@ -39,7 +46,9 @@ final class MosquittoBroker implements AutoCloseable {
         "log_dest stderr",
         "log_type error",
         "log_type warning",
-        "persistence false"), StandardCharsets.UTF_8);
+        "persistence false"));
+    lines.addAll(extraConfig);
+    Files.write(config, lines, StandardCharsets.UTF_8);
     Process process = new ProcessBuilder(binary.toString(), "-c", config.toString())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("mosquitto.log").toFile()))

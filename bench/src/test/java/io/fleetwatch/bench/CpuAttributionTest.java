@@ -18,7 +18,7 @@ class CpuAttributionTest {
   @ParameterizedTest
   @CsvSource(delimiter = ';', value = {
       "bench-fleet-publisher-3; PUBLISHERS",
-      "MQTT Snd: bench-fleet-0-1a2b3c; PUBLISHERS",
+      "bench-fleet-reader-0; PUBLISHERS",
       "bench-incident-watcher; PUBLISHERS",
       "bench-floor-watcher; PUBLISHERS",
       "kafka-coordinator-heartbeat-thread | latency-bench-123; PUBLISHERS",
