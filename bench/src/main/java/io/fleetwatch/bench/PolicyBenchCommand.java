@@ -69,6 +69,12 @@ public final class PolicyBenchCommand implements Callable<Integer> {
       description = "Input records per run: 80%% telemetry, 10%% state, 10%% events (default ${DEFAULT-VALUE}).")
   int records;
 
+  @Option(names = "--warmup-records", defaultValue = "100000",
+      description = "Records drained through both pipelines before the first reported run, not reported, so that"
+          + " neither pays the JIT compiler's warm-up of the broker and Kafka clients (default ${DEFAULT-VALUE};"
+          + " 0 skips it).")
+  int warmupRecords;
+
   @Option(names = "--partitions", defaultValue = "3", description = "Partitions (default ${DEFAULT-VALUE}).")
   int partitions;
 
@@ -146,8 +152,10 @@ public final class PolicyBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (devices.isEmpty() || devices.stream().anyMatch(d -> d < 1) || records < 10 || partitions < 1) {
-      throw new IllegalArgumentException("--devices must be positive, --records >= 10, --partitions >= 1");
+    if (devices.isEmpty() || devices.stream().anyMatch(d -> d < 1) || records < 10 || partitions < 1
+        || warmupRecords < 0) {
+      throw new IllegalArgumentException(
+          "--devices must be positive, --records >= 10, --partitions >= 1, --warmup-records >= 0");
     }
     PrintWriter out = spec.commandLine().getOut();
     String loadAtStart = BenchEnvironment.loadAverage();
@@ -157,9 +165,14 @@ public final class PolicyBenchCommand implements Callable<Integer> {
     try (EmbeddedKafka kafka = EmbeddedKafka.builder().host("127.0.0.1").port(0)
         .dataDirectory(work.resolve("kafka")).build().start()) {
       CpuSampler cpu = new CpuSampler(new CpuAttribution(CpuAttribution.RULES));
+      if (warmupRecords > 0) {
+        out.printf("warm-up (not reported): %,d records%n", warmupRecords);
+        run(out, kafka.bootstrapServers(), catalogue, devices.get(0), warmupRecords, work.resolve("warm-up"),
+            devices.size(), cpu);
+      }
       for (int run = 0; run < devices.size(); run++) {
-        results.addAll(run(out, kafka.bootstrapServers(), catalogue, devices.get(run), work.resolve("run-" + run), run,
-            cpu));
+        results.addAll(run(out, kafka.bootstrapServers(), catalogue, devices.get(run), records,
+            work.resolve("run-" + run), run, cpu));
       }
     } finally {
       BenchEnvironment.deleteQuietly(work);
@@ -175,8 +188,8 @@ public final class PolicyBenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<Result> run(PrintWriter out, String bootstrap, PolicyCatalogue catalogue, int fleetSize, Path dir,
-      int run, CpuSampler cpu) throws Exception {
+  private List<Result> run(PrintWriter out, String bootstrap, PolicyCatalogue catalogue, int fleetSize, int records,
+      Path dir, int run, CpuSampler cpu) throws Exception {
     Topics topics = new Topics("bench" + run + ".");
     String floorOutput = topics.prefix() + "bench.floor-out";
     Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -193,7 +206,7 @@ public final class PolicyBenchCommand implements Callable<Integer> {
     LatencyBenchCommand.registerAssets(bootstrap, topics, fleet);
     out.printf("%,d devices: pre-loading %,d records%n", fleetSize, records);
     out.flush();
-    long telemetry = preload(bootstrap, topics, fleet);
+    long telemetry = preload(bootstrap, topics, fleet, records);
     List<String> inputTopics = List.of(topics.telemetry().name(), topics.state().name(), topics.events().name());
     List<TopicPartition> inputs = new ArrayList<>();
     for (String topic : inputTopics) {
@@ -303,7 +316,7 @@ public final class PolicyBenchCommand implements Callable<Integer> {
    * Writes the input: per device in turn, 8 telemetry readings, then a state report or an event (alternating), one
    * second of device time apart, ending now. Returns the number of telemetry records.
    */
-  private long preload(String bootstrap, Topics topics, List<SimulatedDevice> fleet) throws Exception {
+  private long preload(String bootstrap, Topics topics, List<SimulatedDevice> fleet, int records) throws Exception {
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -371,7 +384,10 @@ public final class PolicyBenchCommand implements Callable<Integer> {
         + " (10%) and events (10%), one second of device time apart; assets registered. The **floor** rows drain the"
         + " same input, in the same run, through a pass-through topology with the streams app's Kafka Streams settings"
         + " (one RocksDB read and write of a " + FloorTopology.VALUE_BYTES + "-byte value and one output record per"
-        + " input record). **seconds** = first record processed (fleetwatch: first check evaluation) → committed"
+        + " input record). " + (warmupRecords > 0 ? String.format(Locale.ROOT, "Before the first reported run, %,d"
+        + " records of the first fleet size went through both pipelines unreported, so neither pays the JIT"
+        + " compiler's warm-up.", warmupRecords) : "No warm-up run: the first run pays the JIT compiler's warm-up.")
+        + " **seconds** = first record processed (fleetwatch: first check evaluation) → committed"
         + " offsets at the end of every input partition (lag 0). **evaluations** = the `"
         + PipelineMetrics.EVALUATIONS + "` counter. **heap** = heap in use after a full GC, whole JVM (broker"
         + " included), before the stream processor started → after it drained the input; **state** = its state"

@@ -62,8 +62,8 @@ class BenchLatencyCommandIT {
     StringWriter out = new StringWriter();
     CommandLine cl = commandLine(out);
 
-    int exit = cl.execute("bench", "policies", "--devices", "200", "--records", "3000", "--policies", POLICIES,
-        "--report", report.toString());
+    int exit = cl.execute("bench", "policies", "--devices", "200", "--records", "3000", "--warmup-records", "500",
+        "--policies", POLICIES, "--report", report.toString());
 
     assertEquals(0, exit, out.toString());
     String md = Files.readString(report, StandardCharsets.UTF_8);
@@ -73,6 +73,8 @@ class BenchLatencyCommandIT {
         md);
     assertTrue(Pattern.compile("\\| 200 \\| [\\d.]+ \\| [\\d.]+ \\|").matcher(md).find(), "ratio row in:\n" + md);
     assertTrue(md.contains("| floor | 200 | 3,000 |"), "floor CPU row in:\n" + md);
+    assertTrue(md.contains("500 records of the first fleet size went through both pipelines unreported"), md);
+    assertEquals(2, md.split("\\| all-in-one \\|", -1).length - 1, "the warm-up is not reported:\n" + md);
   }
 
   @Test
